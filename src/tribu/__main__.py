@@ -1,0 +1,3 @@
+from tribu.cli import main
+
+main()

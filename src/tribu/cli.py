@@ -1,0 +1,66 @@
+"""The ``tribu`` command line: parse, call one function, render.
+
+Each family of commands lives in its own module under ``tribu.commands`` and adds itself to the
+Typer application through ``register(app)``; this file only assembles them and turns every
+expected fault (:class:`tribu.errors.TribuError`) into a one-line message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from tribu.errors import TribuError
+
+__all__ = ["COMMAND_MODULES", "app", "main"]
+
+# Built-in command families, in the order `tribu --help` lists them.
+COMMAND_MODULES = (
+    "tribu.commands.ingest",
+    "tribu.commands.enrich",
+    "tribu.commands.kpis",
+    "tribu.commands.business",
+    "tribu.commands.report",
+    "tribu.commands.serve",
+    "tribu.commands.demo",
+)
+
+app = typer.Typer(
+    name="tribu",
+    help="Micro-community intelligence for marketers: exports in, measures out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(app)
+
+
+def main() -> None:
+    """Entry point of the ``tribu`` script."""
+    try:
+        app(standalone_mode=False)
+    except TribuError as exc:
+        Console(stderr=True).print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(1)
+    except typer.Abort:
+        Console(stderr=True).print("Aborted.")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", None) or getattr(exc, "code", 0) or 0
+        sys.exit(code)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Command families of the ``tribu`` CLI, one module each, each with ``register(app)``."""

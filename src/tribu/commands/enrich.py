@@ -1,0 +1,9 @@
+"""`tribu` commands of the enrich family (being built)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this family's commands to `app`."""

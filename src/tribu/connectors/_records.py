@@ -1,0 +1,132 @@
+"""The records every connector yields: the one envelope between a platform and the warehouse.
+
+A connector reads a platform's export and yields these records; it never touches the
+warehouse. Identifiers here are the platform's own (``*_key``): the warehouse turns them into
+stable canonical ids (``community_id``, ``channel_id``, ``message_id``) and pseudonymises the
+people (``member_key`` -> ``member_id``) at ingest.
+
+Keys are strings, unique within the record's community (a message key is unique within its
+community, not only its channel). Timestamps are timezone-aware ``datetime`` in UTC.
+
+Record kinds, in the order a connector should yield them when it can (a community before its
+channels, a channel before its messages; members may come at any time, and a member seen only as
+an author is created from the message):
+
+- :class:`Community` — one chat, server, workspace or group.
+- :class:`Channel` — a channel, thread, or the single room of a group chat.
+- :class:`Member` — a person or bot, as the export describes them.
+- :class:`Message` — what a person or bot wrote. Never a system notice.
+- :class:`Reaction` — an emoji on a message, with its count, and who reacted when known.
+- :class:`MemberEvent` — join, leave or role change.
+- :class:`SystemNotice` — a system line kept apart (pin, call, rename, thread creation...).
+- :class:`Quarantined` — a record that could not be read: where it is and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = [
+    "Channel",
+    "Community",
+    "Member",
+    "MemberEvent",
+    "Message",
+    "Quarantined",
+    "Reaction",
+    "Record",
+    "SystemNotice",
+]
+
+
+@dataclass(slots=True)
+class Community:
+    community_key: str
+    platform: str  # "discord", "slack", "telegram", "whatsapp", "reddit", ...
+    name: str
+
+
+@dataclass(slots=True)
+class Channel:
+    community_key: str
+    channel_key: str
+    name: str
+    kind: str = "text"  # text, thread, dm, group, channel, forum, voice...
+    parent_channel_key: str | None = None  # a thread's parent channel
+
+
+@dataclass(slots=True)
+class Member:
+    community_key: str
+    member_key: str
+    display_name: str
+    is_bot: bool = False
+    roles: list[str] = field(default_factory=list)
+    joined_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Message:
+    community_key: str
+    channel_key: str
+    message_key: str
+    author_key: str
+    ts: datetime
+    text: str
+    author_name: str | None = None  # display name when the author has no Member record
+    author_is_bot: bool = False
+    reply_to_key: str | None = None
+    thread_key: str | None = None  # key of the thread's root message or thread channel
+    reaction_count: int = 0  # total reactions of every emoji
+    attachment_count: int = 0
+    mention_keys: list[str] = field(default_factory=list)  # member keys mentioned
+    edited_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class Reaction:
+    community_key: str
+    message_key: str
+    emoji: str
+    count: int = 1
+    member_key: str | None = None  # who reacted, when the export says; then count == 1
+    ts: datetime | None = None
+
+
+@dataclass(slots=True)
+class MemberEvent:
+    community_key: str
+    member_key: str
+    kind: str  # "join", "leave" or "role"
+    ts: datetime
+    detail: str | None = None  # the role for "role" events
+    member_name: str | None = None
+
+
+@dataclass(slots=True)
+class SystemNotice:
+    community_key: str
+    channel_key: str | None
+    kind: str  # "pin", "call", "rename", "thread_created", "encryption", "service"...
+    ts: datetime | None
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Quarantined:
+    locator: str  # where in the file: "line 12" or a JSON path "messages[3]"
+    reason: str
+    raw: str = ""  # the offending text, truncated to a few kilobytes
+
+
+Record = (
+    Community
+    | Channel
+    | Member
+    | Message
+    | Reaction
+    | MemberEvent
+    | SystemNotice
+    | Quarantined
+)

@@ -1,0 +1,183 @@
+"""The canonical tables of the warehouse, as DuckDB DDL, and the schema version.
+
+Every stage after the connectors reads these tables and nothing else. Each column is documented
+in ``docs/schema.md``; a test checks that every column here has its entry there.
+
+Conventions: ids are strings (``VARCHAR``); times are ``TIMESTAMPTZ`` in UTC; money is
+``DOUBLE`` in the row's ``currency``. People's ids (``member_id``, ``author_id``) are
+pseudonyms (keyed HMAC) unless the warehouse was filled with ``--keep-names``.
+
+To change the schema: bump :data:`SCHEMA_VERSION`, append the upgrade step to
+:data:`MIGRATIONS` (keyed by the version it upgrades *from*), and document the change.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
+
+SCHEMA_VERSION = 1
+
+# name -> column definitions. Order matters only for readability.
+TABLES: dict[str, str] = {
+    "meta": """
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL
+    """,
+    "communities": """
+        community_id VARCHAR PRIMARY KEY,
+        platform VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        source VARCHAR,
+        ingested_at TIMESTAMPTZ
+    """,
+    "channels": """
+        channel_id VARCHAR PRIMARY KEY,
+        community_id VARCHAR NOT NULL,
+        name VARCHAR,
+        kind VARCHAR,
+        parent_channel_id VARCHAR
+    """,
+    "members": """
+        member_id VARCHAR PRIMARY KEY,
+        community_id VARCHAR NOT NULL,
+        display_name VARCHAR,
+        is_brand BOOLEAN NOT NULL DEFAULT FALSE,
+        is_bot BOOLEAN NOT NULL DEFAULT FALSE,
+        roles VARCHAR[],
+        joined_at TIMESTAMPTZ
+    """,
+    "messages": """
+        message_id VARCHAR PRIMARY KEY,
+        community_id VARCHAR NOT NULL,
+        channel_id VARCHAR NOT NULL,
+        author_id VARCHAR NOT NULL,
+        ts TIMESTAMPTZ NOT NULL,
+        text VARCHAR,
+        reply_to_id VARCHAR,
+        thread_id VARCHAR,
+        reaction_count INTEGER NOT NULL DEFAULT 0,
+        attachment_count INTEGER NOT NULL DEFAULT 0,
+        mentions VARCHAR[],
+        edited_at TIMESTAMPTZ
+    """,
+    "reactions": """
+        message_id VARCHAR NOT NULL,
+        community_id VARCHAR NOT NULL,
+        member_id VARCHAR,
+        emoji VARCHAR NOT NULL,
+        count INTEGER NOT NULL,
+        ts TIMESTAMPTZ
+    """,
+    "member_events": """
+        member_id VARCHAR NOT NULL,
+        community_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        ts TIMESTAMPTZ NOT NULL,
+        detail VARCHAR
+    """,
+    "system_notices": """
+        community_id VARCHAR NOT NULL,
+        channel_id VARCHAR,
+        kind VARCHAR NOT NULL,
+        ts TIMESTAMPTZ,
+        text VARCHAR
+    """,
+    "enrichment": """
+        message_id VARCHAR PRIMARY KEY,
+        lang VARCHAR,
+        sentiment DOUBLE,
+        embedding FLOAT[],
+        topic_id INTEGER
+    """,
+    "campaigns": """
+        campaign_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        objective VARCHAR,
+        community_id VARCHAR,
+        starts TIMESTAMPTZ NOT NULL,
+        ends TIMESTAMPTZ NOT NULL,
+        spend DOUBLE,
+        currency VARCHAR,
+        keywords VARCHAR[],
+        activation_message_ids VARCHAR[]
+    """,
+    "creators": """
+        creator_id VARCHAR PRIMARY KEY,
+        handle VARCHAR NOT NULL,
+        platform VARCHAR,
+        followers BIGINT
+    """,
+    "creator_posts": """
+        post_id VARCHAR PRIMARY KEY,
+        creator_id VARCHAR NOT NULL,
+        campaign_id VARCHAR,
+        ts TIMESTAMPTZ NOT NULL,
+        text VARCHAR,
+        likes BIGINT,
+        comments BIGINT,
+        shares BIGINT,
+        saves BIGINT,
+        views BIGINT,
+        cost DOUBLE,
+        currency VARCHAR
+    """,
+    "customers": """
+        customer_id VARCHAR PRIMARY KEY,
+        acquired_at TIMESTAMPTZ,
+        channel VARCHAR,
+        acquisition_cost DOUBLE,
+        currency VARCHAR,
+        member_id VARCHAR
+    """,
+    "orders": """
+        order_id VARCHAR PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        ts TIMESTAMPTZ NOT NULL,
+        amount DOUBLE NOT NULL,
+        currency VARCHAR
+    """,
+    "nps": """
+        customer_id VARCHAR,
+        ts TIMESTAMPTZ NOT NULL,
+        score INTEGER NOT NULL,
+        channel VARCHAR
+    """,
+    "reviews": """
+        place_id VARCHAR NOT NULL,
+        ts TIMESTAMPTZ NOT NULL,
+        rating INTEGER NOT NULL,
+        text VARCHAR
+    """,
+    "faq": """
+        faq_id VARCHAR PRIMARY KEY,
+        lang VARCHAR,
+        question VARCHAR NOT NULL,
+        answer VARCHAR NOT NULL
+    """,
+    "handoffs": """
+        handoff_id VARCHAR PRIMARY KEY,
+        message_id VARCHAR,
+        ts TIMESTAMPTZ,
+        reason VARCHAR,
+        status VARCHAR
+    """,
+    "ingest_runs": """
+        run_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        platform VARCHAR,
+        sha256 VARCHAR,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        counts JSON
+    """,
+    "quarantine": """
+        run_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        locator VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR
+    """,
+}
+
+# from_version -> list of SQL statements upgrading a warehouse to from_version + 1.
+MIGRATIONS: dict[int, list[str]] = {}
