@@ -36,6 +36,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.command()
+def version() -> None:
+    """Print tribu's version."""
+    from tribu import __version__
+
+    typer.echo(__version__)
+
+
 for _module in COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 
