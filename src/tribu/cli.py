@@ -38,6 +38,11 @@ app = typer.Typer(
 
 
 
+@app.callback()
+def _root() -> None:
+    """Micro-community intelligence for marketers: exports in, measures out."""
+
+
 @app.command()
 def version() -> None:
     """Print tribu's version."""
