@@ -37,7 +37,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Micro-community intelligence for marketers: exports in, measures out."""
@@ -60,7 +59,9 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except TribuError as exc:
-        Console(stderr=True).print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        Console(stderr=True).print(
+            f"[bold red]Error:[/] {exc}", markup=True, highlight=False
+        )
         sys.exit(1)
     except typer.Abort:
         Console(stderr=True).print("Aborted.")

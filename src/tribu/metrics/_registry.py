@@ -55,7 +55,9 @@ class Measure:
 MEASURES: dict[str, Measure] = {}
 
 
-def register(family: str) -> Callable[[Callable[..., ir.Table]], Callable[..., ir.Table]]:
+def register(
+    family: str,
+) -> Callable[[Callable[..., ir.Table]], Callable[..., ir.Table]]:
     """Decorator adding a measure function to :data:`MEASURES` under its own name."""
 
     def add(function: Callable[..., ir.Table]) -> Callable[..., ir.Table]:

@@ -75,7 +75,9 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def pseudonym_secret(con: duckdb.DuckDBPyConnection) -> bytes:
     """The per-warehouse HMAC key used to pseudonymise people. Made once, kept in the file."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'pseudonym_secret'").fetchone()
+    row = con.execute(
+        "SELECT value FROM meta WHERE key = 'pseudonym_secret'"
+    ).fetchone()
     if row is None:
         raise WarehouseError("The warehouse has no pseudonym secret; it is damaged.")
     return bytes.fromhex(row[0])

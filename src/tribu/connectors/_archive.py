@@ -1,0 +1,156 @@
+"""Read zip archives safely, without unpacking them to disk.
+
+Exports arrive as zips (Slack workspaces, WhatsApp chats). Members are read in memory, one at a
+time, and the archive is refused when a member's name would escape its folder (absolute paths,
+``..``), when it holds too many members, or when the uncompressed size declared or actually
+read passes a limit (a zip bomb). Nothing is ever written to disk, so no path can escape.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from tribu.errors import InputError, UnsafeArchiveError
+
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "SafeZip"]
+
+MAX_TOTAL_BYTES = 4 * 1024**3  # 4 GiB uncompressed in all
+MAX_MEMBERS = 200_000
+MAX_RATIO = 200  # uncompressed / compressed, per member above 1 MiB
+
+
+class SafeZip:
+    """A zip archive whose member names and sizes have been checked.
+
+    Parameters
+    ----------
+    path
+        The archive.
+    max_total_bytes
+        Refuse archives whose members add up to more than this, uncompressed.
+    """
+
+    def __init__(self, path: Path, *, max_total_bytes: int = MAX_TOTAL_BYTES) -> None:
+        self.path = Path(path)
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(
+                self.path, None, f"not a readable zip archive ({exc})."
+            ) from exc
+        infos = self._zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnsafeArchiveError(
+                self.path, None, f"holds {len(infos)} members, more than {MAX_MEMBERS}."
+            )
+        total = 0
+        for info in infos:
+            _check_name(self.path, info.filename)
+            total += info.file_size
+            if (
+                info.file_size > 1024**2
+                and info.compress_size
+                and info.file_size / info.compress_size > MAX_RATIO
+            ):
+                raise UnsafeArchiveError(
+                    self.path,
+                    f"member {info.filename!r}",
+                    "compression ratio is implausibly high (zip bomb?).",
+                )
+        if total > max_total_bytes:
+            raise UnsafeArchiveError(
+                self.path,
+                None,
+                f"expands to {total} bytes, past the limit of {max_total_bytes}.",
+            )
+        self._max_total = max_total_bytes
+        self._read_so_far = 0
+
+    def names(self) -> list[str]:
+        """Member names that are files (not folders), in archive order."""
+        return [i.filename for i in self._zip.infolist() if not i.is_dir()]
+
+    def open(self, name: str) -> IO[bytes]:
+        """Open one member for streaming reads, enforcing the size limit as it is read."""
+        return _LimitedReader(self, self._zip.open(name), name)
+
+    def read(self, name: str) -> bytes:
+        """Read one whole member (for small members such as ``users.json``)."""
+        with self.open(name) as fh:
+            return fh.read()
+
+    def iter_members(self) -> Iterator[tuple[str, IO[bytes]]]:
+        """Yield each file member's name and an open stream on it."""
+        for name in self.names():
+            with self.open(name) as fh:
+                yield name, fh
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> SafeZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_name(path: Path, name: str) -> None:
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if (
+        pure.is_absolute()
+        or ".." in pure.parts
+        or (pure.parts and ":" in pure.parts[0])
+    ):
+        raise UnsafeArchiveError(
+            path, f"member {name!r}", "path escapes the archive's folder; refused."
+        )
+
+
+class _LimitedReader:
+    """A stream over a zip member that stops the archive expanding past its limit."""
+
+    def __init__(self, archive: SafeZip, raw: IO[bytes], name: str) -> None:
+        self._archive = archive
+        self._raw = raw
+        self._name = name
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._archive._read_so_far += len(data)
+        if self._archive._read_so_far > self._archive._max_total:
+            raise UnsafeArchiveError(
+                self._archive.path,
+                f"member {self._name!r}",
+                f"expands past the limit of {self._archive._max_total} bytes.",
+            )
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._raw.readline(size)
+        self._archive._read_so_far += len(data)
+        if self._archive._read_so_far > self._archive._max_total:
+            raise UnsafeArchiveError(
+                self._archive.path,
+                f"member {self._name!r}",
+                f"expands past the limit of {self._archive._max_total} bytes.",
+            )
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> _LimitedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
