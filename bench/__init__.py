@@ -1,0 +1,1 @@
+"""tribu's benchmarks: `make bench` runs every `bench/bench_*.py` and writes bench/results/."""
