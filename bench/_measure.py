@@ -17,7 +17,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def _child(work: Callable[..., Any], args: tuple[Any, ...], queue: mp.Queue) -> None:
     started = time.perf_counter()
     value = work(*args)
-    queue.put((time.perf_counter() - started, value))
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((seconds, value, peak_mb))
 
 
 def measure_in_child(work: Callable[..., Any], *args: Any) -> tuple[float, Any, float]:
@@ -28,16 +30,12 @@ def measure_in_child(work: Callable[..., Any], *args: Any) -> tuple[float, Any, 
     """
     ctx = mp.get_context("spawn")
     queue: mp.Queue = ctx.Queue()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     process = ctx.Process(target=_child, args=(work, args, queue))
     process.start()
-    seconds, value = queue.get()
+    seconds, value, peak_mb = queue.get()
     process.join()
     if process.exitcode:
         raise RuntimeError(f"benchmark child exited with {process.exitcode}")
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far: report it only if it grew.
-    peak_mb = max(peak_kb, before) / 1024
     return seconds, value, peak_mb
 
 
