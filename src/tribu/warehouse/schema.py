@@ -105,7 +105,8 @@ TABLES: dict[str, str] = {
         creator_id VARCHAR PRIMARY KEY,
         handle VARCHAR NOT NULL,
         platform VARCHAR,
-        followers BIGINT
+        followers BIGINT,
+        promo_code VARCHAR
     """,
     "creator_posts": """
         post_id VARCHAR PRIMARY KEY,
@@ -134,7 +135,8 @@ TABLES: dict[str, str] = {
         customer_id VARCHAR NOT NULL,
         ts TIMESTAMPTZ NOT NULL,
         amount DOUBLE NOT NULL,
-        currency VARCHAR
+        currency VARCHAR,
+        promo_code VARCHAR
     """,
     "nps": """
         customer_id VARCHAR,

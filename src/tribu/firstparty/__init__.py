@@ -1,0 +1,13 @@
+"""First-party files: the brand's own campaigns, creators, customers, orders, NPS and reviews.
+
+``load_files(con, kind, paths)`` reads CSV or JSONL files of one kind, validates every cell
+(errors name the file, the row and the column), and upserts them into the warehouse in one
+transaction. The kinds and their columns are in :data:`KINDS` and ``docs/first-party.md``.
+Amounts keep their own currency in the warehouse; conversion to one reporting currency happens
+when measures are computed (:mod:`tribu.business.money`).
+"""
+
+from tribu.firstparty._kinds import KINDS, Column, Kind
+from tribu.firstparty._load import LoadResult, load_files
+
+__all__ = ["KINDS", "Column", "Kind", "LoadResult", "load_files"]
