@@ -1,0 +1,396 @@
+"""Discord connector: DiscordChatExporter (DCE) JSON, one file per channel or a folder of them.
+
+A DCE file holds one channel (or thread) of one guild::
+
+    {"guild": {"id", "name"}, "channel": {"id", "type", "categoryId", "category", "name"},
+     "dateRange": {...}, "messages": [{"id", "type", "timestamp", "timestampEdited",
+     "content", "author": {"id", "name", "nickname", "isBot", "roles"?}, "attachments",
+     "reactions": [{"emoji": {"name"}, "count", "users"?}], "mentions", "reference"?}, ...],
+     "messageCount"}
+
+What becomes what:
+
+- the guild is the :class:`Community` (key = guild id; DCE files every direct message under the
+  guild ``"0"``, "Direct Messages");
+- the channel is a :class:`Channel`; a thread (``GuildPublicThread``, ``GuildPrivateThread``,
+  ``GuildNewsThread``) is a channel of kind ``"thread"`` whose parent is its ``parentId`` or,
+  in the DCE versions that write none, its ``categoryId`` (DCE files a thread under its parent
+  channel there), and its messages carry ``thread_key`` = the thread's id;
+- ``Default``, ``Reply`` and slash-command messages are :class:`Message`; ``GuildMemberJoin`` is a
+  join :class:`MemberEvent`, ``RecipientAdd``/``RecipientRemove`` (group DMs) join/leave of the
+  person added or removed; every other type (calls, pins, renames, icon changes, thread
+  creation, boosts...) is a :class:`SystemNotice`, never a message;
+- each author, mentioned person and reacting person is a :class:`Member` (display name =
+  nickname, else name; roles by name when DCE exported them), yielded once per read;
+- reactions: one :class:`Reaction` per reacting user (count 1) when DCE listed ``users``, plus
+  one anonymous reaction for any count beyond the listed users; otherwise one anonymous
+  reaction with the emoji's count;
+- a message that cannot be read (no author, a bad timestamp...) is :class:`Quarantined` with
+  its place (``messages[12]``); the rest of the file still loads. The same message id twice is
+  yielded twice: the ingest keeps one.
+
+Files are streamed with :mod:`tribu.connectors._json_stream` (the standard library's C JSON
+scanner over a sliding buffer; ijson was measured slower, see that module), so memory stays
+flat whatever the number of messages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tribu.connectors._json_stream import iter_object
+from tribu.connectors._records import (
+    Channel,
+    Community,
+    Member,
+    MemberEvent,
+    Message,
+    Quarantined,
+    Reaction,
+    Record,
+    SystemNotice,
+)
+from tribu.connectors._time import iso_to_utc
+from tribu.errors import InputError
+
+__all__ = ["CHANNEL_KINDS", "detect", "name", "read"]
+
+name = "discord"
+
+CHANNEL_KINDS = {
+    "GuildTextChat": "text",
+    "GuildNews": "announcement",
+    "GuildAnnouncement": "announcement",
+    "GuildVoiceChat": "voice",
+    "GuildStageVoice": "voice",
+    "GuildForum": "forum",
+    "GuildPublicThread": "thread",
+    "GuildPrivateThread": "thread",
+    "GuildNewsThread": "thread",
+    "DirectTextChat": "dm",
+    "DirectGroupTextChat": "group",
+}
+"""DCE ``channel.type`` to the canonical channel kind (others: the type, lower-cased)."""
+
+_MESSAGE_TYPES = frozenset(
+    {
+        "Default",
+        "Reply",
+        "ChatInputCommand",
+        "ContextMenuCommand",
+        "0",
+        "19",
+        "20",
+        "23",
+    }
+)
+_NOTICE_KINDS = {
+    "Call": "call",
+    "ChannelNameChange": "rename",
+    "ChannelIconChange": "icon",
+    "ChannelPinnedMessage": "pin",
+    "ThreadCreated": "thread_created",
+    "ThreadStarterMessage": "thread_starter",
+}
+_MEMBERSHIP = {
+    "GuildMemberJoin": "join",
+    "RecipientAdd": "join",
+    "RecipientRemove": "leave",
+}
+_SNIFF_BYTES = 4096
+_RAW_LIMIT = 4096
+
+
+def detect(path: Path) -> bool:
+    """True when ``path`` is a DCE JSON file, or a folder holding at least one.
+
+    Reads the first 4 KiB of at most 20 files.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.rglob("*.json"))[:20]
+        return any(_sniff(p) for p in files)
+    return _sniff(path)
+
+
+def _sniff(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = (
+                fh.read(_SNIFF_BYTES).decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+            )
+    except OSError:
+        return False
+    return head.startswith("{") and '"guild"' in head and '"channel"' in head
+
+
+def read(path: Path) -> Iterator[Record]:
+    """Yield the records of a DCE file, or of every DCE file under a folder.
+
+    In a folder, channels are read before threads, so a thread's parent channel is known
+    first. Files that are not DCE exports (other JSON) are left out.
+
+    Raises
+    ------
+    InputError
+        A file is empty, not JSON, truncated or not a DCE export; or a folder holds none.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = [p for p in sorted(path.rglob("*.json")) if _sniff(p)]
+        if not files:
+            raise InputError(
+                path, None, "holds no DiscordChatExporter JSON file (export as JSON)."
+            )
+        headers = {p: _header(p) for p in files}
+        files.sort(key=lambda p: _is_thread(headers[p][1]))
+    else:
+        files = [path]
+    state = _ReadState()
+    for file in files:
+        yield from _read_file(file, state)
+
+
+class _ReadState:
+    """What one ``read`` has yielded already (communities, channels, members)."""
+
+    def __init__(self) -> None:
+        self.communities: set[str] = set()
+        self.channels: set[tuple[str, str]] = set()
+        self.members: set[tuple[str, str]] = set()
+
+
+def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``guild`` and ``channel`` objects of a file (read past ``messages`` if needed)."""
+    guild: Any = None
+    channel: Any = None
+    with open(path, "rb") as fh:
+        for key, value in iter_object(fh, path, {"messages"}):
+            if key == "guild":
+                guild = value
+            elif key == "channel":
+                channel = value
+            if guild is not None and channel is not None:
+                break
+    for what, value in (("guild", guild), ("channel", channel)):
+        if not isinstance(value, dict) or not isinstance(value.get("id"), str | int):
+            raise InputError(
+                path,
+                what,
+                f"is not a DiscordChatExporter export: '{what}' with an 'id' is missing; "
+                "export the channel again as JSON.",
+            )
+    return guild, channel
+
+
+def _is_thread(channel: dict[str, Any]) -> bool:
+    return CHANNEL_KINDS.get(str(channel.get("type"))) == "thread"
+
+
+def _read_file(path: Path, state: _ReadState) -> Iterator[Record]:
+    guild, channel = _header(path)
+    community_key = str(guild["id"])
+    channel_key = str(channel["id"])
+    thread = _is_thread(channel)
+    if community_key not in state.communities:
+        state.communities.add(community_key)
+        yield Community(community_key, name, str(guild.get("name") or community_key))
+    parent_key = None
+    if thread:
+        parent = channel.get("parentId") or channel.get("categoryId")
+        parent_key = str(parent) if parent else None
+        if parent_key and (community_key, parent_key) not in state.channels:
+            state.channels.add((community_key, parent_key))
+            yield Channel(
+                community_key, parent_key, str(channel.get("category") or parent_key)
+            )
+    state.channels.add((community_key, channel_key))
+    kind_name = str(channel.get("type"))
+    yield Channel(
+        community_key,
+        channel_key,
+        str(channel.get("name") or channel_key),
+        CHANNEL_KINDS.get(kind_name, kind_name.lower()),
+        parent_key,
+    )
+    context = _Context(
+        community_key, channel_key, channel_key if thread else None, state
+    )
+    with open(path, "rb") as fh:
+        for key, value in iter_object(fh, path, {"messages"}):
+            if key == "messages":
+                for index, raw in value:
+                    try:
+                        records = context.records(raw)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        yield Quarantined(
+                            f"messages[{index}]", _reason(exc), _raw_text(raw)
+                        )
+                        continue
+                    yield from records
+
+
+class _Context:
+    """Turns the raw messages of one channel into records (the hot loop)."""
+
+    __slots__ = ("community_key", "channel_key", "thread_key", "members")
+
+    def __init__(
+        self,
+        community_key: str,
+        channel_key: str,
+        thread_key: str | None,
+        state: _ReadState,
+    ) -> None:
+        self.community_key = community_key
+        self.channel_key = channel_key
+        self.thread_key = thread_key
+        self.members = state.members
+
+    def records(self, raw: dict[str, Any]) -> list[Record]:
+        """The records one raw DCE message becomes (raises on an unreadable one).
+
+        Built whole before any is yielded, so an unreadable message leaves nothing behind
+        but its quarantine record; the people first seen in it are remembered only once it
+        has been read. This is the hot loop: keep the work per message small.
+        """
+        author = raw["author"]
+        author_key = str(author["id"])
+        ts = iso_to_utc(raw["timestamp"])
+        message_key = str(raw["id"])
+        get = raw.get
+        kind = get("type", "Default")
+        people = [author]
+        if kind in _MESSAGE_TYPES:
+            edited = get("timestampEdited")
+            reference = get("reference")
+            reply_to = reference.get("messageId") if reference else None
+            mentions = get("mentions")
+            reactions = get("reactions")
+            out: list[Record] = [
+                Message(
+                    self.community_key,
+                    self.channel_key,
+                    message_key,
+                    author_key,
+                    ts,
+                    get("content") or "",
+                    str(author.get("nickname") or author.get("name") or author_key),
+                    bool(author.get("isBot")),
+                    str(reply_to) if reply_to else None,
+                    self.thread_key,
+                    sum(int(r.get("count") or 0) for r in reactions)
+                    if reactions
+                    else 0,
+                    len(get("attachments") or ()),
+                    [str(p["id"]) for p in mentions] if mentions else [],
+                    iso_to_utc(edited) if edited else None,
+                )
+            ]
+            if mentions:
+                people.extend(mentions)
+            if reactions:
+                for reaction in reactions:
+                    self._reactions(message_key, reaction, out, people)
+        else:
+            out = self._not_a_message(raw, str(kind), author, ts, people)
+        if len(people) == 1 and (self.community_key, author_key) in self.members:
+            return out
+        members = self._new_members(people)
+        return members + out if members else out
+
+    def _reactions(
+        self,
+        message_key: str,
+        reaction: dict[str, Any],
+        out: list[Record],
+        people: list[dict[str, Any]],
+    ) -> None:
+        emoji = reaction["emoji"]
+        label = str(emoji.get("name") or emoji.get("code") or emoji.get("id"))
+        count = int(reaction.get("count") or 0)
+        users = reaction.get("users") or ()
+        for person in users:
+            people.append(person)
+            out.append(
+                Reaction(self.community_key, message_key, label, 1, str(person["id"]))
+            )
+        if count > len(users):
+            out.append(
+                Reaction(self.community_key, message_key, label, count - len(users))
+            )
+
+    def _not_a_message(
+        self,
+        raw: dict[str, Any],
+        kind: str,
+        author: dict[str, Any],
+        ts: datetime,
+        people: list[dict[str, Any]],
+    ) -> list[Record]:
+        membership = _MEMBERSHIP.get(kind)
+        if membership is None:
+            notice = _NOTICE_KINDS.get(kind, "service")
+            text = str(raw.get("content") or kind)
+            return [
+                SystemNotice(self.community_key, self.channel_key, notice, ts, text)
+            ]
+        person = author
+        if kind != "GuildMemberJoin" and raw.get("mentions"):
+            person = raw["mentions"][0]  # the one added to or removed from the group
+            people.append(person)
+        return [
+            MemberEvent(
+                self.community_key,
+                str(person["id"]),
+                membership,
+                ts,
+                None,
+                _display_name(person),
+            )
+        ]
+
+    def _new_members(self, people: list[dict[str, Any]]) -> list[Record]:
+        """Member records for the people not yet seen in this read."""
+        fresh: dict[str, dict[str, Any]] = {}
+        community_key = self.community_key
+        for person in people:
+            key = str(person["id"])
+            if (community_key, key) not in self.members and key not in fresh:
+                fresh[key] = person
+        out: list[Record] = []
+        for key, person in fresh.items():
+            roles = person.get("roles") or ()
+            out.append(
+                Member(
+                    community_key,
+                    key,
+                    _display_name(person),
+                    bool(person.get("isBot")),
+                    [str(r["name"]) if isinstance(r, dict) else str(r) for r in roles],
+                )
+            )
+            self.members.add((community_key, key))
+        return out
+
+
+def _display_name(person: dict[str, Any]) -> str:
+    return str(person.get("nickname") or person.get("name") or person["id"])
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"the message has no {exc.args[0]!r}; it was left out."
+    return f"the message cannot be read ({exc}); it was left out."
+
+
+def _raw_text(raw: object) -> str:
+    try:
+        text = json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return text[:_RAW_LIMIT]
