@@ -1,0 +1,133 @@
+"""Write the self-contained HTML report: ``tribu report --out report.html``.
+
+One file, every script and style inlined (Plotly's JavaScript comes from the ``plotly`` Python
+package), so it opens offline, from an e-mail attachment. The page is rendered by Jinja2 with
+autoescaping on; member text reaches it only as escaped HTML or as JSON inside a
+``<script type="application/json">`` block whose ``<``, ``>`` and ``&`` are written as
+``\\u003c``-style escapes, so no message can close the block or open a tag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import plotly.offline
+
+from tribu.report.charts import CHARTS, Chart, build_chart
+from tribu.report.data import Filters, MeasureData, open_tables
+from tribu.report.labels import labels, pick_lang
+from tribu.report.summary import summary_sentences
+
+__all__ = ["json_for_script", "render_report", "scorecard_items", "write_report"]
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("tribu.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_for_script"] = json_for_script
+    return env
+
+
+def scorecard_items(card: dict[str, Any]) -> list[tuple[str, str]]:
+    """The scorecard as (label, formatted value) pairs, numbers rounded for reading."""
+    items = []
+    for key, value in card.items():
+        if isinstance(value, dict | list):
+            continue
+        if isinstance(value, float):
+            shown = (
+                f"{value:.1%}" if "rate" in key or "ratio" in key else f"{value:,.2f}"
+            )
+        elif value is None:
+            shown = "–"
+        else:
+            shown = f"{value:,}" if isinstance(value, int) else str(value)
+        items.append((key.replace("_", " "), shown))
+    return items
+
+
+def render_report(
+    data: MeasureData, *, lang: str | None = None, filters: Filters | None = None
+) -> str:
+    """The report's HTML for the measures in ``data``, narrowed to ``filters``."""
+    filters = filters or Filters()
+    lang = pick_lang(lang, data.french_share(filters.community))
+    words = labels(lang)
+    charts: list[Chart] = [build_chart(name, data, filters, words) for name in CHARTS]
+    first, last = data.period()
+    try:
+        card = data.scorecard(filters)
+    except (
+        Exception
+    ) as exc:  # the scorecard is optional: say so rather than fail the report
+        card = {"scorecard": f"unavailable ({type(exc).__name__})"}
+    return (
+        _environment()
+        .get_template("report.html")
+        .render(
+            lang=lang,
+            w=words,
+            filters=filters.as_dict(),
+            generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            period=(first, last),
+            summary=summary_sentences(data, filters, words),
+            scorecard=scorecard_items(card),
+            charts=charts,
+            plotly_js=plotly.offline.get_plotlyjs(),
+        )
+    )
+
+
+def write_report(
+    db: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    lang: str | None = None,
+    filters: Filters | None = None,
+) -> Path:
+    """Write the report of warehouse ``db`` to ``out_path``; return the path written.
+
+    Parameters
+    ----------
+    db
+        The warehouse file.
+    out_path
+        The HTML file to write (its folder is created if needed).
+    lang
+        ``"fr"`` or ``"en"``; None picks French when most messages are French.
+    filters
+        Community, channel, campaign and period to narrow the report to.
+    """
+    data = MeasureData(open_tables(db))
+    try:
+        page = render_report(data, lang=lang, filters=filters)
+    finally:
+        next(iter(data.tables.values())).get_backend().disconnect()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    return out

@@ -1,0 +1,368 @@
+"""The charts of the report and the dashboard, as Plotly figures built from the measures.
+
+Why Plotly: its JavaScript ships inside the ``plotly`` Python package
+(``plotly.offline.get_plotlyjs()``), so the report can inline it and work offline from an
+e-mail attachment, and the server can serve it from disk with no CDN; its figures are plain
+JSON, so the very same figure built here is embedded in the report and sent to the dashboard;
+it is MIT-licensed, maintained, and draws interactive line, step, heat-map and bar charts with
+hover values, which is what a community manager wants to explore.
+
+Each chart is one function ``(data, filters, words) -> Chart``: it reads one or two measures
+through :class:`tribu.report.data.MeasureData`, never the warehouse, and returns a figure as a
+dict. Text that comes from members or platforms (channel names, display names) goes through
+:func:`plot_text`, because Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``...).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tribu.report.data import Filters, MeasureData, records
+
+__all__ = ["CHARTS", "Chart", "build_chart", "plot_text"]
+
+
+def plot_text(value: Any) -> str:
+    """Text safe to hand to Plotly as a label: HTML special characters escaped."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass
+class Chart:
+    """A chart ready to draw: its figure, and the measure rows behind it (for tables/CSV)."""
+
+    name: str
+    title: str
+    measure: str
+    figure: dict[str, Any]
+    rows: int
+    table: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": {"text": plot_text(title)},
+        "xaxis": {"title": {"text": plot_text(x)}},
+        "yaxis": {"title": {"text": plot_text(y)}},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "legend": {"orientation": "h"},
+        "height": 360,
+        **extra,
+    }
+
+
+def _names(frame: pd.DataFrame, key: str) -> dict[str, str]:
+    if frame.empty:
+        return {}
+    return {str(k): str(v) for k, v in zip(frame[key], frame["name"], strict=True)}
+
+
+def _iso(values: pd.Series) -> list[Any]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in values]
+
+
+def _numbers(values: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Messages per day, one line per channel (measure ``daily_activity``)."""
+    frame, _ = data.filtered("daily_activity", filters)
+    channels = _names(data.channels(), "channel_id")
+    traces = []
+    for channel_id, part in frame.sort_values("day").groupby("channel_id", sort=True):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": plot_text(channels.get(str(channel_id), channel_id)),
+                "x": _iso(part["day"]),
+                "y": [int(v) for v in part["messages"]],
+            }
+        )
+    figure = {"data": traces, "layout": _layout(w["activity"], w["day"], w["messages"])}
+    return Chart("activity", w["activity"], "daily_activity", figure, len(frame))
+
+
+def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """ER of each brand post (points) and its weekly median (line)."""
+    posts, _ = data.filtered("engagement_rate_per_post", filters)
+    weekly, _ = data.filtered("engagement_rate_weekly", filters)
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": plot_text(w["engagement_posts"]),
+            "x": [pd.Timestamp(v).isoformat() for v in posts["ts"]],
+            "y": _numbers(posts["engagement_rate"]),
+            "opacity": 0.5,
+        }
+    ]
+    for community_id, part in weekly.sort_values("week").groupby("community_id"):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": plot_text(f"{w['engagement_weekly']} ({community_id})"),
+                "x": _iso(part["week"]),
+                "y": _numbers(part["median_engagement_rate"]),
+            }
+        )
+    layout = _layout(w["engagement"], w["week"], w["engagement_rate"])
+    layout["yaxis"]["tickformat"] = ".1%"
+    return Chart(
+        "engagement",
+        w["engagement"],
+        "engagement_rate_weekly",
+        {"data": traces, "layout": layout},
+        len(weekly),
+    )
+
+
+def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Kaplan–Meier curve of the time to first positive sentiment, per community."""
+    frame, _ = data.filtered("time_to_sentiment_survival", filters)
+    communities = _names(data.communities(), "community_id")
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "line": {"shape": "hv"},
+            "name": plot_text(communities.get(str(cid), cid)),
+            "x": _numbers(part["hours"]),
+            "y": _numbers(part["survival"]),
+        }
+        for cid, part in frame.sort_values("hours").groupby("community_id")
+    ]
+    layout = _layout(w["survival"], w["hours"], w["share_not_reached"])
+    layout["yaxis"]["range"] = [0, 1.05]
+    return Chart(
+        "survival",
+        w["survival"],
+        "time_to_sentiment_survival",
+        {"data": traces, "layout": layout},
+        len(frame),
+    )
+
+
+def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Mean sentiment per week, one line per channel (measure ``sentiment_weekly``)."""
+    frame, _ = data.filtered("sentiment_weekly", filters)
+    channels = _names(data.channels(), "channel_id")
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": plot_text(channels.get(str(chid), chid)),
+            "x": _iso(part["week"]),
+            "y": _numbers(part["mean_sentiment"]),
+        }
+        for chid, part in frame.sort_values("week").groupby("channel_id")
+    ]
+    layout = _layout(w["sentiment"], w["week"], w["mean_sentiment"])
+    layout["yaxis"]["range"] = [0, 1]
+    return Chart(
+        "sentiment",
+        w["sentiment"],
+        "sentiment_weekly",
+        {"data": traces, "layout": layout},
+        len(frame),
+    )
+
+
+def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Share of each join cohort still active N months later, as a heat map.
+
+    Several communities shown together are pooled: retained / cohort size summed over them.
+    """
+    frame, _ = data.filtered("retention_by_cohort", filters)
+    traces: list[dict[str, Any]] = []
+    if not frame.empty:
+        pooled = (
+            frame.assign(cohort=_iso(frame["cohort_month"]))
+            .groupby(["cohort", "months_since_join"], as_index=False)[
+                ["retained", "cohort_size"]
+            ]
+            .sum()
+        )
+        pooled["retention"] = pooled["retained"] / pooled["cohort_size"]
+        grid = pooled.pivot(
+            index="cohort", columns="months_since_join", values="retention"
+        ).sort_index()
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": [int(c) for c in grid.columns],
+                "y": [str(i) for i in grid.index],
+                "z": [_numbers(row) for _, row in grid.iterrows()],
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": "Blues",
+            }
+        )
+    layout = _layout(w["retention"], w["months_since_join"], w["cohort"])
+    return Chart(
+        "retention",
+        w["retention"],
+        "retention_by_cohort",
+        {"data": traces, "layout": layout},
+        len(frame),
+    )
+
+
+def _weekday_index(value: Any) -> int:
+    if isinstance(value, str):
+        for names in (
+            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"],
+        ):
+            if value[:3].lower() in names:
+                return names.index(value[:3].lower())
+        return int(value)
+    return int(value) % 7
+
+
+def ritual_slot(row: dict[str, Any], w: dict[str, str]) -> str:
+    """'Fri at 18:00' / 'ven à 18:00' for a ritual row."""
+    day = w["weekdays"].split(",")[_weekday_index(row["weekday"])]
+    return f"{day} {w['at']} {int(row['hour']):02d}:00"
+
+
+def rituals(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Detected rituals on a weekday × hour grid, coloured by mean attendance."""
+    frame, _ = data.filtered("rituals", filters)
+    days = w["weekdays"].split(",")
+    z: list[list[float | None]] = [[None] * 24 for _ in days]
+    hover: list[list[str]] = [[""] * 24 for _ in days]
+    channels = _names(data.channels(), "channel_id")
+    for row in records(frame):
+        d, h = _weekday_index(row["weekday"]), int(row["hour"])
+        attendance = float(row["mean_attendance"] or 0.0)
+        z[d][h] = (z[d][h] or 0.0) + attendance
+        hover[d][h] += plot_text(
+            f"{channels.get(str(row['channel_id']), row['channel_id'])}: "
+            f"{row['period']}, {row['occurrences']}×, {attendance:.1f}"
+        )
+    traces = [
+        {
+            "type": "heatmap",
+            "x": list(range(24)),
+            "y": days,
+            "z": z,
+            "text": hover,
+            "hovertemplate": "%{y} %{x}h: %{text}<extra></extra>",
+            "colorscale": "Oranges",
+            "colorbar": {"title": {"text": plot_text(w["attendance"])}},
+        }
+    ]
+    layout = _layout(w["rituals"], w["hour"], w["weekday"])
+    layout["yaxis"]["autorange"] = "reversed"
+    return Chart(
+        "rituals",
+        w["rituals"],
+        "rituals",
+        {"data": traces, "layout": layout},
+        len(frame),
+    )
+
+
+def roles(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """Top relays (by betweenness) and power users (by messages), with their pseudonyms."""
+    frame, _ = data.filtered("member_roles", filters)
+    top = frame[
+        (frame["is_relay"].fillna(False)) | (frame["is_power_user"].fillna(False))
+    ]
+    top = top.sort_values(["betweenness", "messages"], ascending=False).head(15)
+    table = []
+    for row in records(top):
+        kinds = [
+            w[key]
+            for key, column in (
+                ("relay", "is_relay"),
+                ("power_user", "is_power_user"),
+                ("moderator", "is_moderator"),
+                ("newcomer", "is_newcomer"),
+                ("at_risk", "is_at_risk"),
+            )
+            if row.get(column)
+        ]
+        table.append(
+            {
+                "member_id": row["member_id"],
+                "community_id": row["community_id"],
+                "display_name": row["display_name"],
+                "messages": row["messages"],
+                "betweenness": row["betweenness"],
+                "roles": ", ".join(kinds),
+            }
+        )
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": [r["messages"] for r in table],
+                "y": [plot_text(r["display_name"] or r["member_id"]) for r in table],
+                "text": [plot_text(r["roles"]) for r in table],
+            }
+        ],
+        "layout": _layout(w["roles"], w["messages"], w["member"])
+        | {"yaxis": {"autorange": "reversed", "automargin": True}},
+    }
+    return Chart("roles", w["roles"], "member_roles", figure, len(top), table)
+
+
+def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
+    """UGC ratio and cost per engagement of each campaign."""
+    ugc, _ = data.filtered("ugc_ratio", filters)
+    cpe, _ = data.filtered("cost_per_engagement", filters)
+    names = _names(data.campaigns(), "campaign_id")
+    known = data.campaigns()
+    if filters.community is not None and not known.empty:
+        mine = set(known.loc[known["community_id"] == filters.community, "campaign_id"])
+        ugc = ugc[ugc["campaign_id"].isin(mine)]
+        cpe = cpe[cpe["campaign_id"].isin(mine)]
+    merged = ugc.merge(cpe, on="campaign_id", how="outer").sort_values("campaign_id")
+    table = [
+        {"name": names.get(str(r["campaign_id"]), r["campaign_id"]), **r}
+        for r in records(merged)
+    ]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "name": plot_text(w["ugc_ratio"]),
+                "x": [plot_text(r["name"]) for r in table],
+                "y": [r.get("ugc_ratio") for r in table],
+            }
+        ],
+        "layout": _layout(w["campaigns"], w["campaign"], w["ugc_ratio"])
+        | {
+            "yaxis": {"tickformat": ".0%", "title": {"text": plot_text(w["ugc_ratio"])}}
+        },
+    }
+    return Chart("campaigns", w["campaigns"], "ugc_ratio", figure, len(merged), table)
+
+
+CHARTS: dict[str, Callable[[MeasureData, Filters, dict[str, str]], Chart]] = {
+    "activity": activity,
+    "engagement": engagement,
+    "survival": survival,
+    "sentiment": sentiment,
+    "retention": retention,
+    "rituals": rituals,
+    "roles": roles,
+    "campaigns": campaigns,
+}
+
+
+def build_chart(
+    name: str, data: MeasureData, filters: Filters, words: dict[str, str]
+) -> Chart:
+    """Build chart ``name`` (one of :data:`CHARTS`)."""
+    return CHARTS[name](data, filters, words)

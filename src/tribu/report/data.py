@@ -1,0 +1,399 @@
+"""The data both surfaces show: measures from the registry, filtered, cached, made JSON-safe.
+
+The HTML report and the web dashboard read the warehouse through this one module, so they show
+the same numbers. It never computes a measure itself: every number comes from
+:func:`tribu.metrics.compute` (or :func:`tribu.metrics.scorecard.scorecard`); this module only
+
+* opens the canonical tables as Ibis tables (through ``tribu.warehouse.engines.ibis_tables``
+  when it exists, else straight from the DuckDB file, read-only);
+* computes each measure **once** over the whole warehouse and keeps the result (a pandas frame)
+  in memory, so that the many filter combinations a dashboard user tries cost a pandas filter,
+  not a new warehouse query;
+* applies the filters (community, channel, campaign, period) to the rows of a measure, on the
+  columns the measure has: a measure without a ``channel_id`` column ignores the channel filter,
+  and the answer says which filters were applied;
+* turns frames into plain rows (ISO dates, ``None`` for missing values) for JSON and CSV.
+
+Member-level views (a pseudonym's messages per week and sentiment trend) are simple counts and
+averages, written here as Ibis expressions because no registered measure has that grain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from tribu.errors import ConfigError
+
+__all__ = [
+    "FILTER_COLUMNS",
+    "PERIOD_COLUMNS",
+    "Filters",
+    "MeasureData",
+    "column_types",
+    "open_tables",
+    "parse_date",
+    "records",
+]
+
+# filter name -> the measure column it applies to
+FILTER_COLUMNS: dict[str, str] = {
+    "community": "community_id",
+    "channel": "channel_id",
+    "campaign": "campaign_id",
+}
+# the first of these columns a measure has carries its period
+PERIOD_COLUMNS: tuple[str, ...] = ("ts", "day", "week", "cohort_month")
+
+
+def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
+    """Read an ISO date given to ``--since``/``--until`` or ``?since=``/``?until=``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"The '{option}' option must be an ISO date like 2024-03-01. "
+            f"Got {value!r} instead."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a user narrowed the view to. ``None`` means no filter on that axis.
+
+    ``since`` and ``until`` are inclusive calendar dates (UTC).
+    """
+
+    community: str | None = None
+    channel: str | None = None
+    campaign: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @classmethod
+    def from_strings(
+        cls,
+        community: str | None = None,
+        channel: str | None = None,
+        campaign: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Filters:
+        """Build filters from query-string or command-line values ('' counts as unset)."""
+        return cls(
+            community=community or None,
+            channel=channel or None,
+            campaign=campaign or None,
+            since=parse_date(since, "since"),
+            until=parse_date(until, "until"),
+        )
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The filters as strings, for JSON answers and cache keys."""
+        return {
+            "community": self.community,
+            "channel": self.channel,
+            "campaign": self.campaign,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
+    """The canonical tables of warehouse ``db`` as Ibis tables on DuckDB, opened read-only.
+
+    Goes through :func:`tribu.warehouse.engines.ibis_tables`, so the surfaces see exactly what
+    the measures see.
+    """
+    from tribu.warehouse.engines import ibis_tables
+
+    return dict(ibis_tables(Path(db), engine="duckdb"))
+
+
+def _naive_utc(values: pd.Series) -> pd.Series:
+    """Timestamps or dates as naive UTC ``datetime64`` so they compare with dates."""
+    converted = pd.to_datetime(values, utc=True, errors="coerce")
+    return converted.dt.tz_localize(None)
+
+
+def filter_frame(
+    frame: pd.DataFrame, filters: Filters
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Keep the rows of ``frame`` that pass ``filters``; say which filters applied.
+
+    Returns the filtered frame and ``{filter name: column it applied to}``.
+    """
+    applied: dict[str, str] = {}
+    mask = pd.Series(True, index=frame.index)
+    for name, column in FILTER_COLUMNS.items():
+        value = getattr(filters, name)
+        if value is not None and column in frame.columns:
+            mask &= frame[column].astype("string") == value
+            applied[name] = column
+    period = next((c for c in PERIOD_COLUMNS if c in frame.columns), None)
+    if period is not None and (filters.since or filters.until):
+        when = _naive_utc(frame[period])
+        if filters.since:
+            mask &= when >= pd.Timestamp(filters.since)
+            applied["since"] = period
+        if filters.until:
+            mask &= when < pd.Timestamp(filters.until + dt.timedelta(days=1))
+            applied["until"] = period
+    return frame[mask.fillna(False)].reset_index(drop=True), applied
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-safe dicts (ISO dates, ``None`` for NaN/NaT)."""
+    columns = list(frame.columns)
+    return [
+        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def column_types(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """Each column's name and JSON type (string, integer, number, boolean, date, datetime)."""
+    described = []
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = "boolean"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = "integer"
+        elif pd.api.types.is_float_dtype(dtype):
+            kind = "number"
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            kind = "datetime"
+        else:
+            sample = frame[name].dropna()
+            first = sample.iloc[0] if len(sample) else None
+            if isinstance(first, dt.datetime):
+                kind = "datetime"
+            elif isinstance(first, dt.date):
+                kind = "date"
+            elif isinstance(first, bool | np.bool_):
+                kind = "boolean"
+            elif isinstance(first, list | np.ndarray):
+                kind = "array"
+            else:
+                kind = "string"
+        described.append({"name": str(name), "type": kind})
+    return described
+
+
+@dataclass
+class MeasureData:
+    """Measures over one warehouse, computed once each and filtered on demand.
+
+    Parameters
+    ----------
+    tables
+        Canonical name -> Ibis table (see :func:`open_tables`).
+    cache_size
+        How many computed frames to keep (least recently used ones are dropped).
+
+    Notes
+    -----
+    Safe to call from several threads: warehouse queries run one at a time (a DuckDB connection
+    is not meant for concurrent use), cached answers are served without waiting.
+    """
+
+    tables: Mapping[str, ir.Table]
+    cache_size: int = 256
+    _cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """Return the value cached under ``key``, building it (once) if missing."""
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            value = build()
+            self._cache[key] = value
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return value
+
+    # -- measures ---------------------------------------------------------------------------
+
+    def measure_names(self) -> list[str]:
+        """Registered measures whose tables this warehouse has."""
+        from tribu.metrics import MEASURES
+
+        return sorted(
+            name
+            for name, m in MEASURES.items()
+            if all(table in self.tables for table in m.tables)
+        )
+
+    def frame(self, name: str, **settings: Any) -> pd.DataFrame:
+        """Measure ``name`` over the whole warehouse, as a pandas frame (cached)."""
+        from tribu.metrics import compute
+
+        key = ("measure", name, tuple(sorted(settings.items())))
+        return self.cached(
+            key, lambda: compute(name, self.tables, **settings).to_pandas()
+        )
+
+    def filtered(
+        self, name: str, filters: Filters, **settings: Any
+    ) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Measure ``name`` narrowed to ``filters``; also returns the filters applied."""
+        return filter_frame(self.frame(name, **settings), filters)
+
+    def scorecard(self, filters: Filters, tz: str = "Europe/Paris") -> dict[str, Any]:
+        """The community scorecard for ``filters`` (cached per filter combination)."""
+        from tribu.metrics.scorecard import scorecard
+
+        def build() -> dict[str, Any]:
+            raw = scorecard(
+                self.tables,
+                community=filters.community,
+                channel=filters.channel,
+                campaign=filters.campaign,
+                since=filters.since,
+                until=filters.until,
+                tz=tz,
+            )
+            return {k: _json_value(v) for k, v in raw.items()}
+
+        return self.cached(("scorecard", tuple(filters.as_dict().items()), tz), build)
+
+    # -- reference lists ----------------------------------------------------------------------
+
+    def _table_frame(self, name: str, columns: list[str]) -> pd.DataFrame:
+        if name not in self.tables:
+            return pd.DataFrame(columns=columns)
+        return self.cached(
+            ("table", name, tuple(columns)),
+            lambda: self.tables[name].select(*columns).to_pandas(),
+        )
+
+    def communities(self) -> pd.DataFrame:
+        """Communities: community_id, platform, name."""
+        return self._table_frame("communities", ["community_id", "platform", "name"])
+
+    def channels(self) -> pd.DataFrame:
+        """Channels: channel_id, community_id, name."""
+        return self._table_frame("channels", ["channel_id", "community_id", "name"])
+
+    def campaigns(self) -> pd.DataFrame:
+        """Campaigns: campaign_id, name, community_id, starts, ends, spend, currency."""
+        return self._table_frame(
+            "campaigns",
+            [
+                "campaign_id",
+                "name",
+                "community_id",
+                "starts",
+                "ends",
+                "spend",
+                "currency",
+            ],
+        )
+
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        """First and last message dates (UTC) in the warehouse."""
+
+        def build() -> tuple[dt.date | None, dt.date | None]:
+            m = self.tables["messages"]
+            row = m.aggregate(first=m.ts.min(), last=m.ts.max()).to_pandas()
+            first, last = row["first"].iloc[0], row["last"].iloc[0]
+            if pd.isna(first):
+                return None, None
+            return (pd.Timestamp(first).date(), pd.Timestamp(last).date())
+
+        return self.cached(("period",), build)  # type: ignore[no-any-return]
+
+    def french_share(self, community: str | None = None) -> float | None:
+        """Share of the community's enriched messages detected as French, or None."""
+
+        def build() -> float | None:
+            if "enrichment" not in self.tables:
+                return None
+            m, e = self.tables["messages"], self.tables["enrichment"]
+            if community is not None:
+                m = m.filter(m.community_id == community)
+            joined = m.join(e, m.message_id == e.message_id).filter(e.lang.notnull())
+            row = joined.aggregate(
+                n=joined.count(), fr=(joined.lang == "fr").sum()
+            ).to_pandas()
+            n = int(row["n"].iloc[0] or 0)
+            return None if n == 0 else float(row["fr"].iloc[0] or 0) / n
+
+        return self.cached(("french_share", community), build)  # type: ignore[no-any-return]
+
+    # -- members ------------------------------------------------------------------------------
+
+    def member(self, member_id: str) -> dict[str, Any] | None:
+        """The member's row (display_name, roles, joined_at...), or None if unknown."""
+
+        def build() -> dict[str, Any] | None:
+            t = self.tables["members"]
+            rows = records(t.filter(t.member_id == member_id).to_pandas())
+            return rows[0] if rows else None
+
+        return self.cached(("member", member_id), build)  # type: ignore[no-any-return]
+
+    def member_weekly(self, member_id: str) -> pd.DataFrame:
+        """A member's messages and mean sentiment per ISO week (week starts Monday, UTC).
+
+        Columns: week, messages, mean_sentiment (None when no message of the week is enriched).
+        """
+
+        def build() -> pd.DataFrame:
+            m = self.tables["messages"]
+            mine = m.filter(m.author_id == member_id).mutate(
+                week=m.ts.truncate("W").cast("date")
+            )
+            if "enrichment" in self.tables:
+                e = self.tables["enrichment"].select("message_id", "sentiment")
+                mine = mine.left_join(e, mine.message_id == e.message_id)
+                sentiment = mine.sentiment.mean()
+            else:
+                sentiment = ibis.null().cast("float64")
+            weekly = mine.group_by("week").aggregate(
+                messages=mine.count(), mean_sentiment=sentiment
+            )
+            return weekly.order_by("week").to_pandas()
+
+        return self.cached(("member_weekly", member_id), build)  # type: ignore[no-any-return]

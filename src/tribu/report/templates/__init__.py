@@ -1,0 +1,1 @@
+"""Templates and style of the HTML report (the dashboard serves the same style)."""

@@ -1,0 +1,329 @@
+"""The JSON API under ``/api/v1``: every registered measure, the dashboard's charts, members.
+
+Thin on purpose: each endpoint parses its query, asks :class:`tribu.report.data.MeasureData`
+(of the server's current snapshot) and renders JSON or CSV. Every route needs a token (see
+:mod:`tribu.web.auth`); the app adds that dependency to the whole router.
+
+Measures are listed from the registry when the app is made, so a measure registered by any
+family (community, business, creators...) gets ``/api/v1/measures/<name>``, a typed row model in
+the OpenAPI schema, and ``/api/v1/measures/<name>.csv`` with no change here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from tribu.report.charts import CHARTS, build_chart
+from tribu.report.data import Filters, MeasureData, column_types, records
+from tribu.report.labels import labels, pick_lang
+from tribu.report.summary import summary_sentences
+from tribu.web.models import (
+    ChartResponse,
+    FiltersResponse,
+    MeasureInfo,
+    MeasureRows,
+    MemberResponse,
+    StatusResponse,
+    SummaryResponse,
+    TokenInfo,
+    measure_row_model,
+    measure_rows_model,
+)
+
+__all__ = ["api_router", "chart_payload", "measure_filters", "summary_payload"]
+
+MAX_LIMIT = 1_000_000
+
+
+def measure_filters(
+    community: Annotated[str | None, Query(description="community_id")] = None,
+    channel: Annotated[str | None, Query(description="channel_id")] = None,
+    campaign: Annotated[str | None, Query(description="campaign_id")] = None,
+    since: Annotated[str | None, Query(description="first day, ISO date")] = None,
+    until: Annotated[str | None, Query(description="last day, ISO date")] = None,
+) -> Filters:
+    """Read the filter query parameters (a bad date is a 400 with the error shape)."""
+    return Filters.from_strings(community, channel, campaign, since, until)
+
+
+FiltersDep = Annotated[Filters, Depends(measure_filters)]
+
+
+def _data(request: Request) -> MeasureData:
+    data: MeasureData = request.app.state.snapshots.data
+    return data
+
+
+def _csv_stream(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for start in range(0, len(rows), 5000):
+        for row in rows[start : start + 5000]:
+            writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> Any:
+    """A CSV download of ``rows`` named ``<name>.csv``."""
+    return StreamingResponse(
+        _csv_stream(rows, columns),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _known_measure(data: MeasureData, name: str) -> None:
+    if name not in data.measure_names():
+        known = ", ".join(data.measure_names())
+        raise HTTPException(404, f"No measure named {name!r}. Known measures: {known}.")
+
+
+def _measure_rows(
+    data: MeasureData, name: str, filters: Filters, offset: int, limit: int
+) -> dict[str, Any]:
+    _known_measure(data, name)
+    frame, applied = data.filtered(name, filters)
+    page = frame.iloc[offset : offset + limit]
+    return {
+        "measure": name,
+        "filters": filters.as_dict(),
+        "applied": applied,
+        "columns": column_types(frame),
+        "total": len(frame),
+        "offset": offset,
+        "limit": limit,
+        "rows": records(page),
+    }
+
+
+def _measure_endpoint(name: str) -> Callable[..., Any]:
+    def endpoint(
+        request: Request,
+        filters: FiltersDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10_000,
+    ) -> Any:
+        return JSONResponse(_measure_rows(_data(request), name, filters, offset, limit))
+
+    endpoint.__name__ = f"measure_{name}"
+    return endpoint
+
+
+def chart_payload(
+    data: MeasureData, chart: str, filters: Filters, lang: str
+) -> dict[str, Any]:
+    """What ``GET /api/v1/charts/{chart}`` answers (cached per filters and language)."""
+
+    def build() -> dict[str, Any]:
+        built = build_chart(chart, data, filters, labels(lang))
+        return {
+            "chart": built.name,
+            "title": built.title,
+            "measure": built.measure,
+            "rows": built.rows,
+            "figure": built.figure,
+            "table": built.table,
+            "csv_url": f"/api/v1/measures/{built.measure}.csv",
+        }
+
+    result: dict[str, Any] = data.cached(
+        ("chart", chart, tuple(filters.as_dict().items()), lang), build
+    )
+    return result
+
+
+def summary_payload(data: MeasureData, filters: Filters, lang: str) -> dict[str, Any]:
+    """What ``GET /api/v1/summary`` answers (cached per filters and language)."""
+    sentences = data.cached(
+        ("summary", tuple(filters.as_dict().items()), lang),
+        lambda: summary_sentences(data, filters, labels(lang)),
+    )
+    return {"lang": lang, "sentences": sentences}
+
+
+def api_router(data: MeasureData) -> APIRouter:
+    """The ``/api/v1`` routes; ``data`` (the first snapshot) types the measure routes."""
+    router = APIRouter(prefix="/api/v1")
+
+    @router.get("/status", response_model=StatusResponse, tags=["server"])
+    def status(request: Request) -> dict[str, Any]:
+        """Which snapshot of the warehouse answers (it changes after each ingest)."""
+        snapshots = request.app.state.snapshots
+        current = snapshots.current
+        return {
+            "snapshot": current.number,
+            "warehouse": str(snapshots.db),
+            "measures": len(current.data.measure_names()),
+        }
+
+    @router.get("/measures", response_model=list[MeasureInfo], tags=["measures"])
+    def measures(request: Request) -> list[dict[str, Any]]:
+        """Every registered measure this warehouse can compute, with its columns."""
+        from tribu.metrics import MEASURES, compute
+
+        current = _data(request)
+        listing = []
+        for name in current.measure_names():
+            m = MEASURES[name]
+            schema = current.cached(
+                ("schema", name), lambda m=m: compute(m.name, current.tables).schema()
+            )
+            listing.append(
+                {
+                    "name": name,
+                    "family": m.family,
+                    "summary": m.summary,
+                    "tables": list(m.tables),
+                    "settings": {k: repr(v) for k, v in m.settings.items()},
+                    "columns": [{"name": c, "type": str(t)} for c, t in schema.items()],
+                    "url": f"/api/v1/measures/{name}",
+                    "csv_url": f"/api/v1/measures/{name}.csv",
+                }
+            )
+        return listing
+
+    @router.get(
+        "/measures/{name}.csv", tags=["measures"], response_class=StreamingResponse
+    )
+    def measure_csv(request: Request, name: str, filters: FiltersDep) -> Any:
+        """Rows of measure ``name`` as CSV, after the filters."""
+        current = _data(request)
+        _known_measure(current, name)
+        frame, _ = current.filtered(name, filters)
+        return csv_response(records(frame), [str(c) for c in frame.columns], name)
+
+    from tribu.metrics import compute
+
+    for name in data.measure_names():
+        try:
+            schema = compute(name, data.tables).schema()
+        except Exception:  # a measure that cannot be built here keeps the generic route
+            continue
+        row = measure_row_model(name, schema)
+        router.add_api_route(
+            f"/measures/{name}",
+            _measure_endpoint(name),
+            methods=["GET"],
+            response_model=measure_rows_model(name, row),
+            tags=["measures"],
+            summary=f"Rows of {name}",
+        )
+
+    @router.get("/measures/{name}", response_model=MeasureRows, tags=["measures"])
+    def measure_rows(
+        request: Request,
+        name: str,
+        filters: FiltersDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10_000,
+    ) -> Any:
+        """Rows of any registered measure, after the filters it has columns for."""
+        return JSONResponse(_measure_rows(_data(request), name, filters, offset, limit))
+
+    @router.get("/filters", response_model=FiltersResponse, tags=["dashboard"])
+    def filter_options(request: Request) -> dict[str, Any]:
+        """The communities, channels, campaigns and days the filters can take."""
+        current = _data(request)
+        first, last = current.period()
+        return {
+            "communities": records(current.communities()),
+            "channels": records(current.channels()),
+            "campaigns": records(current.campaigns()),
+            "first_day": first,
+            "last_day": last,
+        }
+
+    @router.get("/scorecard", response_model=dict[str, Any], tags=["dashboard"])
+    def scorecard(request: Request, filters: FiltersDep) -> dict[str, Any]:
+        """The community scorecard (``tribu.metrics.scorecard``) for the filters."""
+        return _data(request).scorecard(filters)
+
+    @router.get("/summary", response_model=SummaryResponse, tags=["dashboard"])
+    def summary(
+        request: Request,
+        filters: FiltersDep,
+        lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+    ) -> dict[str, Any]:
+        """What changed against the previous week, in words."""
+        current = _data(request)
+        chosen = pick_lang(lang, current.french_share(filters.community))
+        return summary_payload(current, filters, chosen)
+
+    @router.get("/charts", response_model=list[str], tags=["dashboard"])
+    def charts() -> list[str]:
+        """The dashboard's charts, by name."""
+        return list(CHARTS)
+
+    @router.get("/charts/{chart}", response_model=ChartResponse, tags=["dashboard"])
+    def chart(
+        request: Request,
+        chart: str,
+        filters: FiltersDep,
+        lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+    ) -> Any:
+        """One dashboard chart as a Plotly figure, plus the table rows shown under it."""
+        if chart not in CHARTS:
+            raise HTTPException(
+                404, f"No chart named {chart!r}. Charts: {', '.join(CHARTS)}."
+            )
+        current = _data(request)
+        chosen = pick_lang(lang, current.french_share(filters.community))
+        return JSONResponse(chart_payload(current, chart, filters, chosen))
+
+    @router.get("/members/{member_id}", response_model=MemberResponse, tags=["members"])
+    def member(request: Request, member_id: str) -> dict[str, Any]:
+        """A member (pseudonym): profile, measured roles, messages and sentiment per week."""
+        current = _data(request)
+        profile = current.member(member_id)
+        if profile is None:
+            raise HTTPException(404, f"No member with id {member_id!r}.")
+        roles_frame = current.frame("member_roles")
+        mine = roles_frame[roles_frame["member_id"] == member_id]
+        return {
+            "member_id": member_id,
+            "community_id": profile.get("community_id"),
+            "display_name": profile.get("display_name"),
+            "platform_roles": list(profile.get("roles") or []),
+            "joined_at": profile.get("joined_at"),
+            "roles": records(mine)[0] if len(mine) else {},
+            "weekly": records(current.member_weekly(member_id)),
+        }
+
+    @router.get("/members/{member_id}/weekly.csv", tags=["members"])
+    def member_csv(request: Request, member_id: str) -> Any:
+        """A member's messages and mean sentiment per week, as CSV."""
+        current = _data(request)
+        if current.member(member_id) is None:
+            raise HTTPException(404, f"No member with id {member_id!r}.")
+        frame = current.member_weekly(member_id)
+        return csv_response(records(frame), list(frame.columns), "member_weekly")
+
+    @router.get("/tokens", response_model=list[TokenInfo], tags=["admin"])
+    def tokens(request: Request) -> list[dict[str, Any]]:
+        """Every token's public record (admin only)."""
+        _admin(request)
+        return [t.public() for t in request.app.state.tokens.tokens()]
+
+    @router.delete("/tokens/{token_id}", response_model=TokenInfo, tags=["admin"])
+    def revoke(request: Request, token_id: str) -> dict[str, Any]:
+        """Revoke a token (admin only); its sessions end at their next request."""
+        _admin(request)
+        return dict(request.app.state.tokens.revoke(token_id).public())
+
+    return router
+
+
+def _admin(request: Request) -> None:
+    token = getattr(request.state, "token", None)
+    if token is None or token.role != "admin":
+        raise HTTPException(403, "This needs an admin token.")

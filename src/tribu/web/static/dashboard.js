@@ -1,0 +1,186 @@
+// tribu dashboard: read the filters, fetch each chart as JSON, draw it with Plotly.
+// Member text only ever reaches the page through textContent (never innerHTML).
+"use strict";
+
+(function () {
+  var words = JSON.parse(document.getElementById("words").textContent);
+  var form = document.getElementById("filters");
+  var fields = ["community", "channel", "campaign", "since", "until", "lang"];
+  var charts = Array.prototype.map.call(
+    document.querySelectorAll(".panel[id^='panel-']"),
+    function (node) { return node.id.slice("panel-".length); }
+  );
+
+  function query() {
+    var params = new URLSearchParams();
+    fields.forEach(function (name) {
+      var value = form.elements[name].value;
+      if (value) { params.set(name, value); }
+    });
+    return params.toString();
+  }
+
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    fields.forEach(function (name) {
+      if (params.has(name)) { form.elements[name].value = params.get(name); }
+    });
+  }
+
+  function narrowChoices() {
+    var community = form.elements.community.value;
+    ["channel", "campaign"].forEach(function (name) {
+      var select = form.elements[name];
+      Array.prototype.forEach.call(select.options, function (option) {
+        var owner = option.getAttribute("data-community");
+        option.hidden = Boolean(community && owner && owner !== community);
+      });
+      var chosen = select.options[select.selectedIndex];
+      if (chosen && chosen.hidden) { select.value = ""; }
+    });
+  }
+
+  function getJSON(url) {
+    return fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) {
+        if (response.status === 401) { window.location.assign("/login"); }
+        if (!response.ok) { throw new Error(url + ": " + response.status); }
+        return response.json();
+      });
+  }
+
+  function cell(row, text) {
+    var td = document.createElement("td");
+    td.textContent = text === null || text === undefined ? "–" : String(text);
+    row.appendChild(td);
+    return td;
+  }
+
+  function header(table, names) {
+    var head = table.querySelector("thead");
+    head.textContent = "";
+    var row = document.createElement("tr");
+    names.forEach(function (name) {
+      var th = document.createElement("th");
+      th.textContent = name;
+      row.appendChild(th);
+    });
+    head.appendChild(row);
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? null : (value * 100).toFixed(0) + " %";
+  }
+
+  function fillTable(name, rows) {
+    var table = document.getElementById("table-" + name);
+    if (!table) { return; }
+    var body = table.querySelector("tbody");
+    body.textContent = "";
+    if (name === "roles") {
+      header(table, [words.member, words.display_name, words.messages, words.betweenness, words.role]);
+      rows.forEach(function (r) {
+        var tr = document.createElement("tr");
+        var link = document.createElement("a");
+        link.href = "/members/" + encodeURIComponent(r.member_id);
+        link.textContent = String(r.member_id).slice(0, 12);
+        link.className = "pseudonym member-link";
+        cell(tr, "").appendChild(link);
+        cell(tr, r.display_name);
+        cell(tr, r.messages);
+        cell(tr, r.betweenness === null ? null : Number(r.betweenness).toFixed(3));
+        cell(tr, r.roles);
+        body.appendChild(tr);
+      });
+    } else {
+      header(table, [words.campaign, words.ugc_ratio, words.spend, words.engagements, words.cost_per_engagement]);
+      rows.forEach(function (r) {
+        var tr = document.createElement("tr");
+        cell(tr, r.name);
+        cell(tr, percent(r.ugc_ratio));
+        cell(tr, r.spend === null || r.spend === undefined ? null : r.spend.toFixed(2) + " " + (r.currency || ""));
+        cell(tr, r.engagements);
+        cell(tr, r.cost_per_engagement === null || r.cost_per_engagement === undefined ? null : r.cost_per_engagement.toFixed(2));
+        body.appendChild(tr);
+      });
+    }
+  }
+
+  function drawChart(name, qs) {
+    var target = document.getElementById("chart-" + name);
+    var empty = document.getElementById("empty-" + name);
+    return getJSON("/api/v1/charts/" + name + "?" + qs).then(function (chart) {
+      document.getElementById("csv-" + name).href = chart.csv_url + "?" + qs;
+      empty.hidden = chart.rows > 0;
+      target.hidden = chart.rows === 0;
+      target.setAttribute("data-rows", String(chart.rows));
+      if (chart.rows > 0) {
+        Plotly.react(target, chart.figure.data, chart.figure.layout, {responsive: true, displaylogo: false});
+      } else {
+        Plotly.purge(target);
+      }
+      fillTable(name, chart.table);
+    });
+  }
+
+  function drawSummary(qs) {
+    return getJSON("/api/v1/summary?" + qs).then(function (summary) {
+      var list = document.getElementById("summary-list");
+      list.textContent = "";
+      summary.sentences.forEach(function (sentence) {
+        var li = document.createElement("li");
+        li.textContent = sentence;
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function formatValue(key, value) {
+    if (value === null || value === undefined) { return "–"; }
+    if (typeof value === "number" && !Number.isInteger(value)) {
+      return /rate|ratio|share/.test(key) ? (value * 100).toFixed(1) + " %" : value.toFixed(2);
+    }
+    return String(value);
+  }
+
+  function drawScorecard(qs) {
+    return getJSON("/api/v1/scorecard?" + qs).then(function (card) {
+      var box = document.getElementById("scorecard");
+      box.textContent = "";
+      Object.keys(card).forEach(function (key) {
+        var value = card[key];
+        if (value !== null && typeof value === "object") { return; }
+        var div = document.createElement("div");
+        div.className = "card";
+        div.setAttribute("data-key", key);
+        var label = document.createElement("div");
+        label.className = "label";
+        label.textContent = key.replace(/_/g, " ");
+        var shown = document.createElement("div");
+        shown.className = "value";
+        shown.textContent = formatValue(key, value);
+        div.appendChild(label);
+        div.appendChild(shown);
+        box.appendChild(div);
+      });
+    }).catch(function () { document.getElementById("scorecard").textContent = "–"; });
+  }
+
+  function refresh() {
+    var qs = query();
+    window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
+    document.body.setAttribute("data-loading", "true");
+    var work = charts.map(function (name) { return drawChart(name, qs); });
+    work.push(drawSummary(qs), drawScorecard(qs));
+    Promise.allSettled(work).then(function () {
+      document.body.setAttribute("data-loading", "false");
+      document.body.setAttribute("data-query", qs);
+    });
+  }
+
+  restore();
+  narrowChoices();
+  form.addEventListener("change", function () { narrowChoices(); refresh(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  refresh();
+})();
