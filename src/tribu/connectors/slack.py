@@ -1,0 +1,415 @@
+"""Slack connector: a workspace export, as the ``.zip`` Slack gives or the folder it unpacks to.
+
+An export holds ``users.json``, ``channels.json`` (public channels), optionally ``groups.json``
+(private channels), ``mpims.json`` (group DMs) and ``dms.json``, and one folder per channel
+(named after the channel, or after the DM's id) with one file per day, ``<YYYY-MM-DD>.json``,
+each a list of messages. The zip is read member by member in memory through
+:class:`tribu.connectors._archive.SafeZip` (path escapes and zip bombs are refused); nothing is
+unpacked to disk.
+
+What becomes what:
+
+- the workspace is the :class:`Community`: key = the ``team_id`` of the users (else the export's
+  file name), name = the export's file name (Slack writes no workspace name);
+- each channel is a :class:`Channel` of kind ``text`` (public), ``private``, ``group`` (group
+  DM) or ``dm``; a folder no listing describes is still read, as a ``text`` channel;
+- each user is a :class:`Member` (display name, else real name, else handle; ``is_bot``;
+  roles ``owner``/``admin`` from the flags); a bot that posts without a user (``bot_id``) is
+  a bot Member keyed by its ``bot_id``;
+- a message's key is ``"<channel id>:<ts>"`` (Slack's ``ts`` is unique only per channel);
+  replies in a thread (``thread_ts`` ≠ ``ts``) reply to the thread's root and carry
+  ``thread_key`` = the root's key (the root carries it too); ``edited.ts`` is the edit time;
+  ``files`` (and the old single ``file``) count as attachments; ``<@U123>`` are mentions;
+  Slack's ``&lt;``, ``&gt;``, ``&amp;`` escapes are undone in the text;
+- reactions: one :class:`Reaction` per listed user (count 1), and one anonymous reaction for
+  the rest when ``count`` is larger than the list (Slack truncates long lists);
+- ``channel_join``/``group_join`` and ``channel_leave``/``group_leave`` are join/leave
+  :class:`MemberEvent`; topic, purpose, rename, pins, archive, integrations added and deleted
+  thread roots (``tombstone``) are :class:`SystemNotice`; so is any subtype tribu does not
+  know, rather than being counted as a message.
+
+An unreadable message is :class:`Quarantined` as ``"<folder>/<day>.json: [i]"``; a day file
+that is not valid JSON is quarantined whole (its locator is the file) and the others still
+load. A broken ``users.json`` or ``channels.json`` (the export's index) stops the read with an
+:class:`~tribu.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from tribu.connectors._archive import SafeZip
+from tribu.connectors._json_stream import iter_array, load
+from tribu.connectors._records import (
+    Channel,
+    Community,
+    Member,
+    MemberEvent,
+    Message,
+    Quarantined,
+    Reaction,
+    Record,
+    SystemNotice,
+)
+from tribu.connectors._time import epoch_to_utc
+from tribu.errors import InputError
+
+__all__ = ["detect", "name", "read"]
+
+name = "slack"
+
+_LISTINGS = (
+    ("channels.json", "text"),
+    ("groups.json", "private"),
+    ("mpims.json", "group"),
+    ("dms.json", "dm"),
+)
+_MESSAGE_SUBTYPES = frozenset(
+    {
+        None,
+        "bot_message",
+        "file_share",
+        "file_comment",
+        "file_mention",
+        "thread_broadcast",
+        "reply_broadcast",
+        "me_message",
+        "slackbot_response",
+    }
+)
+_MEMBERSHIP = {
+    "channel_join": "join",
+    "group_join": "join",
+    "channel_leave": "leave",
+    "group_leave": "leave",
+}
+_NOTICE_KINDS = {
+    "channel_topic": "topic",
+    "group_topic": "topic",
+    "channel_purpose": "purpose",
+    "group_purpose": "purpose",
+    "channel_name": "rename",
+    "group_name": "rename",
+    "pinned_item": "pin",
+    "unpinned_item": "unpin",
+    "channel_archive": "archive",
+    "group_archive": "archive",
+    "channel_unarchive": "unarchive",
+    "group_unarchive": "unarchive",
+    "bot_add": "integration",
+    "bot_remove": "integration",
+    "bot_enable": "integration",
+    "bot_disable": "integration",
+    "tombstone": "deleted",
+    "huddle_thread": "call",
+    "sh_room_created": "call",
+}
+_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_RAW_LIMIT = 4096
+
+
+def detect(path: Path) -> bool:
+    """True when ``path`` is a Slack export: a zip or folder with ``channels.json`` or
+    ``users.json`` (at its top or one folder down) next to channel folders of day files.
+
+    Reads a zip's central directory only, or a folder's listing.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            names = [p.relative_to(path).as_posix() for p in _walk(path, depth=3)]
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        else:
+            return False
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return _root_prefix(names) is not None and any(
+        _DAY_FILE.match(PurePosixPath(n).name) for n in names
+    )
+
+
+def _walk(folder: Path, depth: int) -> Iterator[Path]:
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and depth > 1:
+            yield from _walk(entry, depth - 1)
+        elif entry.is_file():
+            yield entry
+
+
+def _root_prefix(names: list[str]) -> str | None:
+    """The folder (``""`` or ``"export/"``) holding ``channels.json``/``users.json``."""
+    best: str | None = None
+    for member in names:
+        pure = PurePosixPath(member)
+        if pure.name in ("channels.json", "users.json") and len(pure.parts) <= 2:
+            prefix = "" if len(pure.parts) == 1 else pure.parts[0] + "/"
+            if best is None or len(prefix) < len(best):
+                best = prefix
+    return best
+
+
+class _Files:
+    """The files of an export, from a zip (in memory, checked) or a folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip: SafeZip | None = None
+        if path.is_dir():
+            self.names = [p.relative_to(path).as_posix() for p in _walk(path, depth=4)]
+        else:
+            self._zip = SafeZip(path)
+            self.names = self._zip.names()
+
+    def open(self, member: str) -> IO[bytes]:
+        if self._zip is not None:
+            return self._zip.open(member)
+        return open(self.path / member, "rb")
+
+    def label(self, member: str) -> str:
+        return (
+            f"{self.path}!{member}"
+            if self._zip is not None
+            else str(self.path / member)
+        )
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def read(path: Path) -> Iterator[Record]:
+    """Yield the records of a Slack workspace export (zip or folder).
+
+    Raises
+    ------
+    InputError
+        The zip is unreadable or unsafe, the export has no ``users.json``/``channels.json``,
+        or one of the listings is not valid JSON.
+    """
+    path = Path(path)
+    files = _Files(path)
+    try:
+        yield from _read_export(path, files)
+    finally:
+        files.close()
+
+
+def _read_export(path: Path, files: _Files) -> Iterator[Record]:
+    prefix = _root_prefix(files.names)
+    if prefix is None:
+        raise InputError(
+            path,
+            None,
+            "is not a Slack workspace export: no channels.json or users.json found; "
+            "give the export zip as Slack delivered it.",
+        )
+    present = set(files.names)
+    users = (
+        _users(files, prefix + "users.json") if prefix + "users.json" in present else []
+    )
+    team = next(
+        (u["team_id"] for u in users if isinstance(u, dict) and u.get("team_id")), None
+    )
+    community_key = str(team or path.stem)
+    yield Community(community_key, name, path.stem)
+    bots: set[str] = set()
+    for index, user in enumerate(users):
+        try:
+            member = _member(community_key, user)
+        except (KeyError, TypeError, AttributeError) as exc:
+            yield Quarantined(f"users.json[{index}]", _reason(exc), _raw_text(user))
+            continue
+        if member.is_bot:
+            bots.add(member.member_key)
+        yield member
+    folders: dict[str, tuple[str, str, str]] = {}  # folder -> (channel key, name, kind)
+    for listing, kind in _LISTINGS:
+        if prefix + listing not in present:
+            continue
+        with files.open(prefix + listing) as fh:
+            entries = load(fh, files.label(prefix + listing))
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and entry.get("id"):
+                key = str(entry["id"])
+                label = str(entry.get("name") or key)
+                folders[label] = (key, label, kind)
+                folders.setdefault(key, (key, label, kind))
+    days: dict[str, list[str]] = {}
+    for member in files.names:
+        pure = PurePosixPath(member[len(prefix) :])
+        if (
+            member.startswith(prefix)
+            and len(pure.parts) == 2
+            and _DAY_FILE.match(pure.name)
+        ):
+            days.setdefault(pure.parts[0], []).append(member)
+    state = _State(community_key, bots)
+    for folder in sorted(days):
+        channel_key, channel_name, kind = folders.get(folder, (folder, folder, "text"))
+        yield Channel(community_key, channel_key, channel_name, kind)
+        for member in sorted(days[folder]):
+            yield from _read_day(
+                files,
+                member,
+                f"{folder}/{PurePosixPath(member).name}",
+                channel_key,
+                state,
+            )
+
+
+def _users(files: _Files, member: str) -> list[dict[str, Any]]:
+    with files.open(member) as fh:
+        return [user for _, user in iter_array(fh, files.label(member))]
+
+
+def _member(community_key: str, user: dict[str, Any]) -> Member:
+    profile = user.get("profile") or {}
+    key = str(user["id"])
+    roles = [role for role in ("owner", "admin") if user.get(f"is_{role}")]
+    return Member(
+        community_key,
+        key,
+        str(
+            profile.get("display_name")
+            or profile.get("real_name")
+            or user.get("real_name")
+            or user.get("name")
+            or key
+        ),
+        bool(user.get("is_bot")) or key == "USLACKBOT",
+        roles,
+    )
+
+
+class _State:
+    """What one read has learned: the community, its bots, the bot members yielded."""
+
+    def __init__(self, community_key: str, bots: set[str]) -> None:
+        self.community_key = community_key
+        self.bots = bots
+        self.bot_members: set[str] = set()
+
+
+def _read_day(
+    files: _Files, member: str, where: str, channel_key: str, state: _State
+) -> Iterator[Record]:
+    try:
+        with files.open(member) as fh:
+            entries = load(fh, files.label(member))
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise  # an unsafe archive stops everything
+        yield Quarantined(where, f"the day file cannot be read: {exc}", "")
+        return
+    if not isinstance(entries, list):
+        yield Quarantined(where, "the day file is not a list of messages.", "")
+        return
+    for index, raw in enumerate(entries):
+        try:
+            records = _records(raw, channel_key, state)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            yield Quarantined(f"{where}: [{index}]", _reason(exc), _raw_text(raw))
+            continue
+        yield from records
+
+
+def _records(raw: dict[str, Any], channel_key: str, state: _State) -> list[Record]:
+    """The records one Slack message entry becomes (raises on an unreadable one)."""
+    community_key = state.community_key
+    ts_text = str(raw["ts"])
+    ts = epoch_to_utc(ts_text)
+    subtype = raw.get("subtype")
+    membership = _MEMBERSHIP.get(subtype) if subtype else None
+    if membership:
+        return [MemberEvent(community_key, str(raw["user"]), membership, ts)]
+    if subtype not in _MESSAGE_SUBTYPES:
+        kind = _NOTICE_KINDS.get(subtype, "service")
+        return [SystemNotice(community_key, channel_key, kind, ts, _text(raw))]
+    out: list[Record] = []
+    author = raw.get("user") or (raw.get("comment") or {}).get("user")
+    bot_id = raw.get("bot_id")
+    is_bot = subtype == "bot_message" or bool(bot_id) or author in state.bots
+    author_name = _author_name(raw)
+    if not author:
+        if not bot_id:
+            raise KeyError("user")
+        author = str(bot_id)
+        if author not in state.bot_members:
+            state.bot_members.add(author)
+            out.append(Member(community_key, author, author_name or author, True))
+    message_key = f"{channel_key}:{ts_text}"
+    thread_ts = raw.get("thread_ts")
+    thread_key = f"{channel_key}:{thread_ts}" if thread_ts else None
+    reply_to = thread_key if thread_ts and str(thread_ts) != ts_text else None
+    text = _text(raw)
+    reactions = raw.get("reactions") or ()
+    edited = (raw.get("edited") or {}).get("ts")
+    message = Message(
+        community_key,
+        channel_key,
+        message_key,
+        str(author),
+        ts,
+        text,
+        author_name,
+        is_bot,
+        reply_to,
+        thread_key,
+        sum(int(r.get("count") or len(r.get("users") or ())) for r in reactions),
+        len(raw.get("files") or ()) + (1 if raw.get("file") else 0),
+        _MENTION.findall(text),
+        epoch_to_utc(edited) if edited else None,
+    )
+    out.append(message)
+    for reaction in reactions:
+        emoji = str(reaction["name"])
+        users = reaction.get("users") or ()
+        count = int(reaction.get("count") or len(users))
+        for user in users:
+            out.append(Reaction(community_key, message_key, emoji, 1, str(user)))
+        if count > len(users):
+            out.append(Reaction(community_key, message_key, emoji, count - len(users)))
+    return out
+
+
+def _author_name(raw: dict[str, Any]) -> str | None:
+    profile = raw.get("user_profile") or {}
+    bot = raw.get("bot_profile") or {}
+    found = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or raw.get("username")
+        or bot.get("name")
+    )
+    return str(found) if found else None
+
+
+def _text(raw: dict[str, Any]) -> str:
+    text = raw.get("text") or ""
+    if not isinstance(text, str):
+        raise ValueError(f"'text' is not a string: {text!r}")
+    if "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"the entry has no {exc.args[0]!r}; it was left out."
+    return f"the entry cannot be read ({exc}); it was left out."
+
+
+def _raw_text(raw: object) -> str:
+    try:
+        text = json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return text[:_RAW_LIMIT]
