@@ -9,5 +9,14 @@ from __future__ import annotations
 
 from tribu.demo._counts import PlatformCounts
 from tribu.demo._generate import COMMUNITY_NAMES, DemoFiles, generate
+from tribu.demo._run import DEMO_STEPS, DemoRun, run_demo
 
-__all__ = ["COMMUNITY_NAMES", "DemoFiles", "PlatformCounts", "generate"]
+__all__ = [
+    "COMMUNITY_NAMES",
+    "DEMO_STEPS",
+    "DemoFiles",
+    "DemoRun",
+    "PlatformCounts",
+    "generate",
+    "run_demo",
+]

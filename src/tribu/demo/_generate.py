@@ -53,6 +53,7 @@ class DemoFiles:
     telegram, slack, whatsapp : the Telegram ``result.json``, the Slack zip, the WhatsApp text.
     config : ``tribu.toml``; manifest : ``manifest.json`` (the counts, as JSON).
     counts : per platform, what was written (messages, joins, leaves, reactions...).
+    seed : the seed the files were generated with.
     """
 
     root: Path
@@ -63,11 +64,47 @@ class DemoFiles:
     config: Path
     manifest: Path
     counts: dict[str, PlatformCounts] = field(default_factory=dict)
+    seed: int = 7
 
     @property
     def inputs(self) -> list[Path]:
         """The paths to give ``tribu ingest``: the Discord folder and the three other exports."""
         return [self.root / "discord", self.telegram, self.slack, self.whatsapp]
+
+    @classmethod
+    def from_manifest(cls, root: Path) -> DemoFiles | None:
+        """The files a previous :func:`generate` wrote in `root`, or None if any is missing."""
+        manifest = Path(root) / "manifest.json"
+        try:
+            document = json.loads(manifest.read_text(encoding="utf-8"))
+            platforms = document["platforms"]
+            counts = {
+                name: PlatformCounts(**{**data, "path": Path(root) / data["path"]})
+                for name, data in platforms.items()
+            }
+            discord = [Path(root) / p for p in document["discord_files"]]
+            seed = int(document["seed"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        files = cls(
+            Path(root),
+            discord,
+            counts["telegram"].path,
+            counts["slack"].path,
+            counts["whatsapp"].path,
+            Path(root) / "tribu.toml",
+            manifest,
+            counts,
+            seed,
+        )
+        wanted = [
+            *files.discord,
+            files.telegram,
+            files.slack,
+            files.whatsapp,
+            files.config,
+        ]
+        return files if all(p.exists() for p in wanted) else None
 
     @property
     def messages(self) -> int:
@@ -247,6 +284,7 @@ def generate(out_dir: Path, seed: int = 7) -> DemoFiles:
         config,
         manifest,
         counts,
+        seed,
     )
 
 

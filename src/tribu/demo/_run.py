@@ -1,0 +1,113 @@
+"""``tribu demo``: generate the demo once, then run each stage of tribu on it, in order.
+
+The stages are a plain list, :data:`DEMO_STEPS`: adding one (enrich, kpis, report, serve...) is
+one function taking the :class:`DemoRun` and one line in the list. Each stage reads what the
+earlier ones left in :attr:`DemoRun.results`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from tribu.demo._generate import DemoFiles, generate
+from tribu.errors import TribuError
+
+__all__ = ["DEMO_STEPS", "DemoRun", "run_demo"]
+
+
+@dataclass
+class DemoRun:
+    """What the demo's stages share: options, the generated files, each stage's result."""
+
+    out_dir: Path
+    db: Path
+    seed: int = 7
+    regenerate: bool = False
+    serve: bool = True
+    console: Console = field(default_factory=Console)
+    files: DemoFiles | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def generate_step(run: DemoRun) -> None:
+    """Write the demo exports, unless the same seed's files are already there."""
+    existing = None if run.regenerate else DemoFiles.from_manifest(run.out_dir)
+    if existing is not None and existing.seed == run.seed:
+        run.console.print(
+            f"Demo data already in {run.out_dir} (use --regenerate to rewrite it)."
+        )
+        run.files = existing
+        return
+    with run.console.status("Writing the Semelle demo community..."):
+        run.files = generate(run.out_dir, seed=run.seed)
+    for counts in run.files.counts.values():
+        run.console.print(
+            f"  {counts.platform:<9} {counts.community:<22} {counts.messages:>6} messages, "
+            f"{counts.joins:>4} joins, {counts.reactions:>6} reactions"
+        )
+    run.console.print(f"Wrote {run.files.messages} messages into {run.out_dir}.")
+
+
+def ingest_step(run: DemoRun) -> None:
+    """Load the four exports into the demo warehouse and print the ingest summary."""
+    try:
+        from tribu.warehouse.ingest import ingest_paths
+    except (
+        ImportError
+    ) as exc:  # pragma: no cover - only while the ingest stage is missing
+        raise TribuError(
+            f"tribu demo: the ingest stage is not available ({exc}); the demo data is in "
+            f"{run.out_dir}."
+        ) from exc
+    assert run.files is not None
+    run.db.parent.mkdir(parents=True, exist_ok=True)
+    summary = ingest_paths(
+        run.files.inputs, db=run.db, config=run.files.config, progress=True
+    )
+    run.results["ingest"] = summary
+    run.console.print(summary)
+
+
+DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
+    ("generate", generate_step),
+    ("ingest", ingest_step),
+)
+"""The demo's stages, in order: (name, function of the :class:`DemoRun`)."""
+
+
+def run_demo(
+    out_dir: Path = Path("build/demo"),
+    db: Path | None = None,
+    *,
+    seed: int = 7,
+    regenerate: bool = False,
+    serve: bool = True,
+    console: Console | None = None,
+) -> DemoRun:
+    """Generate the demo (once) and run every stage of :data:`DEMO_STEPS` on it.
+
+    Parameters
+    ----------
+    out_dir : where the exports, ``tribu.toml`` and ``manifest.json`` go.
+    db : the demo warehouse; default ``<out_dir>/demo.duckdb``.
+    seed : the story's seed; a different seed than the files on disk regenerates them.
+    regenerate : rewrite the files even if they are there.
+    serve : whether a final serving stage (when there is one) may start a server.
+    """
+    run = DemoRun(
+        Path(out_dir),
+        Path(db) if db else Path(out_dir) / "demo.duckdb",
+        seed,
+        regenerate,
+        serve,
+    )
+    if console is not None:
+        run.console = console
+    for _name, step in DEMO_STEPS:
+        step(run)
+    return run
