@@ -35,6 +35,7 @@ from typing import Any
 import ijson
 
 from tribu.connectors._html_text import html_text
+from tribu.connectors._json_file import open_json
 from tribu.connectors._records import (
     Channel,
     Community,
@@ -88,7 +89,7 @@ def _timestamp(value: Any) -> datetime | None:
 
 
 def _items(path: Path, prefix: str) -> Iterator[Any]:
-    with path.open("rb") as fh:
+    with open_json(path) as fh:
         try:
             yield from ijson.items(fh, prefix, use_float=True)
         except ijson.JSONError as exc:
@@ -101,7 +102,7 @@ def _shape(path: Path) -> tuple[str, dict[str, Any]]:
     """Which response this is, and its top-level scalars (a streaming pass)."""
     meta: dict[str, Any] = {}
     shape = ""
-    with path.open("rb") as fh:
+    with open_json(path) as fh:
         try:
             for prefix, event, value in ijson.parse(fh, use_float=True):
                 if prefix == "" and event == "start_array":

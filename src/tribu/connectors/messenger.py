@@ -28,6 +28,7 @@ from typing import Any
 
 import ijson
 
+from tribu.connectors._json_file import open_json
 from tribu.connectors._records import (
     Channel,
     Community,
@@ -110,7 +111,7 @@ def read(path: Path) -> Iterator[Record]:
 
 def _top_level(path: Path, key: str) -> Any:
     """The first value at top-level ``key`` (a pass of ijson's C parser)."""
-    with path.open("rb") as fh:
+    with open_json(path) as fh:
         try:
             return next(iter(ijson.items(fh, key)), None)
         except ijson.JSONError as exc:
@@ -145,7 +146,7 @@ def _read_thread(files: list[Path]) -> Iterator[Record]:
 
 def _read_messages(path: Path, thread: _Thread) -> Iterator[Record]:
     index = -1
-    with path.open("rb") as fh:
+    with open_json(path) as fh:
         try:
             for index, raw in enumerate(
                 ijson.items(fh, "messages.item", use_float=True)

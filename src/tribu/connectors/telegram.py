@@ -35,6 +35,7 @@ from typing import Any
 
 import ijson
 
+from tribu.connectors._json_file import open_json
 from tribu.connectors._records import (
     Channel,
     Community,
@@ -143,7 +144,7 @@ def read(path: Path) -> Iterator[Record]:
 def _read_single(path: Path, chat: _Chat) -> Iterator[Record]:
     """Stream ``messages.item`` with ijson's C backend."""
     index = -1
-    with path.open("rb") as fh:
+    with open_json(path) as fh:
         items = ijson.items(fh, "messages.item", use_float=True)
         try:
             records = chat.records
