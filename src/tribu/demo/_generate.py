@@ -39,7 +39,7 @@ COMMUNITY_NAMES = {
     "whatsapp": "Semelle Runners Paris",
 }
 AMA_THREAD = "AMA avec l'équipe Semelle"
-SLACK_ZIP = "semelle-ambassadeurs Slack export May 1 2026 - Oct 31 2026.zip"
+SLACK_ZIP = "semelle-ambassadeurs.zip"
 
 
 @dataclass(frozen=True)

@@ -379,8 +379,12 @@ def _reviews(rng: np.random.Generator) -> list[list[object]]:
             for _ in range(int(rng.poisson(per_month))):
                 rating = int(np.clip(round(rng.normal(mood, 0.8)), 1, 5))
                 ts = first + timedelta(
-                    days=int(rng.integers(0, 28)), hours=int(rng.integers(9, 19))
+                    days=int(rng.integers(0, 28)),
+                    hours=int(rng.integers(9, 19)),
+                    minutes=int(rng.integers(0, 60)),
                 )
+                if any(r[0] == place and r[1] == _iso(ts) for r in rows[-40:]):
+                    continue
                 texts = _REVIEWS[rating]
                 rows.append(
                     [place, _iso(ts), rating, texts[int(rng.integers(len(texts)))]]
