@@ -93,7 +93,9 @@ def clv_summary(
         people,
         (days.customer_id == people.customer_id) & (days.day == people.first_day),
     ).select(days.customer_id, first_money=days.money)
-    joined = people.join(first, "customer_id")
+    joined = people.join(first, "customer_id").select(
+        "customer_id", "purchases", "first_day", "last_day", "revenue", "first_money"
+    )
     today = (limit.epoch_seconds() / _DAY).floor()
     frequency = joined.purchases - 1
     return joined.select(

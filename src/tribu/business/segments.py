@@ -42,7 +42,7 @@ _FEATURES = ("recency_days", "frequency", "basket", "tenure_days")
 # persona -> weights on the standardised (log) features, in _FEATURES order.
 PERSONAE: dict[str, tuple[float, float, float, float]] = {
     "Fidèles": (-1.0, 2.0, 0.0, 0.5),
-    "Gros paniers": (0.0, 0.0, 2.0, 0.0),
+    "Gros paniers": (0.0, 0.0, 3.0, 0.0),
     "Nouveaux": (-1.0, -0.5, 0.0, -2.0),
     "À réactiver": (1.0, 1.0, 0.0, 0.5),
     "Perdus": (2.0, -1.0, 0.0, 0.5),

@@ -36,6 +36,10 @@ def creators_overview(
     tiers = tier_performance(creators, posts, tables["orders"], **money).execute()
     tiers["_order"] = tiers["tier"].map({t: i for i, t in enumerate(TIER_ORDER)})
     tiers = tiers.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+    people = creator_engagement(creators, posts, **money).execute()
+    people["_order"] = people["tier"].map({t: i for i, t in enumerate(TIER_ORDER)})
+    people = people.sort_values(["_order", "er"], ascending=[True, False])
+    people = people.drop(columns="_order").reset_index(drop=True)
     checks = disclosure_check(posts).execute()
     flagged = checks[checks["flagged"]].merge(
         creators.select("creator_id", "handle").execute(), on="creator_id", how="left"
@@ -43,7 +47,7 @@ def creators_overview(
     return CreatorsOverview(
         {
             "tiers": tiers,
-            "creators": creator_engagement(creators, posts, **money).execute(),
+            "creators": people,
             "disclosure": flagged.sort_values("ts").reset_index(drop=True),
         },
         tier_recommendations(tiers),

@@ -268,7 +268,7 @@ def _posts(rng: np.random.Generator) -> list[list[object]]:
             paid = fee > 0
             if not paid:
                 text, campaign_id, cost = _CAPTION_FREE[c % len(_CAPTION_FREE)], "", 0
-            elif (index, c) in {(2, 1), (5, 3), (8, 5)}:
+            elif (index, c) in {(2, 2), (5, 3), (8, 4)}:
                 text = _CAPTIONS_UNDISCLOSED[undisclosed % len(_CAPTIONS_UNDISCLOSED)]
                 undisclosed += 1
                 campaign_id, cost = campaign[0], fee
