@@ -1,8 +1,24 @@
 """Community measures: pure Ibis expressions over the canonical tables.
 
-Importing this package registers every measure in :data:`MEASURES`.
+Importing this package registers every community measure in :data:`MEASURES` (one module per
+family: engagement, sentiment, campaigns, activity, roles, rituals). Build one with
+:func:`compute` over the tables from :func:`tribu.warehouse.engines.ibis_tables`, or get the
+whole community scorecard with :func:`tribu.metrics.scorecard.scorecard`.
 """
 
+from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
 from tribu.metrics._registry import MEASURES, Measure, compute, measure, register
 
-__all__ = ["MEASURES", "Measure", "compute", "measure", "register"]
+__all__ = [
+    "MEASURES",
+    "Measure",
+    "activity",
+    "campaigns",
+    "compute",
+    "engagement",
+    "measure",
+    "register",
+    "rituals",
+    "roles",
+    "sentiment",
+]

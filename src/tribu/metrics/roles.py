@@ -1,0 +1,479 @@
+"""Roles: moderators, power users, newcomers, members at risk, relays.
+
+Each member (bots excluded) gets flags computed over the tables given (filter them first to
+measure a period). "Now" is the community's last message: newcomers and members at risk are
+judged against it, so an old export reads as it was when exported.
+
+All flags are pure Ibis except relays, which need betweenness centrality from NetworkX
+(:mod:`tribu.metrics._graph`, the single documented exception).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from tribu.metrics._common import (
+    community_end,
+    epoch,
+    human_authored,
+    replies,
+    week_start,
+)
+from tribu.metrics._graph import betweenness
+from tribu.metrics._registry import register
+from tribu.metrics.activity import member_join_times
+
+__all__ = [
+    "MODERATOR_ROLE_WORDS",
+    "interaction_edges",
+    "member_roles",
+    "members_at_risk",
+    "moderators",
+    "newcomers",
+    "power_users",
+    "relays",
+]
+
+# A platform role whose lower-cased name contains one of these makes a moderator.
+MODERATOR_ROLE_WORDS: tuple[str, ...] = ("mod", "admin", "owner", "staff", "animat")
+
+
+def moderator_ids(members: ir.Table) -> ir.Table:
+    """Members holding a moderator-like platform role (see :data:`MODERATOR_ROLE_WORDS`).
+
+    Columns: ``moderator_id``.
+    """
+    roles = members.select(
+        moderator_id=members.member_id, role=members.roles.unnest().lower()
+    )
+    hit = ibis.or_(*(roles.role.contains(word) for word in MODERATOR_ROLE_WORDS))
+    return roles.filter(hit).select("moderator_id").distinct()
+
+
+def interaction_edges(messages: ir.Table, members: ir.Table) -> ir.Table:
+    """Undirected member-to-member edges: who replied to or mentioned whom (bots left out).
+
+    Columns: ``community_id``, ``source``, ``target`` (source < target), one row per pair.
+    """
+    m = human_authored(messages, members)
+    rep = replies(m)
+    parents = m.select(
+        "community_id", parent_message_id=m.message_id, parent_author_id=m.author_id
+    )
+    by_reply = rep.inner_join(parents, rep.parent_id == parents.parent_message_id)
+    by_reply = by_reply.select(
+        "community_id", a=by_reply.reply_author_id, b=by_reply.parent_author_id
+    )
+    mentioned = m.filter(m.mentions.notnull()).select(
+        "community_id", a=m.author_id, b=m.mentions.unnest()
+    )
+    pairs = ibis.union(by_reply, mentioned, distinct=False)
+    pairs = pairs.filter(pairs.b.notnull(), pairs.a != pairs.b)
+    bots = members.filter(members.is_bot.fill_null(False)).select(
+        bot_id=members.member_id
+    )
+    pairs = pairs.anti_join(bots, pairs.b == bots.bot_id)
+    return pairs.select(
+        "community_id",
+        source=ibis.least(pairs.a, pairs.b),
+        target=ibis.greatest(pairs.a, pairs.b),
+    ).distinct()
+
+
+def _top(value: ir.NumericValue, community: ir.StringValue, share: float, eligible):  # noqa: ANN001, ANN202
+    """True for the top ``share`` of eligible members by ``value`` (at least one; ties kept)."""
+    w = ibis.window(group_by=[community, eligible], order_by=ibis.desc(value))
+    count_w = ibis.window(group_by=[community, eligible])
+    rank = ibis.rank().over(w) + 1
+    limit = ibis.greatest(
+        (eligible.cast("int64").sum().over(count_w) * share).ceil(), 1
+    )
+    return eligible & (rank <= limit)
+
+
+def _roles(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    power_share: float,
+    min_messages: int,
+    min_active_weeks: int,
+    newcomer_days: int,
+    at_risk_days: int,
+    min_previous_messages: int,
+) -> ir.Table:
+    end = community_end(messages).mutate(end_t=epoch(ibis._.end_ts))
+    m = messages.mutate(t=epoch(messages.ts), week=week_start(messages.ts))
+    m = m.inner_join(end.select("community_id", "end_t"), "community_id")
+    recent_from = m.end_t - at_risk_days * 86400
+    previous_from = m.end_t - 2 * at_risk_days * 86400
+    activity = m.group_by(["author_id", "community_id"]).aggregate(
+        messages=m.message_id.count().cast("int64"),
+        active_weeks=m.week.nunique().cast("int64"),
+        recent=(m.t > recent_from).cast("int64").sum(),
+        previous=((m.t > previous_from) & (m.t <= recent_from)).cast("int64").sum(),
+        last_ts=m.ts.max(),
+    )
+    joins = member_join_times(members, member_events)
+    leaves = (
+        member_events.filter(member_events.kind == "leave")
+        .group_by(["member_id", "community_id"])
+        .aggregate(last_leave=ibis._.ts.max())
+    )
+    mods = moderator_ids(members)
+    humans = members.filter(~members.is_bot.fill_null(False))
+    t = (
+        humans.select(
+            "member_id",
+            "community_id",
+            "display_name",
+            is_person=~members.is_brand.fill_null(False),
+        )
+        .left_join(
+            activity,
+            [
+                ibis._.member_id == activity.author_id,
+                ibis._.community_id == activity.community_id,
+            ],
+        )
+        .select(
+            "member_id",
+            "community_id",
+            "display_name",
+            "is_person",
+            "active_weeks",
+            "recent",
+            "previous",
+            "last_ts",
+            messages=ibis.coalesce(ibis._.messages, 0),
+        )
+    )
+    t = t.left_join(joins, ["member_id", "community_id"]).select(
+        t, join_ts=joins.join_ts
+    )
+    t = t.left_join(leaves, ["member_id", "community_id"]).select(
+        t, last_leave=leaves.last_leave
+    )
+    ends = end.select("community_id", "end_t")
+    t = t.left_join(ends, "community_id").select(t, end_t=ends.end_t)
+    t = t.mutate(is_moderator=t.member_id.isin(mods.moderator_id))
+    has_left = t.last_leave.notnull() & (
+        t.join_ts.isnull() | (t.last_leave >= t.join_ts)
+    )
+    power_eligible = (
+        t.is_person
+        & (t.messages >= min_messages)
+        & (t.active_weeks.fill_null(0) >= min_active_weeks)
+    )
+    t = t.mutate(
+        is_power_user=_top(
+            ibis.ifelse(t.is_person, t.messages, 0),
+            t.community_id,
+            power_share,
+            t.is_person & (t.messages > 0),
+        )
+        & power_eligible,
+        is_newcomer=t.is_person
+        & t.join_ts.notnull()
+        & (epoch(t.join_ts) > t.end_t - newcomer_days * 86400)
+        & ~has_left,
+        is_at_risk=t.is_person
+        & (t.previous.fill_null(0) >= min_previous_messages)
+        & (t.recent.fill_null(0) * 2 <= t.previous.fill_null(0)),
+    )
+    return t.select(
+        "member_id",
+        "community_id",
+        "display_name",
+        "messages",
+        "is_moderator",
+        "is_power_user",
+        "is_newcomer",
+        "is_at_risk",
+        "is_person",
+        recent_messages=t.recent.fill_null(0).cast("int64"),
+        previous_messages=t.previous.fill_null(0).cast("int64"),
+        last_message_ts=t.last_ts,
+    )
+
+
+_ROLE_DOC = """
+
+    Parameters
+    ----------
+    power_share
+        Share of active people (by message count) who can be power users (default 0.2; at least
+        one per community; ties kept).
+    min_messages, min_active_weeks
+        A power user also wrote at least ``min_messages`` (5) in at least ``min_active_weeks``
+        (3) distinct weeks: sustained, not one burst.
+    newcomer_days
+        A newcomer joined within this many days before the community's last message (30) and
+        has not left.
+    at_risk_days
+        Length of the two periods compared for members at risk (28 days each, ending at the
+        community's last message). At risk: at least ``min_previous_messages`` (3) messages in
+        the previous period and at most half as many in the recent one.
+"""
+
+
+@register("roles")
+def member_roles(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    power_share: float = 0.2,
+    min_messages: int = 5,
+    min_active_weeks: int = 3,
+    newcomer_days: int = 30,
+    at_risk_days: int = 28,
+    min_previous_messages: int = 3,
+    relay_share: float = 0.1,
+    exact_max_nodes: int = 2000,
+    samples: int = 256,
+) -> ir.Table:
+    """Every member's roles: moderator, power user, newcomer, at risk, relay.
+
+    Definitions: *moderator* = a platform role whose name contains mod, admin, owner, staff or
+    animat(eur/rice). *Power user* = among the top ``power_share`` of people by messages, with
+    sustained activity. *Newcomer* = joined recently and still there. *At risk* = activity
+    halved or worse against the previous period. *Relay* = among the top ``relay_share`` of
+    the community's people by betweenness in the reply/mention graph, with betweenness > 0
+    (brand accounts are in the graph but never labelled relays).
+
+    Grain: one row per member (bots excluded). Unit: flags; betweenness in [0, 1].
+
+    Caveats: betweenness is computed by NetworkX outside the engine (the one exception to
+    pure Ibis); exact up to ``exact_max_nodes`` (2000) members in a community, else estimated
+    from ``samples`` (256) source members with a fixed seed.
+    Columns: member_id, community_id, display_name, messages, is_moderator, is_power_user,
+    is_newcomer, is_at_risk, betweenness, is_relay, recent_messages, previous_messages,
+    last_message_ts.
+
+    Examples
+    --------
+    Fanny wrote 4 messages in the 28 days before the last 28, and 1 since: 1 <= 4 / 2, at
+    risk. Carol links Alice and the brand to Erin and Fanny: betweenness 8/15, the relay.
+    """
+    roles = _roles(
+        messages,
+        members,
+        member_events,
+        power_share=power_share,
+        min_messages=min_messages,
+        min_active_weeks=min_active_weeks,
+        newcomer_days=newcomer_days,
+        at_risk_days=at_risk_days,
+        min_previous_messages=min_previous_messages,
+    )
+    scores = betweenness(
+        interaction_edges(messages, members),
+        exact_max_nodes=exact_max_nodes,
+        samples=samples,
+    )
+    t = roles.left_join(scores, ["member_id", "community_id"]).select(
+        roles, betweenness=ibis.coalesce(scores.betweenness, 0.0)
+    )
+    t = t.mutate(
+        is_relay=_top(t.betweenness, t.community_id, relay_share, t.is_person)
+        & (t.betweenness > 0)
+    )
+    return t.select(
+        "member_id",
+        "community_id",
+        "display_name",
+        "messages",
+        "is_moderator",
+        "is_power_user",
+        "is_newcomer",
+        "is_at_risk",
+        "betweenness",
+        "is_relay",
+        "recent_messages",
+        "previous_messages",
+        "last_message_ts",
+    )
+
+
+member_roles.__doc__ = (member_roles.__doc__ or "") + _ROLE_DOC
+
+
+def _flagged(flag: str, roles: ir.Table) -> ir.Table:
+    return roles.filter(roles[flag]).drop("is_person")
+
+
+def _default_roles(
+    messages: ir.Table, members: ir.Table, member_events: ir.Table, **settings: object
+) -> ir.Table:
+    return _roles(messages, members, member_events, **settings)  # type: ignore[arg-type]
+
+
+@register("roles")
+def power_users(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    power_share: float = 0.2,
+    min_messages: int = 5,
+    min_active_weeks: int = 3,
+) -> ir.Table:
+    """Members with sustained top activity (the ``is_power_user`` rows of :func:`member_roles`).
+
+    Grain: one row per power user. Parameters as in :func:`member_roles`.
+    Columns: those of :func:`member_roles` but betweenness and is_relay.
+
+    Examples
+    --------
+    Six active people: the top ceil(0.2 x 6) = 2 by messages (Alice 9, Bob 8), both with 5+
+    messages over 3+ weeks.
+    """
+    return _flagged(
+        "is_power_user",
+        _roles(
+            messages,
+            members,
+            member_events,
+            power_share=power_share,
+            min_messages=min_messages,
+            min_active_weeks=min_active_weeks,
+            newcomer_days=30,
+            at_risk_days=28,
+            min_previous_messages=3,
+        ),
+    )
+
+
+@register("roles")
+def moderators(
+    messages: ir.Table, members: ir.Table, member_events: ir.Table
+) -> ir.Table:
+    """Members holding a moderator-like platform role (mod, admin, owner, staff, animat...).
+
+    Grain: one row per moderator (brand accounts included when they hold such a role).
+    Columns: those of :func:`member_roles` but betweenness and is_relay.
+
+    Examples
+    --------
+    Roles ``["Moderator"]`` and ``["admin"]`` both count; ``[]`` does not.
+    """
+    return _flagged(
+        "is_moderator",
+        _default_roles(
+            messages,
+            members,
+            member_events,
+            power_share=0.2,
+            min_messages=5,
+            min_active_weeks=3,
+            newcomer_days=30,
+            at_risk_days=28,
+            min_previous_messages=3,
+        ),
+    )
+
+
+@register("roles")
+def newcomers(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    newcomer_days: int = 30,
+) -> ir.Table:
+    """People who joined within ``newcomer_days`` before the community's last message.
+
+    Grain: one row per newcomer (members who have left are not newcomers).
+    Columns: those of :func:`member_roles` but betweenness and is_relay.
+
+    Examples
+    --------
+    Last message 10 April; Erin joined 1 April (9 days): newcomer. Dave joined 16 March but
+    left on 20 March: not.
+    """
+    return _flagged(
+        "is_newcomer",
+        _default_roles(
+            messages,
+            members,
+            member_events,
+            power_share=0.2,
+            min_messages=5,
+            min_active_weeks=3,
+            newcomer_days=newcomer_days,
+            at_risk_days=28,
+            min_previous_messages=3,
+        ),
+    )
+
+
+@register("roles")
+def members_at_risk(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    at_risk_days: int = 28,
+    min_previous_messages: int = 3,
+) -> ir.Table:
+    """People whose activity fell by half or more against their previous period.
+
+    Definition: ``recent_messages <= previous_messages / 2`` with ``previous_messages >=
+    min_previous_messages``, the two periods being the ``at_risk_days`` before the community's
+    last message and the ``at_risk_days`` before that.
+    Grain: one row per member at risk.
+    Columns: those of :func:`member_roles` but betweenness and is_relay.
+
+    Examples
+    --------
+    4 messages then 1: at risk. 4 then 3: not. 2 then 0: too few to judge (fewer than 3).
+    """
+    return _flagged(
+        "is_at_risk",
+        _default_roles(
+            messages,
+            members,
+            member_events,
+            power_share=0.2,
+            min_messages=5,
+            min_active_weeks=3,
+            newcomer_days=30,
+            at_risk_days=at_risk_days,
+            min_previous_messages=min_previous_messages,
+        ),
+    )
+
+
+@register("roles")
+def relays(
+    messages: ir.Table,
+    members: ir.Table,
+    member_events: ir.Table,
+    *,
+    relay_share: float = 0.1,
+    exact_max_nodes: int = 2000,
+    samples: int = 256,
+) -> ir.Table:
+    """Members who bridge otherwise separate groups (the ``is_relay`` rows of member_roles).
+
+    Definition: top ``relay_share`` of people by betweenness in the reply/mention graph, with
+    betweenness > 0. Grain: one row per relay. Parameters as in :func:`member_roles`.
+    Columns: those of :func:`member_roles`.
+
+    Examples
+    --------
+    Betweenness: brand 9/15, Carol 8/15, Erin 5/15, others 0; six people -> ceil(0.6) = 1
+    relay: Carol (the brand is never labelled).
+    """
+    roles = member_roles(
+        messages,
+        members,
+        member_events,
+        relay_share=relay_share,
+        exact_max_nodes=exact_max_nodes,
+        samples=samples,
+    )
+    return roles.filter(roles.is_relay)
