@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from tribu.report.data import Filters, MeasureData, records
+from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
 __all__ = ["CHARTS", "Chart", "build_chart", "plot_text"]
 
@@ -364,5 +364,8 @@ CHARTS: dict[str, Callable[[MeasureData, Filters, dict[str, str]], Chart]] = {
 def build_chart(
     name: str, data: MeasureData, filters: Filters, words: dict[str, str]
 ) -> Chart:
-    """Build chart ``name`` (one of :data:`CHARTS`)."""
-    return CHARTS[name](data, filters, words)
+    """Build chart ``name`` (one of :data:`CHARTS`); empty if its measure is not registered."""
+    try:
+        return CHARTS[name](data, filters, words)
+    except MeasureUnavailable:
+        return Chart(name, words[name], name, {"data": [], "layout": {}}, 0)

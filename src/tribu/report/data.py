@@ -39,6 +39,9 @@ from tribu.errors import ConfigError
 
 __all__ = [
     "FILTER_COLUMNS",
+    "MEASURE_PACKAGES",
+    "load_measures",
+    "MeasureUnavailable",
     "PERIOD_COLUMNS",
     "Filters",
     "MeasureData",
@@ -56,6 +59,52 @@ FILTER_COLUMNS: dict[str, str] = {
 }
 # the first of these columns a measure has carries its period
 PERIOD_COLUMNS: tuple[str, ...] = ("ts", "day", "week", "cohort_month")
+
+
+# Packages whose modules register measures; every public submodule is imported once.
+MEASURE_PACKAGES: tuple[str, ...] = (
+    "tribu.metrics",
+    "tribu.business",
+    "tribu.creators",
+    "tribu.listening",
+)
+
+
+def load_measures() -> list[str]:
+    """Import every module that registers measures; return the registered names.
+
+    The surfaces list measures from the registry, so a new module in one of
+    :data:`MEASURE_PACKAGES` shows up in the API and the report with no change here. A module
+    that fails to import is skipped (and logged): the others still work.
+    """
+    import importlib
+    import logging
+    import pkgutil
+
+    for package_name in MEASURE_PACKAGES:
+        try:
+            package = importlib.import_module(package_name)
+        except ImportError:
+            continue
+        for module in pkgutil.iter_modules(getattr(package, "__path__", [])):
+            if module.name.startswith("_"):
+                continue
+            try:
+                importlib.import_module(f"{package_name}.{module.name}")
+            except Exception:
+                logging.getLogger(__name__).warning(
+                    "measures of %s.%s not loaded",
+                    package_name,
+                    module.name,
+                    exc_info=True,
+                )
+    from tribu.metrics import MEASURES
+
+    return sorted(MEASURES)
+
+
+class MeasureUnavailable(ConfigError):
+    """A measure the surfaces show is not registered (its family is not installed yet)."""
 
 
 def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
@@ -217,6 +266,15 @@ def column_types(frame: pd.DataFrame) -> list[dict[str, str]]:
     return described
 
 
+def to_pandas(expr: ir.Table) -> pd.DataFrame:
+    """Run ``expr``; date columns stay dates (pandas would make them datetimes)."""
+    frame = expr.to_pandas()
+    for column, dtype in expr.schema().items():
+        if dtype.is_date() and column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
 @dataclass
 class MeasureData:
     """Measures over one warehouse, computed once each and filtered on demand.
@@ -235,9 +293,12 @@ class MeasureData:
     """
 
     tables: Mapping[str, ir.Table]
-    cache_size: int = 256
+    cache_size: int = 512
     _cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        load_measures()
 
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """Return the value cached under ``key``, building it (once) if missing."""
@@ -267,12 +328,18 @@ class MeasureData:
 
     def frame(self, name: str, **settings: Any) -> pd.DataFrame:
         """Measure ``name`` over the whole warehouse, as a pandas frame (cached)."""
-        from tribu.metrics import compute
+        from tribu.metrics import MEASURES, compute
 
+        if name not in MEASURES:
+            raise MeasureUnavailable(
+                f"No measure named {name!r} is registered. Known measures: "
+                f"{', '.join(sorted(MEASURES)) or 'none'}."
+            )
         key = ("measure", name, tuple(sorted(settings.items())))
+
         return self.cached(
-            key, lambda: compute(name, self.tables, **settings).to_pandas()
-        )
+            key, lambda: to_pandas(compute(name, self.tables, **settings))
+        )  # type: ignore[no-any-return]
 
     def filtered(
         self, name: str, filters: Filters, **settings: Any
@@ -282,7 +349,12 @@ class MeasureData:
 
     def scorecard(self, filters: Filters, tz: str = "Europe/Paris") -> dict[str, Any]:
         """The community scorecard for ``filters`` (cached per filter combination)."""
-        from tribu.metrics.scorecard import scorecard
+        try:
+            from tribu.metrics.scorecard import scorecard
+        except ImportError as exc:
+            raise MeasureUnavailable(
+                f"The scorecard (tribu.metrics.scorecard) is not installed: {exc}."
+            ) from exc
 
         def build() -> dict[str, Any]:
             raw = scorecard(
@@ -394,6 +466,6 @@ class MeasureData:
             weekly = mine.group_by("week").aggregate(
                 messages=mine.count(), mean_sentiment=sentiment
             )
-            return weekly.order_by("week").to_pandas()
+            return to_pandas(weekly.order_by("week"))
 
         return self.cached(("member_weekly", member_id), build)  # type: ignore[no-any-return]

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from tribu.report.charts import ritual_slot
-from tribu.report.data import Filters, MeasureData, records
+from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
 __all__ = ["compared_weeks", "percent_phrase", "share_words", "summary_sentences"]
 
@@ -74,6 +74,13 @@ def _pair(series: pd.Series, now: dt.date, before: dt.date) -> tuple[Any, Any]:
     return series.get(now), series.get(before)
 
 
+def _filtered(data: MeasureData, name: str, filters: Filters) -> pd.DataFrame:
+    try:
+        return data.filtered(name, filters)[0]
+    except MeasureUnavailable:
+        return pd.DataFrame()
+
+
 def summary_sentences(
     data: MeasureData, filters: Filters, w: dict[str, str]
 ) -> list[str]:
@@ -86,7 +93,7 @@ def summary_sentences(
     now, before = compared_weeks(last)
     sentences: list[str] = []
 
-    er, _ = data.filtered("engagement_rate_weekly", filters)
+    er = _filtered(data, "engagement_rate_weekly", filters)
     # Several communities together: the median of their weekly medians.
     sentence = percent_phrase(
         w["er_name"],
@@ -97,7 +104,7 @@ def summary_sentences(
     )
     sentences += [sentence] if sentence else []
 
-    wam, _ = data.filtered("weekly_active_members", filters)
+    wam = _filtered(data, "weekly_active_members", filters)
     sentence = percent_phrase(
         w["wam_name"],
         *_pair(_week_values(wam, "week", "active_members", "sum"), now, before),
@@ -105,7 +112,7 @@ def summary_sentences(
     )
     sentences += [sentence] if sentence else []
 
-    activity, _ = data.filtered("daily_activity", filters)
+    activity = _filtered(data, "daily_activity", filters)
     sentence = percent_phrase(
         w["messages_name"],
         *_pair(_week_values(activity, "day", "messages", "sum"), now, before),
@@ -113,7 +120,7 @@ def summary_sentences(
     )
     sentences += [sentence] if sentence else []
 
-    mood, _ = data.filtered("sentiment_weekly", filters)
+    mood = _filtered(data, "sentiment_weekly", filters)
     if not mood.empty:
         weighted = mood.assign(_w=mood["mean_sentiment"] * mood["messages"])
         total = _week_values(weighted, "week", "_w", "sum")
@@ -132,7 +139,7 @@ def summary_sentences(
                     f"{w['week_on_week']}."
                 )
 
-    ritual_frame, _ = data.filtered("rituals", filters)
+    ritual_frame = _filtered(data, "rituals", filters)
     channels = dict(
         zip(data.channels()["channel_id"], data.channels()["name"], strict=True)
     )

@@ -16,11 +16,18 @@ import io
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from tribu.report.charts import CHARTS, build_chart
-from tribu.report.data import Filters, MeasureData, column_types, records
+from tribu.report.data import (
+    Filters,
+    MeasureData,
+    MeasureUnavailable,
+    column_types,
+    records,
+)
 from tribu.report.labels import labels, pick_lang
 from tribu.report.summary import summary_sentences
 from tribu.web.models import (
@@ -35,6 +42,15 @@ from tribu.web.models import (
     measure_row_model,
     measure_rows_model,
 )
+
+
+def _member_roles(data: MeasureData) -> pd.DataFrame:
+    """The member_roles measure, or an empty frame while it is not registered."""
+    try:
+        return data.frame("member_roles")
+    except MeasureUnavailable:
+        return pd.DataFrame({"member_id": pd.Series(dtype="string")})
+
 
 __all__ = ["api_router", "chart_payload", "measure_filters", "summary_payload"]
 
@@ -287,7 +303,7 @@ def api_router(data: MeasureData) -> APIRouter:
         profile = current.member(member_id)
         if profile is None:
             raise HTTPException(404, f"No member with id {member_id!r}.")
-        roles_frame = current.frame("member_roles")
+        roles_frame = _member_roles(current)
         mine = roles_frame[roles_frame["member_id"] == member_id]
         return {
             "member_id": member_id,

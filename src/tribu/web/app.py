@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tribu import __version__
 from tribu.errors import TribuError
 from tribu.report.charts import CHARTS
-from tribu.report.data import Filters, MeasureData
+from tribu.report.data import Filters, MeasureData, MeasureUnavailable
 from tribu.web.api import api_router, chart_payload, summary_payload
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.pages import pages_router
@@ -183,6 +183,10 @@ def create_app(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         return _error(422, "Invalid request", problems)
+
+    @app.exception_handler(MeasureUnavailable)
+    async def unavailable(request: Request, exc: MeasureUnavailable) -> Response:
+        return _error(404, "Not found", str(exc))
 
     @app.exception_handler(TribuError)
     async def tribu_error(request: Request, exc: TribuError) -> Response:

@@ -15,15 +15,25 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import jinja2
+import pandas as pd
 import plotly.offline
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tribu.report.build import json_for_script
 from tribu.report.charts import CHARTS, plot_text
-from tribu.report.data import MeasureData, records
+from tribu.report.data import MeasureData, MeasureUnavailable, records
 from tribu.report.labels import labels, pick_lang
 from tribu.web.auth import SESSION_COOKIE
+
+
+def _member_roles(data: MeasureData) -> pd.DataFrame:
+    """The member_roles measure, or an empty frame while it is not registered."""
+    try:
+        return data.frame("member_roles")
+    except MeasureUnavailable:
+        return pd.DataFrame({"member_id": pd.Series(dtype="string")})
+
 
 __all__ = ["STATIC_FILES", "member_figures", "pages_router", "safe_next"]
 
@@ -182,7 +192,7 @@ def pages_router() -> APIRouter:
             return render(
                 "member.html", status_code=404, lang=chosen, w=words, member=None
             )
-        roles = data.frame("member_roles")
+        roles = _member_roles(data)
         mine = records(roles[roles["member_id"] == member_id])
         flags = [
             words[key]
