@@ -1,4 +1,4 @@
-"""Discord connector: DiscordChatExporter (DCE) JSON, one file per channel or a folder of them.
+"""Discord connector: DiscordChatExporter (DCE) JSON: one file per channel, a folder or a zip.
 
 A DCE file holds one channel (or thread) of one guild::
 
@@ -37,11 +37,13 @@ flat whatever the number of messages.
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from tribu.connectors._archive import SafeZip
 from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
     Channel,
@@ -106,53 +108,109 @@ _RAW_LIMIT = 4096
 
 
 def detect(path: Path) -> bool:
-    """True when ``path`` is a DCE JSON file, or a folder holding at least one.
+    """True when ``path`` is a DCE JSON file, or a folder or zip holding at least one.
 
     Reads the first 4 KiB of at most 20 files.
     """
     path = Path(path)
     if path.is_dir():
         files = sorted(path.rglob("*.json"))[:20]
-        return any(_sniff(p) for p in files)
-    return _sniff(path)
+        return any(_sniff(_FileSource(p)) for p in files)
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if n.endswith(".json")][:20]
+                return any(
+                    _sniff_bytes(archive.open(n).read(_SNIFF_BYTES)) for n in names
+                )
+        except (OSError, zipfile.BadZipFile, RuntimeError):
+            return False
+    return _sniff(_FileSource(path))
 
 
-def _sniff(path: Path) -> bool:
+class _FileSource:
+    """One DCE file on disk, opened as often as needed."""
+
+    def __init__(self, path: Path) -> None:
+        self.label = str(path)
+
+    def open(self) -> IO[bytes]:
+        return open(self.label, "rb")
+
+
+class _ZipSource:
+    """One DCE file inside a zip (read in memory through SafeZip)."""
+
+    def __init__(self, archive: SafeZip, member: str) -> None:
+        self._archive = archive
+        self._member = member
+        self.label = f"{archive.path}!{member}"
+
+    def open(self) -> IO[bytes]:
+        return self._archive.open(self._member)
+
+
+_Source = _FileSource | _ZipSource
+
+
+def _sniff(source: _Source) -> bool:
     try:
-        with open(path, "rb") as fh:
-            head = (
-                fh.read(_SNIFF_BYTES).decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
-            )
+        with source.open() as fh:
+            return _sniff_bytes(fh.read(_SNIFF_BYTES))
     except OSError:
         return False
-    return head.startswith("{") and '"guild"' in head and '"channel"' in head
+
+
+def _sniff_bytes(head: bytes) -> bool:
+    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    return text.startswith("{") and '"guild"' in text and '"channel"' in text
 
 
 def read(path: Path) -> Iterator[Record]:
-    """Yield the records of a DCE file, or of every DCE file under a folder.
+    """Yield the records of a DCE file, or of every DCE file in a folder or a zip.
 
-    In a folder, channels are read before threads, so a thread's parent channel is known
-    first. Files that are not DCE exports (other JSON) are left out.
+    In a folder or zip, channels are read before threads, so a thread's parent channel is
+    known first. Files that are not DCE exports (other JSON) are left out. A zip is read in
+    memory through :class:`~tribu.connectors._archive.SafeZip` (path escapes refused).
 
     Raises
     ------
     InputError
-        A file is empty, not JSON, truncated or not a DCE export; or a folder holds none.
+        A file is empty, not JSON, truncated or not a DCE export; a folder or zip holds
+        none; a zip is unsafe.
     """
     path = Path(path)
-    if path.is_dir():
-        files = [p for p in sorted(path.rglob("*.json")) if _sniff(p)]
-        if not files:
-            raise InputError(
-                path, None, "holds no DiscordChatExporter JSON file (export as JSON)."
-            )
-        headers = {p: _header(p) for p in files}
-        files.sort(key=lambda p: _is_thread(headers[p][1]))
-    else:
-        files = [path]
-    state = _ReadState()
-    for file in files:
-        yield from _read_file(file, state)
+    archive: SafeZip | None = None
+    try:
+        if path.is_dir():
+            sources: list[_Source] = [
+                _FileSource(p) for p in sorted(path.rglob("*.json"))
+            ]
+        elif zipfile.is_zipfile(path):
+            archive = SafeZip(path)
+            sources = [
+                _ZipSource(archive, n)
+                for n in sorted(archive.names())
+                if n.endswith(".json")
+            ]
+        else:
+            sources = [_FileSource(path)]
+        if path.is_dir() or archive is not None:
+            sources = [s for s in sources if _sniff(s)]
+            if not sources:
+                raise InputError(
+                    path,
+                    None,
+                    "holds no DiscordChatExporter JSON file (export as JSON).",
+                )
+            threads = {s.label: _is_thread(_header(s)[1]) for s in sources}
+            sources.sort(key=lambda s: threads[s.label])
+        state = _ReadState()
+        for source in sources:
+            yield from _read_file(source, state)
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 class _ReadState:
@@ -164,12 +222,12 @@ class _ReadState:
         self.members: set[tuple[str, str]] = set()
 
 
-def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def _header(source: _Source) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ``guild`` and ``channel`` objects of a file (read past ``messages`` if needed)."""
     guild: Any = None
     channel: Any = None
-    with open(path, "rb") as fh:
-        for key, value in iter_object(fh, path, {"messages"}):
+    with source.open() as fh:
+        for key, value in iter_object(fh, source.label, {"messages"}):
             if key == "guild":
                 guild = value
             elif key == "channel":
@@ -179,7 +237,7 @@ def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     for what, value in (("guild", guild), ("channel", channel)):
         if not isinstance(value, dict) or not isinstance(value.get("id"), str | int):
             raise InputError(
-                path,
+                source.label,
                 what,
                 f"is not a DiscordChatExporter export: '{what}' with an 'id' is missing; "
                 "export the channel again as JSON.",
@@ -191,8 +249,8 @@ def _is_thread(channel: dict[str, Any]) -> bool:
     return CHANNEL_KINDS.get(str(channel.get("type"))) == "thread"
 
 
-def _read_file(path: Path, state: _ReadState) -> Iterator[Record]:
-    guild, channel = _header(path)
+def _read_file(source: _Source, state: _ReadState) -> Iterator[Record]:
+    guild, channel = _header(source)
     community_key = str(guild["id"])
     channel_key = str(channel["id"])
     thread = _is_thread(channel)
@@ -220,8 +278,8 @@ def _read_file(path: Path, state: _ReadState) -> Iterator[Record]:
     context = _Context(
         community_key, channel_key, channel_key if thread else None, state
     )
-    with open(path, "rb") as fh:
-        for key, value in iter_object(fh, path, {"messages"}):
+    with source.open() as fh:
+        for key, value in iter_object(fh, source.label, {"messages"}):
             if key == "messages":
                 for index, raw in value:
                     try:
