@@ -1,0 +1,62 @@
+"""``tribu demo`` and :func:`run_demo`: generate once, then the listed stages."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from tribu.cli import app
+from tribu.demo import DEMO_STEPS, DemoFiles, DemoRun
+from tribu.demo._run import generate_step
+
+
+def test_steps_start_with_generate_then_ingest() -> None:
+    assert [name for name, _ in DEMO_STEPS][:2] == ["generate", "ingest"]
+
+
+def test_generate_step_reuses_files_of_the_same_seed(demo: DemoFiles) -> None:
+    before = demo.telegram.stat().st_mtime_ns
+    output = io.StringIO()
+    run = DemoRun(demo.root, demo.root / "demo.duckdb", console=Console(file=output))
+    generate_step(run)
+    assert "already" in output.getvalue()
+    assert run.files is not None and run.files.counts == demo.counts
+    assert demo.telegram.stat().st_mtime_ns == before
+
+
+def test_generate_step_writes_when_the_seed_differs(tmp_path: Path) -> None:
+    output = io.StringIO()
+    (tmp_path / "demo").mkdir()
+    run = DemoRun(
+        tmp_path / "demo",
+        tmp_path / "demo.duckdb",
+        seed=3,
+        console=Console(file=output),
+    )
+    generate_step(run)
+    assert run.files is not None and run.files.seed == 3
+    assert "Wrote" in output.getvalue()
+    assert (tmp_path / "demo" / "manifest.json").is_file()
+
+
+def test_demo_command_lists_its_options() -> None:
+    result = CliRunner().invoke(app, ["demo", "--help"])
+    assert result.exit_code == 0
+    for option in ("--dir", "--db", "--seed", "--regenerate", "--no-serve"):
+        assert option in result.output
+
+
+def test_run_demo_ingests_into_the_warehouse(demo: DemoFiles, tmp_path: Path) -> None:
+    pytest.importorskip("tribu.warehouse.ingest")
+    from tribu.demo import run_demo
+
+    output = io.StringIO()
+    run = run_demo(
+        demo.root, tmp_path / "demo.duckdb", console=Console(file=output, width=120)
+    )
+    assert (tmp_path / "demo.duckdb").is_file()
+    assert "ingest" in run.results
