@@ -1,4 +1,4 @@
-"""Activity and health: active members, new members, cohort retention, first response, conversations.
+"""Activity and health: active members, newcomers, retention, first response, conversations.
 
 "Members" here are people: brand accounts and bots are left out of every count (their messages
 still count in ``daily_activity`` when written by the brand). Days and weeks are UTC; weeks

@@ -1,0 +1,360 @@
+"""The community scorecard: the Monday-morning numbers, as plain Python values.
+
+``scorecard(tables, ...)`` filters the canonical tables (community, channel, campaign, period),
+builds the measures of :mod:`tribu.metrics`, executes them on whatever engine the tables live
+on, and returns a dict of plain values (str, int, float, bool, None, lists and dicts; dates and
+times as ISO 8601 strings) that ``tribu kpis``, the HTML report and the dashboard all render.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from tribu.errors import ConfigError
+from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
+from tribu.metrics._common import brand_posts, people, people_authored
+
+__all__ = ["WEEKDAYS", "filter_tables", "parse_moment", "rows", "scorecard"]
+
+WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+
+def parse_moment(
+    value: str | date | datetime | None, option: str, *, end: bool = False
+) -> datetime | None:
+    """An aware UTC datetime from an ISO date or date-time; a bare date ``until`` ends the day."""
+    if value is None or isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.max if end else time.min)
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(
+                f"The '{option}' option must be an ISO date such as 2026-03-01 "
+                f"(or 2026-03-01T09:00). Got {value!r} instead."
+            ) from None
+        if end and len(value) == 10:
+            moment = datetime.combine(moment.date(), time.max)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def filter_tables(
+    tables: Mapping[str, ir.Table],
+    *,
+    community: str | None = None,
+    channel: str | None = None,
+    campaign: str | None = None,
+    since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+) -> dict[str, ir.Table]:
+    """The canonical tables narrowed to one community, channel, campaign and period.
+
+    The period applies to message, event and reaction times; members stay whole (a member who
+    joined before the period is still a member in it).
+    """
+    out = dict(tables)
+    start = parse_moment(since, "since")
+    stop = parse_moment(until, "until", end=True)
+    if start and stop and start > stop:
+        raise ConfigError(
+            f"The 'since' option must come before 'until'. Got since={since}, until={until}."
+        )
+    if community is not None:
+        for name in ("messages", "members", "member_events", "reactions", "channels"):
+            if name in out:
+                out[name] = out[name].filter(out[name].community_id == community)
+        if "communities" in out:
+            out["communities"] = out["communities"].filter(
+                out["communities"].community_id == community
+            )
+        if "campaigns" in out:
+            c = out["campaigns"]
+            out["campaigns"] = c.filter(
+                c.community_id.isnull() | (c.community_id == community)
+            )
+    if channel is not None:
+        out["messages"] = out["messages"].filter(out["messages"].channel_id == channel)
+        if "channels" in out:
+            out["channels"] = out["channels"].filter(
+                out["channels"].channel_id == channel
+            )
+    if campaign is not None and "campaigns" in out:
+        out["campaigns"] = out["campaigns"].filter(
+            out["campaigns"].campaign_id == campaign
+        )
+    for name in ("messages", "member_events", "reactions"):
+        if name not in out:
+            continue
+        t = out[name]
+        if start is not None:
+            t = (
+                t.filter(t.ts.isnull() | (t.ts >= start))
+                if name == "reactions"
+                else t.filter(t.ts >= start)
+            )
+        if stop is not None:
+            t = (
+                t.filter(t.ts.isnull() | (t.ts <= stop))
+                if name == "reactions"
+                else t.filter(t.ts <= stop)
+            )
+        out[name] = t
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return value
+
+
+def rows(expr: ir.Table, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Execute ``expr`` and return its rows as plain dicts (ISO strings for times)."""
+    if limit is not None:
+        expr = expr.limit(limit)
+    return [
+        {k: _plain(v) for k, v in row.items()} for row in expr.to_pyarrow().to_pylist()
+    ]
+
+
+def _scalar(expr: ir.Scalar) -> Any:
+    return _plain(expr.to_pyarrow().as_py())
+
+
+def scorecard(
+    tables: Mapping[str, ir.Table],
+    *,
+    community: str | None = None,
+    channel: str | None = None,
+    campaign: str | None = None,
+    since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+    tz: str = "Europe/Paris",
+    with_relays: bool = True,
+    top: int = 5,
+) -> dict[str, Any]:
+    """The community scorecard over ``tables``, as plain Python values.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables (from :func:`tribu.warehouse.engines.ibis_tables`).
+    community, channel, campaign
+        Narrow to one community / channel / campaign (ids).
+    since, until
+        Period (ISO dates or date-times, UTC; a bare ``until`` date includes that whole day).
+    tz
+        Display time zone for rituals (IANA name).
+    with_relays
+        Compute relays (betweenness, the slowest step) — on by default.
+    top
+        How many power users, relays and members at risk to list.
+
+    Returns
+    -------
+    dict
+        Keys: ``filters``, ``totals``, ``engagement``, ``time_to_sentiment``, ``activity``,
+        ``sentiment``, ``campaigns``, ``roles``, ``rituals`` (see ``docs/metrics.md``).
+    """
+    t = filter_tables(
+        tables,
+        community=community,
+        channel=channel,
+        campaign=campaign,
+        since=since,
+        until=until,
+    )
+    messages, members = t["messages"], t["members"]
+    events, reactions = t["member_events"], t["reactions"]
+    enrichment, camps = t["enrichment"], t["campaigns"]
+
+    authored = people_authored(messages, members)
+    totals = {
+        "messages": _scalar(messages.count()),
+        "members": _scalar(people(members).count()),
+        "active_members": _scalar(authored.author_id.nunique()),
+        "brand_posts": _scalar(brand_posts(messages, members).count()),
+    }
+    joins = activity.member_join_times(members, events)
+    start = parse_moment(since, "since")
+    stop = parse_moment(until, "until", end=True)
+    joined = joins.filter(joins.join_ts.notnull())
+    if start is not None:
+        joined = joined.filter(joined.join_ts >= start)
+    if stop is not None:
+        joined = joined.filter(joined.join_ts <= stop)
+    totals["new_members"] = _scalar(joined.count())
+
+    er_post = engagement.engagement_rate_per_post(messages, members, events, reactions)
+    er = {
+        "brand_posts": totals["brand_posts"],
+        "median_engagement_rate": _scalar(er_post.engagement_rate.median()),
+        "by_community": rows(
+            engagement.engagement_rate_per_community(
+                messages, members, events, reactions
+            ).order_by("community_id")
+        ),
+        "weekly": rows(
+            engagement.engagement_rate_weekly(
+                messages, members, events, reactions
+            ).order_by(["community_id", "week"])
+        ),
+    }
+
+    tts_post = sentiment.time_to_sentiment_per_post(
+        messages, members, reactions, enrichment, camps
+    )
+    overall = sentiment.time_to_sentiment_summary(
+        messages, members, reactions, enrichment, camps
+    )
+    scoped = tts_post.mutate(scope=ibis.literal("all"))
+    curve = sentiment._survival(scoped, "scope")
+    tts = {
+        "posts": _scalar(tts_post.count()),
+        "km_median_hours": _scalar(
+            curve.filter(curve.survival <= sentiment._HALF).hours.min()
+        ),
+        "share_never_reached": _scalar(1.0 - tts_post.observed.cast("float64").mean()),
+        "by_community": rows(overall.order_by("community_id")),
+    }
+
+    dau = activity.daily_active_members(messages, members)
+    wau = activity.weekly_active_members(messages, members)
+    ttfr = activity.time_to_first_response(messages, members)
+    conv = activity.conversations(messages, members)
+    act = {
+        "daily_active_members_mean": _scalar(dau.active_members.mean()),
+        "weekly_active_members_mean": _scalar(wau.active_members.mean()),
+        "weekly_active_members": rows(
+            wau.group_by("week")
+            .aggregate(active_members=wau.active_members.sum())
+            .order_by("week")
+        ),
+        "questions": _scalar(ttfr.count()),
+        "unanswered_questions": _scalar(ttfr.hours_to_first_response.isnull().sum()),
+        "median_hours_to_first_response": _scalar(
+            ttfr.hours_to_first_response.median()
+        ),
+        "conversations": _scalar(conv.conversations.sum()),
+    }
+    sent = sentiment.sentiment_weekly(messages, members, enrichment)
+    scored = sent.aggregate(
+        messages=sent.messages.sum(),
+        weighted=(sent.mean_sentiment * sent.messages.cast("float64")).sum(),
+    )
+    s_row = rows(scored)[0]
+    sent_card = {
+        "messages_with_sentiment": s_row["messages"] or 0,
+        "mean_sentiment": (
+            s_row["weighted"] / s_row["messages"] if s_row["messages"] else None
+        ),
+    }
+
+    ugc = campaigns.ugc_ratio(messages, members, camps)
+    cpe = campaigns.cost_per_engagement(messages, members, reactions, camps)
+    camp_rows = rows(
+        ugc.inner_join(
+            cpe.select(
+                "campaign_id",
+                "spend",
+                "currency",
+                "engagements",
+                "cost_per_engagement",
+            ),
+            "campaign_id",
+        ).order_by("campaign_id")
+    )
+
+    if with_relays:
+        member_roles = roles.member_roles(messages, members, events)
+    else:
+        member_roles = roles._roles(
+            messages,
+            members,
+            events,
+            power_share=0.2,
+            min_messages=5,
+            min_active_weeks=3,
+            newcomer_days=30,
+            at_risk_days=28,
+            min_previous_messages=3,
+        ).mutate(betweenness=ibis.null("float64"), is_relay=ibis.literal(False))
+    flags = rows(
+        member_roles.aggregate(
+            moderators=member_roles.is_moderator.cast("int64").sum(),
+            power_users=member_roles.is_power_user.cast("int64").sum(),
+            newcomers=member_roles.is_newcomer.cast("int64").sum(),
+            members_at_risk=member_roles.is_at_risk.cast("int64").sum(),
+            relays=member_roles.is_relay.cast("int64").sum(),
+        )
+    )[0]
+    listed = ["member_id", "community_id", "display_name", "messages"]
+    role_card = {
+        **{k: v or 0 for k, v in flags.items()},
+        "top_power_users": rows(
+            member_roles.filter(member_roles.is_power_user)
+            .select(*listed)
+            .order_by([ibis.desc("messages"), "member_id"]),
+            limit=top,
+        ),
+        "top_relays": rows(
+            member_roles.filter(member_roles.is_relay)
+            .select(*listed, "betweenness")
+            .order_by([ibis.desc("betweenness"), "member_id"]),
+            limit=top,
+        ),
+        "members_at_risk_list": rows(
+            member_roles.filter(member_roles.is_at_risk)
+            .select(*listed, "recent_messages", "previous_messages")
+            .order_by([ibis.desc("previous_messages"), "member_id"]),
+            limit=top,
+        ),
+    }
+    ritual_rows = rows(
+        rituals.rituals(messages, members, tz=tz).order_by(
+            [ibis.desc("occurrences"), "community_id", "channel_id", "weekday", "hour"]
+        )
+    )
+    for r in ritual_rows:
+        r["weekday_name"] = WEEKDAYS[r["weekday"]]
+
+    return {
+        "filters": {
+            "community": community,
+            "channel": channel,
+            "campaign": campaign,
+            "since": _plain(parse_moment(since, "since")),
+            "until": _plain(parse_moment(until, "until", end=True)),
+            "tz": tz,
+        },
+        "totals": totals,
+        "engagement": er,
+        "time_to_sentiment": tts,
+        "activity": act,
+        "sentiment": sent_card,
+        "campaigns": camp_rows,
+        "roles": role_card,
+        "rituals": ritual_rows,
+    }
