@@ -266,6 +266,12 @@ def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
     if pending.author is None or is_encryption_notice(text):
         yield from _system(pending, text, state)
         return
+    if text.startswith("\u200e") and not is_media_placeholder(text):
+        # iOS writes system lines under the group's name, their text opening with U+200E.
+        meaning = system_line(text)
+        if meaning.kind != "service":
+            yield from _system(pending, text, state)
+            return
     author = pending.author
     if not author:
         yield Quarantined(
