@@ -19,7 +19,8 @@ What becomes what:
 - a message's key is ``"<channel id>:<ts>"`` (Slack's ``ts`` is unique only per channel);
   replies in a thread (``thread_ts`` ≠ ``ts``) reply to the thread's root and carry
   ``thread_key`` = the root's key (the root carries it too); ``edited.ts`` is the edit time;
-  ``files`` (and the old single ``file``) count as attachments; ``<@U123>`` are mentions;
+  ``files`` (and the old single ``file``) count as attachments (not the file an old
+  ``file_comment`` comments on); ``<@U123>`` are mentions;
   Slack's ``&lt;``, ``&gt;``, ``&amp;`` escapes are undone in the text;
 - reactions: one :class:`Reaction` per listed user (count 1), and one anonymous reaction for
   the rest when ``count`` is larger than the list (Slack truncates long lists);
@@ -364,7 +365,7 @@ def _records(raw: dict[str, Any], channel_key: str, state: _State) -> list[Recor
         reply_to,
         thread_key,
         sum(int(r.get("count") or len(r.get("users") or ())) for r in reactions),
-        len(raw.get("files") or ()) + (1 if raw.get("file") else 0),
+        _attachment_count(raw, subtype),
         _MENTION.findall(text),
         epoch_to_utc(edited) if edited else None,
     )
@@ -378,6 +379,13 @@ def _records(raw: dict[str, Any], channel_key: str, state: _State) -> list[Recor
         if count > len(users):
             out.append(Reaction(community_key, message_key, emoji, count - len(users)))
     return out
+
+
+def _attachment_count(raw: dict[str, Any], subtype: str | None) -> int:
+    # An old "file_comment" carries the file it comments on: not an attachment of its own.
+    if subtype == "file_comment":
+        return 0
+    return len(raw.get("files") or ()) + (1 if raw.get("file") else 0)
 
 
 def _author_name(raw: dict[str, Any]) -> str | None:
