@@ -79,6 +79,7 @@ DELETED = "[deleted]"
 _BOTS = frozenset({"automoderator"})
 _MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})")
 _LISTING_SNIFF = re.compile(r'"kind"\s*:\s*"(?:Listing|t1|t3|more)"')
+_API_START = re.compile(r'\{\s*"(?:kind|json|interactions|data)"')
 _DUMP_SUFFIXES = (".ndjson", ".jsonl", ".zst")
 _SNIFF_BYTES = 4096
 _CHUNK = 1 << 20
@@ -89,7 +90,7 @@ _ZSTD_WINDOW = 2**31  # Pushshift dumps are compressed with a 2 GiB window
 def detect(path: Path) -> bool:
     """True for a Reddit dump (``.ndjson``/``.jsonl``/``.zst``), API JSON or API cassette.
 
-    Reads (and for ``.zst`` decompresses) the first 4 KiB.
+    Reads the first 4 KiB (for ``.zst``, decompresses the first MiB).
     """
     path = Path(path)
     if not path.is_file():
@@ -98,7 +99,7 @@ def detect(path: Path) -> bool:
         with open(path, "rb") as fh:
             if path.suffix.lower() == ".zst":
                 reader = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
-                head = reader.stream_reader(fh).read(_SNIFF_BYTES)
+                head = reader.decompressobj().decompress(fh.read(_CHUNK))[:_SNIFF_BYTES]
             else:
                 head = fh.read(_SNIFF_BYTES)
     except (OSError, zstandard.ZstdError):
@@ -112,10 +113,17 @@ def detect(path: Path) -> bool:
 
 
 def _looks_like_dump(text: str) -> bool:
-    first = text.split("\n", 1)[0]
-    if not first.startswith("{") or '"subreddit"' not in first:
+    """A first line that is one submission or comment (not an API document's start)."""
+    first, newline, _ = text.partition("\n")
+    if newline:
+        try:
+            data = json.loads(first)
+        except ValueError:
+            return False
+        return isinstance(data, dict) and "subreddit" in data and "kind" not in data
+    if not first.startswith("{") or _API_START.match(first):
         return False
-    return '"body"' in first or '"title"' in first
+    return '"subreddit"' in first and ('"body"' in first or '"title"' in first)
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -301,32 +309,64 @@ def _read_dump(path: Path, state: _State) -> Iterator[Record]:
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Yield ``(line number, line)`` of a plain or zstd-compressed file, skipping blanks."""
+    number = 0
+    pending = b""
     with open(path, "rb") as raw:
-        stream: IO[bytes] = raw
-        if path.suffix.lower() == ".zst":
-            decompressor = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
-            stream = decompressor.stream_reader(raw, read_size=_CHUNK)
-        number = 0
-        pending = b""
-        while True:
-            try:
-                chunk = stream.read(_CHUNK)
-            except zstandard.ZstdError as exc:
-                raise InputError(
-                    path,
-                    f"after line {number}",
-                    f"the zstd stream is corrupt ({exc}); download the dump again.",
-                ) from exc
-            if not chunk:
-                break
-            lines = (pending + chunk).split(b"\n")
-            pending = lines.pop()
-            for line in lines:
-                number += 1
-                if line.strip():
-                    yield number, line
-        if pending.strip():
-            yield number + 1, pending
+        chunks = (
+            _zstd_chunks(raw, path) if path.suffix.lower() == ".zst" else _chunks(raw)
+        )
+        try:
+            for chunk in chunks:
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                for line in lines:
+                    number += 1
+                    if line.strip():
+                        yield number, line
+        except zstandard.ZstdError as exc:
+            raise InputError(
+                path,
+                f"after line {number}",
+                f"the zstd stream is corrupt ({exc}); download the dump again.",
+            ) from exc
+        except _Truncated as exc:
+            raise InputError(
+                path,
+                f"after line {number}",
+                "the zstd stream ends early (a truncated download?); download it again.",
+            ) from exc
+    if pending.strip():
+        yield number + 1, pending
+
+
+class _Truncated(Exception):
+    """A zstd frame that the file ends in the middle of."""
+
+
+def _chunks(raw: IO[bytes]) -> Iterator[bytes]:
+    while chunk := raw.read(_CHUNK):
+        yield chunk
+
+
+def _zstd_chunks(raw: IO[bytes], path: Path) -> Iterator[bytes]:
+    """Decompressed chunks of every zstd frame in ``raw``; raise if the last one is cut."""
+    decompressor = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
+    frame = decompressor.decompressobj()
+    in_frame = False
+    while data := raw.read(_CHUNK):
+        while data:
+            in_frame = True
+            out = frame.decompress(data)
+            if out:
+                yield out
+            if frame.eof:
+                data = frame.unused_data
+                frame = decompressor.decompressobj()
+                in_frame = False
+            else:
+                data = b""
+    if in_frame:
+        raise _Truncated(str(path))
 
 
 # --- API JSON and cassettes ---------------------------------------------------------------
