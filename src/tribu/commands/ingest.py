@@ -1,9 +1,155 @@
-"""`tribu` commands of the ingest family (being built)."""
+"""`tribu ingest` (load exports into the warehouse) and `tribu forget` (erase a person).
+
+Thin: parse the options, call :func:`tribu.warehouse.ingest.ingest_paths` or
+:func:`tribu.warehouse.forget.forget_member`, render the result.
+"""
 
 from __future__ import annotations
 
+import importlib
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+
+from tribu.errors import ConfigError
+
+__all__ = ["register"]
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file (default: $TRIBU_DB or ./tribu.duckdb)."),
+]
+
+
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files, zips or folders to load.")
+    ],
+    db: DbOption = None,
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", help="Force a connector (discord, slack, ...)."),
+    ] = None,
+    keep_names: Annotated[
+        bool,
+        typer.Option(
+            "--keep-names", help="Keep real member ids and names (no pseudonyms)."
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="tribu.toml (default: $TRIBU_CONFIG or ./tribu.toml)."
+        ),
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="Column map of a generic CSV/JSONL file: text=body,ts=created_at,...",
+        ),
+    ] = None,
+    enrich: Annotated[
+        bool, typer.Option("--enrich", help="Enrich the messages after loading.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
+) -> None:
+    """Load platform exports into the warehouse and print what was loaded."""
+    from tribu.connectors.generic import parse_column_map
+    from tribu.warehouse.ingest import ingest_paths
+
+    console = Console()
+    summary = ingest_paths(
+        paths,
+        db=db,
+        platform=platform,
+        keep_names=keep_names,
+        config=config,
+        column_map=parse_column_map(column_map) if column_map else None,
+        progress=not as_json and console.is_terminal,
+    )
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        console.print(summary.render())
+    if enrich:
+        _enrich(summary.db, console)
+
+
+def _enrich(db: Path, console: Console) -> None:
+    try:
+        pipeline = importlib.import_module("tribu.enrich.pipeline")
+    except ModuleNotFoundError:
+        console.print("Enrichment is not available in this build of tribu; skipped.")
+        return
+    result = pipeline.enrich_warehouse(db)
+    console.print(result.render() if hasattr(result, "render") else result)
+
+
+def forget(
+    member: Annotated[
+        str | None,
+        typer.Argument(help="The member_id to erase (as in the members table)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="The person's platform id (or name) instead of a member_id."
+        ),
+    ] = None,
+    community: Annotated[
+        str | None,
+        typer.Option("--community", help="The community_id the --name belongs to."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Erase one person from every table and derived file of the warehouse."""
+    from tribu.warehouse.forget import forget_member, member_ids_for
+    from tribu.warehouse.store import open_warehouse
+
+    if (member is None) == (name is None):
+        raise ConfigError(
+            "Give either a MEMBER id or --name NAME --community COMMUNITY_ID, not both."
+        )
+    member_ids = [member] if member else []
+    if name is not None:
+        if community is None:
+            raise ConfigError(
+                "--name needs --community COMMUNITY_ID (e.g. discord:123)."
+            )
+        con = open_warehouse(db)
+        try:
+            member_ids = member_ids_for(con, name, community)
+        finally:
+            con.close()
+    console = Console()
+    erased = 0
+    for member_id in member_ids:
+        report = forget_member(
+            member_id, db=db, raw_terms=(name,) if name is not None else ()
+        )
+        if not report.found:
+            console.print(
+                f"No member {escape(member_id)} in the warehouse; nothing erased."
+            )
+            continue
+        erased += 1
+        console.print(f"Erased member {escape(member_id)}:")
+        for table, count in sorted(report.rows.items()):
+            console.print(f"  {table}: {count:,} row(s)")
+        for path in report.files:
+            console.print(f"  removed derived files {escape(str(path))}")
+    if not erased:
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this family's commands to `app`."""
+    """Add ``ingest`` and ``forget`` to `app`."""
+    app.command()(ingest)
+    app.command()(forget)

@@ -7,6 +7,11 @@ Conventions: ids are strings (``VARCHAR``); times are ``TIMESTAMPTZ`` in UTC; mo
 ``DOUBLE`` in the row's ``currency``. People's ids (``member_id``, ``author_id``) are
 pseudonyms (keyed HMAC) unless the warehouse was filled with ``--keep-names``.
 
+``messages.message_id`` is unique but declared without a PRIMARY KEY on purpose: DuckDB keeps
+an ART index in memory for the length of a transaction, which makes a multi-million-message ingest
+(one transaction) grow with the file; ingest guarantees uniqueness itself (delete-then-insert on
+the ids it loads) and a test checks it.
+
 To change the schema: bump :data:`SCHEMA_VERSION`, append the upgrade step to
 :data:`MIGRATIONS` (keyed by the version it upgrades *from*), and document the change.
 """
@@ -47,7 +52,7 @@ TABLES: dict[str, str] = {
         joined_at TIMESTAMPTZ
     """,
     "messages": """
-        message_id VARCHAR PRIMARY KEY,
+        message_id VARCHAR NOT NULL,
         community_id VARCHAR NOT NULL,
         channel_id VARCHAR NOT NULL,
         author_id VARCHAR NOT NULL,

@@ -1,0 +1,169 @@
+"""Find which connector reads each path the user gave.
+
+Every module of :data:`tribu.connectors.CONNECTOR_MODULES` is tried in order through its
+``detect(path)``; a module that cannot be imported (not written yet, or a missing optional
+dependency) is skipped. ``--platform NAME`` forces one connector instead.
+
+A folder is first offered whole (a Slack workspace export is a folder); when no connector takes
+it, each file inside (recursively, hidden files left out) is detected on its own, and files no
+connector recognises are reported as ignored rather than failing the run. A file given directly
+must be recognised, or :class:`~tribu.errors.UnknownFormatError` names it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from tribu.connectors import CONNECTOR_MODULES
+from tribu.errors import ConfigError, InputError, UnknownFormatError
+
+__all__ = ["Detection", "Source", "available_connectors", "detect_sources"]
+
+GENERIC = "generic"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One export to read: a file (or folder export) and the connector that reads it."""
+
+    path: Path
+    platform: str
+    module: ModuleType
+    column_map: Mapping[str, str] | None = None
+
+    def records(self) -> Iterator[Any]:
+        """Stream the connector's records."""
+        if self.module.name == GENERIC:
+            return iter(self.module.read(self.path, column_map=self.column_map))
+        return iter(self.module.read(self.path))
+
+
+@dataclass
+class Detection:
+    """What :func:`detect_sources` found: sources to read, and files left out."""
+
+    sources: list[Source] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+
+
+def available_connectors(
+    modules: tuple[str, ...] | None = None,
+) -> dict[str, ModuleType]:
+    """Importable connector modules by platform name, in detection order."""
+    found: dict[str, ModuleType] = {}
+    for dotted in modules if modules is not None else CONNECTOR_MODULES:
+        try:
+            module = importlib.import_module(dotted)
+        except ModuleNotFoundError as exc:
+            # Skip only a connector that does not exist yet; a broken import inside one is a bug.
+            if exc.name is not None and dotted.startswith(exc.name):
+                continue
+            raise
+        found[module.name] = module
+    return found
+
+
+def detect_sources(
+    paths: list[Path],
+    *,
+    platform: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    modules: tuple[str, ...] | None = None,
+) -> Detection:
+    """Pair every path (and every file inside given folders) with its connector.
+
+    Raises
+    ------
+    InputError
+        A path does not exist, or a given file is empty.
+    UnknownFormatError
+        A given file, or every file of a given folder, is recognised by no connector.
+    ConfigError
+        ``platform`` names no connector.
+    """
+    connectors = available_connectors(modules)
+    if platform is not None and platform not in connectors:
+        raise ConfigError(
+            f"--platform {platform!r} is not a known connector; choose one of "
+            f"{', '.join(sorted(connectors))}."
+        )
+    chosen = [connectors[platform]] if platform else list(connectors.values())
+
+    def detector(module: ModuleType) -> Callable[[Path], bool]:
+        if module.name == GENERIC:
+            return lambda p: bool(module.detect(p, column_map=column_map))
+        return lambda p: bool(module.detect(p))
+
+    def first(path: Path) -> ModuleType | None:
+        for module in chosen:
+            if detector(module)(path):
+                return module
+        return None
+
+    def source(path: Path, module: ModuleType) -> Source:
+        return Source(path, module.name, module, column_map)
+
+    found = Detection()
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise InputError(path, None, "no such file or folder.")
+        if path.is_file():
+            if path.stat().st_size == 0:
+                raise InputError(path, None, "the file is empty; nothing to ingest.")
+            module = first(path)
+            if module is None and platform:
+                module = connectors[platform]  # forced: the connector reports faults
+            if module is None:
+                raise UnknownFormatError(
+                    path,
+                    None,
+                    "no connector recognises this file (tried "
+                    f"{', '.join(connectors)}). Pass --platform NAME to force one, or "
+                    "--map for a CSV/JSONL file.",
+                )
+            found.sources.append(source(path, module))
+            continue
+        module = first(path)
+        if module is not None:
+            found.sources.append(source(path, module))
+            continue
+        before = len(found.sources)
+        _walk(path, first, source, found)
+        if len(found.sources) == before:
+            raise UnknownFormatError(
+                path,
+                None,
+                "no file in this folder is an export tribu can read "
+                f"(tried {', '.join(connectors)}).",
+            )
+    return found
+
+
+def _walk(
+    folder: Path,
+    first: Callable[[Path], ModuleType | None],
+    source: Callable[[Path, ModuleType], Source],
+    found: Detection,
+) -> None:
+    """Detect each file and sub-folder export of a folder that no connector took whole."""
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir():
+            module = first(child)
+            if module is not None:
+                found.sources.append(source(child, module))
+            else:
+                _walk(child, first, source, found)
+        elif child.is_file():
+            module = first(child) if child.stat().st_size else None
+            if module is None:
+                found.ignored.append(child)
+            else:
+                found.sources.append(source(child, module))

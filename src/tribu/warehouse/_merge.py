@@ -1,0 +1,295 @@
+"""Merge a run's staging Parquet files into the canonical tables, inside the run's transaction.
+
+Rules (docs/ingest.md explains them for users):
+
+- messages: one row per ``message_id``. Within a run the last one read wins (highest ``seq``);
+  a message already in the warehouse is replaced (deleted, then inserted again): a later export
+  wins. Uniqueness is kept here, not by a PRIMARY KEY (see :mod:`tribu.warehouse.schema`).
+- reactions: a message's reactions are replaced whenever the message is loaded again; only the
+  reactions read from the same file as the winning copy of the message are kept. Reactions to a
+  message not loaded in this run replace earlier rows of the same (message, member, emoji).
+- member events: one per (member, kind, ts); system notices: one per identical row.
+- members: a Member record updates the row (name, bot flag, roles, earliest join); a member
+  known only as an author, reactor or event subject is inserted when missing.
+- channels: Channel records replace their row; a channel seen only in messages is created.
+
+Every statement is bulk SQL over ``read_parquet``: DuckDB streams and spills it, so memory does
+not grow with the number of messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+__all__ = ["drop_temp", "merge_stage"]
+
+
+def _path(directory: Path, kind: str) -> str:
+    return str(directory / f"{kind}.parquet").replace("'", "''")
+
+
+def _views(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    def cid_key(column: str) -> str:
+        return f"CASE WHEN {column} IS NULL THEN NULL ELSE community_id || '/' || {column} END"
+
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _stage_messages AS
+        SELECT seq, file_no, community_id,
+               community_id || '/' || message_key AS message_id,
+               community_id || '/' || channel_key AS channel_id,
+               channel_key, author_id, ts, text,
+               {cid_key("reply_to_key")} AS reply_to_id,
+               {cid_key("thread_key")} AS thread_id,
+               reaction_count, attachment_count, mentions, edited_at
+        FROM read_parquet('{_path(directory, "messages")}')
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _stage_reactions AS
+        SELECT file_no, community_id, community_id || '/' || message_key AS message_id,
+               member_id, emoji, count, ts
+        FROM read_parquet('{_path(directory, "reactions")}')
+        """
+    )
+    for kind in ("members", "member_events", "quarantine"):
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _stage_{kind} AS "
+            f"SELECT * FROM read_parquet('{_path(directory, kind)}')"
+        )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _stage_system_notices AS
+        SELECT community_id, {cid_key("channel_key")} AS channel_id, kind, ts, text
+        FROM read_parquet('{_path(directory, "system_notices")}')
+        """
+    )
+
+
+def merge_stage(
+    con: duckdb.DuckDBPyConnection,
+    directory: Path,
+    *,
+    communities: dict[str, tuple[str, str, str]],
+    channels: dict[str, tuple[str, str, str, str | None]],
+    runs: pa.Table,
+) -> None:
+    """Merge the staged run into the warehouse. The caller holds the transaction.
+
+    ``runs`` maps each ``file_no`` to its ``run_id`` and ``source`` (for the quarantine).
+    Leaves the temp views ``_winners`` (message_id, community_id, file_no, ts), table
+    ``_existing`` (ids that were already loaded) and view ``_kept_reactions`` for the summary;
+    :func:`drop_temp` removes them.
+    """
+    _views(con, directory)
+    con.register("_runs", runs)
+    now = "now()"
+    for cid, (platform, name, source) in communities.items():
+        con.execute(
+            f"INSERT OR REPLACE INTO communities VALUES (?, ?, ?, ?, {now})",
+            [cid, platform, name, source],
+        )
+    if channels:
+        rows = [(k, *v) for k, v in channels.items()]
+        con.executemany("INSERT OR REPLACE INTO channels VALUES (?, ?, ?, ?, ?)", rows)
+    _merge_messages(con)
+    con.execute(
+        """
+        INSERT INTO channels
+        SELECT DISTINCT channel_id, community_id, channel_key, 'text', NULL
+        FROM _stage_messages
+        WHERE channel_id NOT IN (SELECT channel_id FROM channels)
+        """
+    )
+    _merge_members(con)
+    _merge_reactions(con)
+    con.execute(
+        """
+        INSERT INTO member_events
+        SELECT member_id, community_id, kind, ts, any_value(detail)
+        FROM _stage_member_events s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM member_events e
+            WHERE e.member_id = s.member_id AND e.kind = s.kind AND e.ts = s.ts)
+        GROUP BY member_id, community_id, kind, ts
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO system_notices
+        SELECT DISTINCT * FROM _stage_system_notices s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM system_notices e
+            WHERE e.community_id = s.community_id
+              AND e.channel_id IS NOT DISTINCT FROM s.channel_id
+              AND e.kind = s.kind AND e.ts IS NOT DISTINCT FROM s.ts
+              AND e.text IS NOT DISTINCT FROM s.text)
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO quarantine
+        SELECT r.run_id, r.source, q.locator, q.reason, q.raw
+        FROM _stage_quarantine q JOIN _runs r USING (file_no)
+        """
+    )
+    # A join event earlier than the known join date moves it back.
+    con.execute(
+        """
+        UPDATE members SET joined_at = j.ts
+        FROM (SELECT member_id, min(ts) AS ts FROM _stage_member_events
+              WHERE kind = 'join' GROUP BY member_id) j
+        WHERE members.member_id = j.member_id
+          AND (members.joined_at IS NULL OR members.joined_at > j.ts)
+        """
+    )
+
+
+def _merge_messages(con: duckdb.DuckDBPyConnection) -> None:
+    # The later of two copies in this run wins; losers are the rare duplicates.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _losers AS
+        SELECT s.seq FROM _stage_messages s
+        JOIN (SELECT message_id, max(seq) AS top FROM _stage_messages
+              GROUP BY message_id HAVING count(*) > 1) d USING (message_id)
+        WHERE s.seq < d.top
+        """
+    )
+    communities = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT community_id FROM _stage_messages"
+        ).fetchall()
+    ]
+    overlap = con.execute(
+        "SELECT count(*) FROM messages WHERE list_contains(?, community_id)",
+        [communities],
+    ).fetchone()
+    # Messages already in the warehouse that this run loads again (none on a first load).
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _existing AS "
+        + (
+            "SELECT message_id FROM messages "
+            "WHERE message_id IN (SELECT message_id FROM _stage_messages)"
+            if overlap and overlap[0]
+            else "SELECT NULL::VARCHAR AS message_id WHERE false"
+        )
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW _winning AS
+        SELECT * FROM _stage_messages WHERE seq NOT IN (SELECT seq FROM _losers)
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW _winners AS
+        SELECT message_id, community_id, file_no, ts FROM _winning
+        """
+    )
+    if con.execute("SELECT count(*) FROM _existing").fetchone()[0]:  # type: ignore[index]
+        con.execute(
+            "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM _existing)"
+        )
+    con.execute(
+        """
+        INSERT INTO messages
+        SELECT message_id, community_id, channel_id, author_id, ts, text, reply_to_id,
+               thread_id, reaction_count, attachment_count, mentions, edited_at
+        FROM _winning
+        """
+    )
+
+
+def _merge_members(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _member_rows AS
+        SELECT * FROM _stage_members
+        QUALIFY row_number() OVER (
+            PARTITION BY member_id ORDER BY from_record DESC, seq DESC) = 1
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO members
+        SELECT member_id, community_id, display_name, is_brand, is_bot, roles, joined_at
+        FROM _member_rows WHERE from_record
+        ON CONFLICT (member_id) DO UPDATE SET
+            display_name = excluded.display_name,
+            is_bot = excluded.is_bot,
+            roles = excluded.roles,
+            is_brand = members.is_brand OR excluded.is_brand,
+            joined_at = CASE
+                WHEN members.joined_at IS NULL THEN excluded.joined_at
+                WHEN excluded.joined_at IS NULL THEN members.joined_at
+                ELSE least(members.joined_at, excluded.joined_at) END
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO members
+        SELECT member_id, community_id, display_name, is_brand, is_bot, [], NULL
+        FROM _member_rows WHERE NOT from_record
+        ON CONFLICT (member_id) DO UPDATE SET
+            is_brand = members.is_brand OR excluded.is_brand
+        """
+    )
+
+
+def _merge_reactions(con: duckdb.DuckDBPyConnection) -> None:
+    # Reactions of every message loaded again are replaced by those read with its winner.
+    con.execute(
+        "DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM _existing)"
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _orphans AS
+        SELECT DISTINCT r.message_id, r.member_id, r.emoji FROM _stage_reactions r
+        ANTI JOIN _winners w USING (message_id)
+        """
+    )
+    con.execute(
+        """
+        DELETE FROM reactions WHERE EXISTS (
+            SELECT 1 FROM _orphans o
+            WHERE o.message_id = reactions.message_id AND o.emoji = reactions.emoji
+              AND o.member_id IS NOT DISTINCT FROM reactions.member_id)
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW _kept_reactions AS
+        SELECT r.message_id, r.community_id, r.member_id, r.emoji, r.count, r.ts
+        FROM _stage_reactions r LEFT JOIN _winners w USING (message_id)
+        WHERE w.message_id IS NULL OR w.file_no = r.file_no
+        """
+    )
+    con.execute("INSERT INTO reactions SELECT * FROM _kept_reactions")
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables and views of a merge."""
+    for name in ("_losers", "_existing", "_member_rows", "_orphans"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    views = (
+        "_kept_reactions",
+        "_winners",
+        "_winning",
+        "_stage_messages",
+        "_stage_reactions",
+        "_stage_members",
+        "_stage_member_events",
+        "_stage_quarantine",
+        "_stage_system_notices",
+    )
+    for view in views:
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    with contextlib.suppress(duckdb.Error):
+        con.unregister("_runs")

@@ -1,0 +1,482 @@
+"""Buffer connector records into columnar batches and write them to staging Parquet files.
+
+Why staging files rather than inserting straight into the warehouse: a run is one DuckDB
+transaction, and DuckDB keeps a transaction's many small appends in memory until commit, so
+memory would grow with the file. Instead, records are buffered (at most ``batch_rows`` of a
+kind at a time), turned into a :mod:`pyarrow` table with a few list comprehensions per batch
+(not per record), and appended to one Parquet file per record kind in a scratch folder. The
+merge (:mod:`tribu.warehouse._merge`) then reads those files in one bulk, spill-able SQL
+statement per table. Memory is flat in file size: one batch, plus one cache entry per member.
+
+Canonical ids of communities and people are made here (people need the HMAC of
+:mod:`tribu.warehouse._people`); message, channel, reply and thread ids are concatenated in SQL at
+merge, from the raw keys staged here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tribu.connectors._records import (
+    Channel,
+    Community,
+    Member,
+    MemberEvent,
+    Message,
+    Quarantined,
+    Reaction,
+    SystemNotice,
+)
+from tribu.warehouse._people import People
+
+__all__ = ["BATCH_ROWS", "STAGE_SCHEMAS", "FileCounts", "Stage"]
+
+BATCH_ROWS = 50_000
+RAW_LIMIT = 4096  # characters of a quarantined record kept
+PROGRESS_EVERY = 0x3FFF  # report progress every 16,384 records
+
+_TS = pa.timestamp("us", tz="UTC")
+_STR = pa.string()
+STAGE_SCHEMAS: dict[str, pa.Schema] = {
+    "messages": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("file_no", pa.int32()),
+            ("community_id", _STR),
+            ("channel_key", _STR),
+            ("message_key", _STR),
+            ("author_id", _STR),
+            ("ts", _TS),
+            ("text", _STR),
+            ("reply_to_key", _STR),
+            ("thread_key", _STR),
+            ("reaction_count", pa.int32()),
+            ("attachment_count", pa.int32()),
+            ("mentions", pa.list_(_STR)),
+            ("edited_at", _TS),
+        ]
+    ),
+    "members": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("member_id", _STR),
+            ("community_id", _STR),
+            ("display_name", _STR),
+            ("is_brand", pa.bool_()),
+            ("is_bot", pa.bool_()),
+            ("roles", pa.list_(_STR)),
+            ("joined_at", _TS),
+            ("from_record", pa.bool_()),
+        ]
+    ),
+    "reactions": pa.schema(
+        [
+            ("file_no", pa.int32()),
+            ("community_id", _STR),
+            ("message_key", _STR),
+            ("member_id", _STR),
+            ("emoji", _STR),
+            ("count", pa.int32()),
+            ("ts", _TS),
+        ]
+    ),
+    "member_events": pa.schema(
+        [
+            ("member_id", _STR),
+            ("community_id", _STR),
+            ("kind", _STR),
+            ("ts", _TS),
+            ("detail", _STR),
+        ]
+    ),
+    "system_notices": pa.schema(
+        [
+            ("community_id", _STR),
+            ("channel_key", _STR),
+            ("kind", _STR),
+            ("ts", _TS),
+            ("text", _STR),
+        ]
+    ),
+    "quarantine": pa.schema(
+        [("file_no", pa.int32()), ("locator", _STR), ("reason", _STR), ("raw", _STR)]
+    ),
+}
+
+
+@dataclass
+class FileCounts:
+    """What one file yielded: records read, quarantined, and the communities it fed."""
+
+    records: int = 0
+    quarantined: int = 0
+    communities: set[str] = field(default_factory=set)
+
+
+def _micros(values: list[datetime]) -> pa.Array:
+    """UTC datetimes -> timestamp array; ``datetime.timestamp`` is the fastest route."""
+    seconds = np.fromiter((v.timestamp() for v in values), np.float64, len(values))
+    return pa.array(np.rint(seconds * 1e6).astype(np.int64), _TS)
+
+
+class Stage:
+    """Staging Parquet files of one ingest run, and the run's in-memory small tables.
+
+    Parameters
+    ----------
+    directory
+        A scratch folder, removed by the caller after the merge.
+    people
+        Makes member ids and pseudonyms.
+    batch_rows
+        Records of one kind buffered before they are written.
+    """
+
+    def __init__(self, directory: Path, people: People, batch_rows: int = BATCH_ROWS):
+        self.directory = directory
+        self.people = people
+        self.batch_rows = batch_rows
+        self.writers = {
+            kind: pq.ParquetWriter(directory / f"{kind}.parquet", schema)
+            for kind, schema in STAGE_SCHEMAS.items()
+        }
+        # community_id -> (platform, name, source file)
+        self.communities: dict[str, tuple[str, str, str]] = {}
+        # channel_id -> (community_id, name, kind, parent_channel_id)
+        self.channels: dict[str, tuple[str, str, str, str | None]] = {}
+        self._staged: dict[str, set[str]] = {}  # community_id -> member keys with a row
+        self._members: list[tuple[Any, ...]] = []
+        self._seq = 0
+        self._file_no = 0
+        self._platform = ""
+        self._source = ""
+        self._cids: dict[str, str] = {}  # community_key -> community_id, per file
+        self._counts = FileCounts()
+        self._buffers: dict[type, list[Any]] = {}
+
+    # -- records in ------------------------------------------------------------------
+
+    def consume(
+        self,
+        records: Iterable[Any],
+        *,
+        file_no: int,
+        platform: str,
+        source: str,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> FileCounts:
+        """Stage every record of one file; return what it held."""
+        self._file_no, self._platform, self._source = file_no, platform, source
+        self._cids = {}
+        self._counts = counts = FileCounts()
+        buffers = self._buffers = {
+            kind: []
+            for kind in (Message, Reaction, MemberEvent, SystemNotice, Quarantined)
+        }
+        messages, limit = buffers[Message], self.batch_rows
+        flushers = {
+            Message: self._flush_messages,
+            Reaction: self._flush_reactions,
+            MemberEvent: self._flush_events,
+            SystemNotice: self._flush_notices,
+            Quarantined: self._flush_quarantine,
+        }
+        n = 0
+        for record in records:
+            n += 1
+            kind = type(record)
+            if kind is Message:
+                messages.append(record)
+                if len(messages) >= limit:
+                    self._flush_messages()
+            elif kind in buffers:
+                buffer = buffers[kind]
+                buffer.append(record)
+                if len(buffer) >= limit:
+                    flushers[kind]()
+            elif kind is Member:
+                self._add_member(record)
+            elif kind is Channel:
+                self._add_channel(record)
+            elif kind is Community:
+                self._add_community(record)
+            else:
+                raise TypeError(f"a connector yielded {kind.__name__}, not a record")
+            if on_progress is not None and not n & PROGRESS_EVERY:
+                on_progress(n)
+        # Messages first: reactions and events may name their authors.
+        for flush in flushers.values():
+            flush()
+        self._flush_members()
+        counts.records = n
+        if on_progress is not None:
+            on_progress(n)
+        return counts
+
+    def close(self) -> None:
+        """Write what is left and close the staging files."""
+        self._flush_members()
+        for writer in self.writers.values():
+            writer.close()
+
+    # -- small tables, kept in memory -----------------------------------------------
+
+    def community_id(self, community_key: str) -> str:
+        """Canonical id of a community key of the current file (made on first sight)."""
+        found = self._cids.get(community_key)
+        if found is None:
+            found = f"{self._platform}:{community_key}"
+            self._cids[community_key] = found
+            if found not in self.communities:
+                self.communities[found] = (self._platform, community_key, self._source)
+                self.people.set_community_name(found, community_key)
+            self._counts.communities.add(found)
+        return found
+
+    def _add_community(self, record: Community) -> None:
+        platform = record.platform or self._platform
+        cid = f"{platform}:{record.community_key}"
+        self._cids[record.community_key] = cid
+        self.communities[cid] = (platform, record.name, self._source)
+        self.people.set_community_name(cid, record.name)
+        self._counts.communities.add(cid)
+
+    def _add_channel(self, record: Channel) -> None:
+        cid = self.community_id(record.community_key)
+        parent = (
+            f"{cid}/{record.parent_channel_key}" if record.parent_channel_key else None
+        )
+        self.channels[f"{cid}/{record.channel_key}"] = (
+            cid,
+            record.name,
+            record.kind,
+            parent,
+        )
+
+    def _add_member(self, record: Member) -> None:
+        cid = self.community_id(record.community_key)
+        self._stage_member(
+            cid,
+            record.member_key,
+            record.display_name,
+            is_bot=record.is_bot,
+            roles=list(record.roles),
+            joined_at=record.joined_at,
+            from_record=True,
+        )
+
+    def _stage_member(
+        self,
+        cid: str,
+        member_key: str,
+        raw_name: str | None,
+        *,
+        is_bot: bool = False,
+        roles: list[str] | None = None,
+        joined_at: datetime | None = None,
+        from_record: bool = False,
+    ) -> str:
+        person = self.people.person(cid, member_key, raw_name)
+        self._staged.setdefault(cid, set()).add(member_key)
+        self._seq += 1
+        self._members.append(
+            (
+                self._seq,
+                person.member_id,
+                cid,
+                person.display_name,
+                person.is_brand,
+                is_bot,
+                roles,
+                joined_at,
+                from_record,
+            )
+        )
+        if len(self._members) >= self.batch_rows:
+            self._flush_members()
+        return person.member_id
+
+    def _member_id(self, cid: str, member_key: str, raw_name: str | None) -> str:
+        """Id of a member met in an event or reaction, staging a row on first sight."""
+        if member_key in self._staged.get(cid, ()):
+            return self.people.member_id(cid, member_key)
+        return self._stage_member(cid, member_key, raw_name)
+
+    # -- batches out ------------------------------------------------------------------
+
+    def _write(self, kind: str, columns: dict[str, Any]) -> None:
+        table = pa.table(columns, schema=STAGE_SCHEMAS[kind])
+        self.writers[kind].write_table(table)
+
+    def _flush_messages(self) -> None:
+        batch = self._buffers[Message]
+        if not batch:
+            return
+        self._buffers[Message] = []
+        valid = [m for m in batch if isinstance(m.ts, datetime)]
+        if len(valid) != len(batch):
+            for m in batch:
+                if not isinstance(m.ts, datetime):
+                    self._quarantine_now(
+                        f"message {m.message_key!r}", "message without a timestamp"
+                    )
+            batch = valid
+            if not batch:
+                return
+        n = len(batch)
+        keys = [m.community_key for m in batch]
+        distinct = set(keys)
+        people = self.people
+        if len(distinct) == 1:
+            cid = self.community_id(keys[0])
+            community_ids: Any = pa.array([cid] * n, _STR)
+            cids = None
+            authors = [m.author_key for m in batch]
+            staged = self._staged.setdefault(cid, set())
+            new = set(authors).difference(staged)
+            if new:
+                for m in batch:
+                    if m.author_key in new:
+                        new.discard(m.author_key)
+                        self._stage_member(
+                            cid, m.author_key, m.author_name, is_bot=m.author_is_bot
+                        )
+            cache = people.community_ids(cid)
+            author_ids = [cache[a] for a in authors]
+        else:
+            cids = [self.community_id(k) for k in keys]
+            community_ids = cids
+            author_ids = []
+            for cid, m in zip(cids, batch, strict=True):
+                if m.author_key not in self._staged.get(cid, ()):
+                    self._stage_member(
+                        cid, m.author_key, m.author_name, is_bot=m.author_is_bot
+                    )
+                author_ids.append(people.member_id(cid, m.author_key))
+        mention_keys = [m.mention_keys for m in batch]
+        mentions: list[Any] | None = None
+        if any(mention_keys):
+            mentions = [
+                [people.member_id(cids[i] if cids else cid, k) for k in keys_]
+                if keys_
+                else None
+                for i, keys_ in enumerate(mention_keys)
+            ]
+        start = self._seq + 1
+        self._seq += n
+        self._write(
+            "messages",
+            {
+                "seq": pa.array(np.arange(start, start + n, dtype=np.int64)),
+                "file_no": pa.array(np.full(n, self._file_no, dtype=np.int32)),
+                "community_id": community_ids,
+                "channel_key": [m.channel_key for m in batch],
+                "message_key": [m.message_key for m in batch],
+                "author_id": author_ids,
+                "ts": _micros([m.ts for m in batch]),
+                "text": [m.text for m in batch],
+                "reply_to_key": [m.reply_to_key for m in batch],
+                "thread_key": [m.thread_key for m in batch],
+                "reaction_count": [m.reaction_count for m in batch],
+                "attachment_count": [m.attachment_count for m in batch],
+                "mentions": mentions
+                if mentions is not None
+                else pa.nulls(n, pa.list_(_STR)),
+                "edited_at": pa.array([m.edited_at for m in batch], _TS),
+            },
+        )
+
+    def _flush_reactions(self) -> None:
+        batch, self._buffers[Reaction] = self._buffers[Reaction], []
+        if not batch:
+            return
+        cids = [self.community_id(r.community_key) for r in batch]
+        member_ids = [
+            None if r.member_key is None else self._member_id(cid, r.member_key, None)
+            for cid, r in zip(cids, batch, strict=True)
+        ]
+        self._write(
+            "reactions",
+            {
+                "file_no": [self._file_no] * len(batch),
+                "community_id": cids,
+                "message_key": [r.message_key for r in batch],
+                "member_id": member_ids,
+                "emoji": [r.emoji for r in batch],
+                "count": [r.count for r in batch],
+                "ts": pa.array([r.ts for r in batch], _TS),
+            },
+        )
+
+    def _flush_events(self) -> None:
+        batch, self._buffers[MemberEvent] = self._buffers[MemberEvent], []
+        if not batch:
+            return
+        cids = [self.community_id(e.community_key) for e in batch]
+        self._write(
+            "member_events",
+            {
+                "member_id": [
+                    self._member_id(cid, e.member_key, e.member_name)
+                    for cid, e in zip(cids, batch, strict=True)
+                ],
+                "community_id": cids,
+                "kind": [e.kind for e in batch],
+                "ts": pa.array([e.ts for e in batch], _TS),
+                "detail": [e.detail for e in batch],
+            },
+        )
+
+    def _flush_notices(self) -> None:
+        batch, self._buffers[SystemNotice] = self._buffers[SystemNotice], []
+        if not batch:
+            return
+        self._write(
+            "system_notices",
+            {
+                "community_id": [self.community_id(s.community_key) for s in batch],
+                "channel_key": [s.channel_key for s in batch],
+                "kind": [s.kind for s in batch],
+                "ts": pa.array([s.ts for s in batch], _TS),
+                "text": [s.text for s in batch],
+            },
+        )
+
+    def _quarantine_now(self, locator: str, reason: str, raw: str = "") -> None:
+        self._buffers[Quarantined].append(Quarantined(locator, reason, raw))
+
+    def _flush_quarantine(self) -> None:
+        batch, self._buffers[Quarantined] = self._buffers[Quarantined], []
+        if not batch:
+            return
+        self._counts.quarantined += len(batch)
+        self._write(
+            "quarantine",
+            {
+                "file_no": [self._file_no] * len(batch),
+                "locator": [q.locator for q in batch],
+                "reason": [q.reason for q in batch],
+                "raw": [q.raw[:RAW_LIMIT] if q.raw else q.raw for q in batch],
+            },
+        )
+
+    def _flush_members(self) -> None:
+        rows, self._members = self._members, []
+        if not rows:
+            return
+        names = STAGE_SCHEMAS["members"].names
+        self._write(
+            "members",
+            {
+                name: list(col)
+                for name, col in zip(names, zip(*rows, strict=True), strict=True)
+            },
+        )
