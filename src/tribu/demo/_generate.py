@@ -189,7 +189,9 @@ def _whatsapp(seed: int, pool: list[tuple[str, str]]) -> Community:
     add_chatter(community, rng)
     add_joins(community, name, rng, leaves=True)
     rituals.add_run_club(community, name, rng)
-    rituals.add_activations(community, name, name, rng, ugc_per_campaign=15)
+    rituals.add_activations(
+        community, name, name, rng, ugc_per_campaign=15, attachments=False
+    )
     return community
 
 

@@ -220,7 +220,7 @@ def add_activations(
             if not crowd:
                 continue
             person = rng.choice(crowd)
-            text_lang = "en" if person.lang == "en" and lang != "fr-only" else "fr"
+            text_lang = "en" if person.lang == "en" else "fr"
             files = (
                 [
                     f"{campaign.campaign_id}_{ts:%Y%m%d}_{i}.jpg"
