@@ -41,3 +41,23 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tables(warehouse: Path) -> dict[str, ir.Table]:
     """The fixture's canonical tables on DuckDB."""
     return ibis_tables(warehouse, engine="duckdb")
+
+
+def run(name: str, tables: dict[str, ir.Table], **settings: object) -> list[dict]:
+    """Compute measure ``name`` on ``tables`` and return its rows as dicts."""
+    from tribu.metrics import compute
+
+    return compute(name, tables, **settings).to_pyarrow().to_pylist()
+
+
+def by_key(rows: list[dict], *keys: str) -> dict:
+    """Index rows by one column (or a tuple of columns)."""
+    if len(keys) == 1:
+        return {r[keys[0]]: r for r in rows}
+    return {tuple(r[k] for k in keys): r for r in rows}
+
+
+@pytest.fixture(scope="session")
+def measure(tables: dict[str, ir.Table]):  # noqa: ANN201
+    """``measure(name, **settings)`` -> rows of that measure on the fixture (DuckDB)."""
+    return lambda name, **settings: run(name, tables, **settings)

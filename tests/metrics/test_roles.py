@@ -1,0 +1,108 @@
+"""Roles on the fixture: moderators, power users, newcomers, members at risk, relays."""
+
+from __future__ import annotations
+
+import ibis
+import pytest
+
+from tribu.metrics._graph import betweenness
+
+
+def test_member_roles(measure) -> None:
+    rows = {r["member_id"]: r for r in measure("member_roles")}
+    # Bots are not members with roles.
+    assert "bot" not in rows
+    # Messages: alice 9, brand 8, bob 8, carol 7, fanny 5, dave 2, erin 2.
+    assert {m: r["messages"] for m, r in rows.items() if r["community_id"] == "c1"} == {
+        "alice": 9,
+        "brand": 8,
+        "bob": 8,
+        "carol": 7,
+        "fanny": 5,
+        "dave": 2,
+        "erin": 2,
+    }
+    # Moderators by platform role: 'Moderator' (alice) and 'admin' (the brand account).
+    assert {m for m, r in rows.items() if r["is_moderator"]} == {"alice", "brand"}
+    # Power users: 6 active people -> top ceil(0.2 x 6) = 2 by messages: alice 9, bob 8;
+    # both have >= 5 messages over >= 3 weeks. The brand is never a power user.
+    assert {m for m, r in rows.items() if r["is_power_user"]} == {"alice", "bob"}
+    # Newcomers: last message 04-10 10:00, 30 days back = 03-11 10:00. erin (04-01) yes;
+    # carol (03-10 09:00) just before; dave (03-16) left on 03-20.
+    assert {m for m, r in rows.items() if r["is_newcomer"]} == {"erin"}
+    # At risk: fanny 4 messages in (02-13, 03-13] and 1 in (03-13, 04-10]: 1 <= 4/2.
+    # alice 4 -> 3 (no); bob 2 -> 6 (too few before); carol 3 -> 4 (no).
+    assert {m for m, r in rows.items() if r["is_at_risk"]} == {"fanny"}
+    assert (rows["fanny"]["previous_messages"], rows["fanny"]["recent_messages"]) == (
+        4,
+        1,
+    )
+    # Betweenness (worked in test_betweenness_by_hand): brand 9/15, carol 8/15, erin 5/15.
+    assert rows["brand"]["betweenness"] == pytest.approx(9 / 15)
+    assert rows["carol"]["betweenness"] == pytest.approx(8 / 15)
+    assert rows["erin"]["betweenness"] == pytest.approx(5 / 15)
+    assert rows["alice"]["betweenness"] == 0.0
+    # Relays: top ceil(0.1 x 6 people) = 1 person by betweenness: carol.
+    assert {m for m, r in rows.items() if r["is_relay"]} == {"carol"}
+    # The community of one has no roles but its brand's moderator-less row.
+    assert rows["solo"]["messages"] == 1 and not rows["solo"]["is_relay"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("moderators", {"alice", "brand"}),
+        ("power_users", {"alice", "bob"}),
+        ("newcomers", {"erin"}),
+        ("members_at_risk", {"fanny"}),
+        ("relays", {"carol"}),
+    ],
+)
+def test_role_lists(measure, name: str, expected: set[str]) -> None:
+    assert {r["member_id"] for r in measure(name)} == expected
+
+
+def test_betweenness_by_hand(tables) -> None:
+    # Edges of c1 (replies and mentions, undirected, bots out): alice-brand, bob-brand,
+    # dave-brand, carol-brand, alice-carol (Q1R), carol-erin (L4b mentions erin),
+    # erin-fanny (LAST mentions fanny). 7 nodes -> pairs normalised by 6*5/2 = 15.
+    # Through brand: A-Bo, A-D, Bo-D, Bo-C, Bo-E, Bo-F, D-C, D-E, D-F = 9.
+    # Through carol: B-E, B-F, A-E, A-F, Bo-E, Bo-F, D-E, D-F = 8. Through erin: every
+    # pair with fanny but erin's own = 5.
+    from tribu.metrics.roles import interaction_edges
+
+    edges = interaction_edges(tables["messages"], tables["members"])
+    pairs = {(r["source"], r["target"]) for r in edges.to_pyarrow().to_pylist()}
+    assert pairs == {
+        ("alice", "brand"),
+        ("bob", "brand"),
+        ("brand", "dave"),
+        ("brand", "carol"),
+        ("alice", "carol"),
+        ("carol", "erin"),
+        ("erin", "fanny"),
+    }
+    scores = {
+        r["member_id"]: r["betweenness"]
+        for r in betweenness(edges).to_pyarrow().to_pylist()
+    }
+    assert scores["brand"] == pytest.approx(9 / 15)
+    assert scores["carol"] == pytest.approx(8 / 15)
+    assert scores["erin"] == pytest.approx(5 / 15)
+
+
+def test_betweenness_samples_large_graphs() -> None:
+    # A path a-b-c-d-e: exact betweenness of c is 4 pairs / 6 = 2/3. Sampling all 5
+    # sources (k = 5 >= nodes) with exact_max_nodes=2 gives the same value, repeatably.
+    edges = ibis.memtable(
+        {"community_id": ["k"] * 4, "source": list("abcd"), "target": list("bcde")}
+    )
+    con = ibis.duckdb.connect()
+    exact = con.to_pyarrow(betweenness(edges)).to_pylist()
+    sampled = con.to_pyarrow(
+        betweenness(edges, exact_max_nodes=2, samples=5)
+    ).to_pylist()
+    assert {r["member_id"]: r["betweenness"] for r in exact}["c"] == pytest.approx(
+        2 / 3
+    )
+    assert exact == sampled
