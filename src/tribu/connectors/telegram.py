@@ -88,7 +88,7 @@ _NOTICE_KIND = {
     "migrate_to_supergroup": "migrated",
     "migrate_from_group": "migrated",
 }
-_AUTHOR_CACHE = 100_000  # distinct (from_id, from) pairs remembered, to bound memory
+_AUTHOR_CACHE = 100_000  # distinct from_id values remembered, to bound memory
 _fromtimestamp = datetime.fromtimestamp
 
 
@@ -247,7 +247,7 @@ class _Chat:
             self.title = fallback_key or self.key
         self.bot_key = member_key(chat_id) if self.type == "bot_chat" else None
         self.seen: set[str] = set()
-        self.authors: dict[tuple[Any, Any], tuple[str, str]] = {}
+        self.authors: dict[Any, str] = {}
 
     def head(self) -> Iterator[Record]:
         yield Community(self.key, name, self.title)
@@ -256,10 +256,15 @@ class _Chat:
         )
 
     def records(self, raw: Any, array_path: str, index: int) -> list[Record]:
-        """The records of one element of ``messages`` (a list: cheaper than a generator)."""
-        if not isinstance(raw, dict):
+        """The records of one element of ``messages``.
+
+        The hot path of the connector: it returns a list (cheaper than a generator) and reads
+        the common fields through one bound ``get``.
+        """
+        if type(raw) is not dict:
             return [_quarantine(array_path, index, "is not a JSON object.", raw)]
-        unixtime = raw.get("date_unixtime")
+        get = raw.get
+        unixtime = get("date_unixtime")
         ts = None
         if unixtime is not None:
             try:
@@ -267,68 +272,54 @@ class _Chat:
             except (TypeError, ValueError, OverflowError, OSError):
                 ts = None
         if ts is None:
-            ts = _timestamp(None, raw.get("date"))
+            ts = _timestamp(None, get("date"))
             if ts is None:
                 return [_quarantine(array_path, index, "has no readable 'date'.", raw)]
-        kind = raw.get("type", "message")
-        if kind == "message":
-            return self._message(raw, ts, array_path, index)
-        if kind == "service":
-            return list(self._service(raw, ts))
-        return [_quarantine(array_path, index, f"has an unknown type {kind!r}.", raw)]
-
-    def _author(self, raw: dict[str, Any]) -> tuple[str, str] | None:
-        """The author's member key and display name, from a cache keyed by the raw id."""
-        from_id = raw.get("from_id")
-        author_name = raw.get("from")
-        cached = self.authors.get((from_id, author_name))
-        if cached is not None:
-            return cached
-        author = member_key(from_id)
+        kind = get("type", "message")
+        if kind != "message":
+            if kind == "service":
+                return list(self._service(raw, ts))
+            return [
+                _quarantine(array_path, index, f"has an unknown type {kind!r}.", raw)
+            ]
+        display = get("from")
+        author = self._author_key(get("from_id"), display)
         if author is None:
-            if not isinstance(author_name, str) or not author_name:
-                return None
-            author = f"name:{author_name}"
-        display = author_name if isinstance(author_name, str) else "Deleted Account"
-        if len(self.authors) < _AUTHOR_CACHE:
-            self.authors[(from_id, author_name)] = (author, display)
-        return author, display
-
-    def _message(
-        self, raw: dict[str, Any], ts: datetime, array_path: str, index: int
-    ) -> list[Record]:
-        found = self._author(raw)
-        if found is None:
             return [
                 _quarantine(
                     array_path, index, "has no author ('from_id', 'from').", raw
                 )
             ]
-        author, display = found
+        if type(display) is not str:
+            display = "Deleted Account"
         out: list[Record] = []
         if author not in self.seen:
             self.seen.add(author)
             out.append(Member(self.key, author, display, is_bot=author == self.bot_key))
-        message_key = str(raw["id"]) if "id" in raw else f"{array_path}[{index}]"
-        text = raw.get("text")
-        if text is None and "text_entities" in raw:
-            text = raw["text_entities"]
+        message_id = get("id")
+        message_key = (
+            f"{array_path}[{index}]" if message_id is None else str(message_id)
+        )
+        text = get("text")
+        if text is None:
+            text = get("text_entities")
+        mentions: list[str] = []
         if type(text) is str:
             body = text
-            mentions: list[str] = []
         else:
             body = plain_text(text)
-            mentions = _mentions(text) if isinstance(text, list) else []
-            if not body and isinstance(raw.get("poll"), dict):
+            if type(text) is list:
+                mentions = _mentions(text)
+            if not body and isinstance(get("poll"), dict):
                 body = str(raw["poll"].get("question") or "")
-        reply = raw.get("reply_to_message_id")
-        reactions = raw.get("reactions")
-        reaction_records: list[Reaction] = []
-        if reactions:
-            reaction_records = list(self._reactions(reactions, message_key))
+        reply = get("reply_to_message_id")
+        reactions = get("reactions")
+        reaction_records = (
+            list(self._reactions(reactions, message_key)) if reactions else []
+        )
         edited = None
         if "edited_unixtime" in raw or "edited" in raw:
-            edited = _timestamp(raw.get("edited_unixtime"), raw.get("edited"))
+            edited = _timestamp(get("edited_unixtime"), get("edited"))
         out.append(
             Message(
                 self.key,
@@ -341,7 +332,7 @@ class _Chat:
                 author == self.bot_key,
                 None if reply is None else str(reply),
                 None,
-                sum(r.count for r in reaction_records),
+                sum(r.count for r in reaction_records) if reaction_records else 0,
                 1
                 if "photo" in raw
                 or "file" in raw
@@ -352,8 +343,27 @@ class _Chat:
                 edited,
             )
         )
-        out.extend(reaction_records)
+        if reaction_records:
+            out.extend(reaction_records)
         return out
+
+    def _author_key(self, from_id: Any, display: Any) -> str | None:
+        """The author's member key; keys of raw ids are remembered (bounded) for speed."""
+        if from_id is not None:
+            try:
+                return self.authors[from_id]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable from_id: a malformed entry
+                return None
+            author = member_key(from_id)
+            if author is not None and len(self.authors) < _AUTHOR_CACHE:
+                self.authors[from_id] = author
+            if author is not None:
+                return author
+        if type(display) is str and display:
+            return f"name:{display}"
+        return None
 
     def _reactions(self, reactions: Any, message_key: str) -> Iterator[Reaction]:
         """One record per known reactor, plus one for the anonymous rest of each emoji."""
