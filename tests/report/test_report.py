@@ -111,3 +111,15 @@ def test_summary_says_messages_fell_by_a_third(measure_data: MeasureData) -> Non
     # against week of 03-04 (g1 3 + l1 4 + k1 2 = 9): 6/9 - 1 = -33 %
     sentences = summary_sentences(measure_data, Filters(), labels("en"))
     assert "Messages down 33 % week on week." in sentences
+
+
+def test_summary_names_the_friday_live_that_lost_attendance(
+    measure_data: MeasureData,
+) -> None:
+    # lives ritual (Fri 18:00 UTC = 19:00 Paris): attendance 3 (alice, carol, dave), 2 (alice,
+    # bob), 1 (dave): slope -1, mean 2 -> fitted 3 -> 1, a loss of 2/3
+    sentences = summary_sentences(measure_data, Filters(), labels("en"))
+    assert (
+        "The Fri at 19:00 ritual in lives lost two thirds of its attendance."
+        in sentences
+    )

@@ -52,21 +52,34 @@ def _environment() -> jinja2.Environment:
 
 
 def scorecard_items(card: dict[str, Any]) -> list[tuple[str, str]]:
-    """The scorecard as (label, formatted value) pairs, numbers rounded for reading."""
+    """The scorecard's headline numbers as (label, formatted value) pairs.
+
+    Scalars at the top level and one level down (``totals.messages`` shows as "totals ·
+    messages"); lists (per-community rows, top members) are left to the charts.
+    """
     items = []
     for key, value in card.items():
-        if isinstance(value, dict | list):
+        if key == "filters":
             continue
-        if isinstance(value, float):
-            shown = (
-                f"{value:.1%}" if "rate" in key or "ratio" in key else f"{value:,.2f}"
-            )
-        elif value is None:
-            shown = "–"
-        else:
-            shown = f"{value:,}" if isinstance(value, int) else str(value)
-        items.append((key.replace("_", " "), shown))
-    return items
+        if isinstance(value, dict):
+            items += [
+                (f"{key} · {sub}", _shown(sub, v))
+                for sub, v in value.items()
+                if not isinstance(v, dict | list)
+            ]
+        elif not isinstance(value, list):
+            items.append((key, _shown(key, value)))
+    return [(label.replace("_", " "), shown) for label, shown in items]
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if any(word in key for word in ("rate", "ratio", "share")):
+            return f"{value:.1%}"
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def render_report(

@@ -206,6 +206,8 @@ def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
             }
         )
     layout = _layout(w["retention"], w["months_since_join"], w["cohort"])
+    layout["xaxis"]["type"] = "category"
+    layout["yaxis"]["type"] = "category"
     return Chart(
         "retention",
         w["retention"],

@@ -225,6 +225,8 @@ def _json_value(value: Any) -> Any:
         return [_json_value(v) for v in value.tolist()]
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
     return value
 
 

@@ -9,9 +9,9 @@ Sunday; otherwise the two weeks before the partial one are compared. Sentences:
   "ER up 12 % week on week"; changes under 1 % read "stable".
 * Mean sentiment (``sentiment_weekly``, weighted by messages): change in points of the 0–100
   scale.
-* Rituals (``rituals``): a ritual whose attendance trend lost or gained at least a quarter is
-  named, with its slot and channel ("the Fri at 18:00 ritual in #lives lost a third of its
-  attendance"). ``attendance_trend`` is read as the relative change of attendance.
+* Rituals (``rituals``): a ritual whose attendance, along its least-squares trend, lost or
+  gained at least a quarter from its first to its last occurrence is named, with its slot and
+  channel ("The Fri at 19:00 ritual in lives lost a third of its attendance").
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ import pandas as pd
 from tribu.report.charts import ritual_slot
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
-__all__ = ["compared_weeks", "percent_phrase", "share_words", "summary_sentences"]
+__all__ = [
+    "compared_weeks",
+    "percent_phrase",
+    "ritual_change",
+    "share_words",
+    "summary_sentences",
+]
 
 
 def compared_weeks(last_day: dt.date) -> tuple[dt.date, dt.date]:
@@ -50,10 +56,35 @@ def percent_phrase(
     return f"{name} {direction} {abs(change) * 100:.0f} % {w['week_on_week']}."
 
 
+def ritual_change(row: dict[str, Any]) -> float | None:
+    """Relative change of a ritual's attendance from its first to its last occurrence.
+
+    ``attendance_trend`` is a least-squares slope (people per occurrence) through the
+    ``occurrences`` points whose mean is ``mean_attendance``; the fitted line goes from
+    ``mean - slope * (n - 1) / 2`` to ``mean + slope * (n - 1) / 2``.
+    """
+    slope, mean, n = (
+        row.get("attendance_trend"),
+        row.get("mean_attendance"),
+        row.get("occurrences"),
+    )
+    if slope is None or mean is None or not n or n < 2:
+        return None
+    first = mean - slope * (n - 1) / 2
+    if first <= 0:
+        return None
+    return float(slope * (n - 1) / first)
+
+
 def share_words(share: float, w: dict[str, str]) -> str:
     """A loss or gain share in words: half, a third, a quarter, else a percentage."""
     share = abs(share)
-    for target, key in ((0.5, "half"), (1 / 3, "a_third"), (0.25, "a_quarter")):
+    for target, key in (
+        (2 / 3, "two_thirds"),
+        (0.5, "half"),
+        (1 / 3, "a_third"),
+        (0.25, "a_quarter"),
+    ):
         if abs(share - target) <= 0.04:
             return w[key]
     return f"{share * 100:.0f} %"
@@ -144,15 +175,15 @@ def summary_sentences(
         zip(data.channels()["channel_id"], data.channels()["name"], strict=True)
     )
     for row in records(ritual_frame):
-        trend = row.get("attendance_trend")
-        if trend is None or abs(trend) < 0.25:
+        change = ritual_change(row)
+        if change is None or abs(change) < 0.25:
             continue
-        key = "ritual_lost" if trend < 0 else "ritual_gained"
+        key = "ritual_lost" if change < 0 else "ritual_gained"
         sentences.append(
             w[key].format(
                 slot=ritual_slot(row, w),
                 channel=channels.get(row["channel_id"], row["channel_id"]),
-                share=share_words(trend, w),
+                share=share_words(change, w),
             )
             + "."
         )

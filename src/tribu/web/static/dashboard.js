@@ -143,25 +143,37 @@
     return String(value);
   }
 
+  function addCard(box, key, label, value) {
+    var div = document.createElement("div");
+    div.className = "card";
+    div.setAttribute("data-key", key);
+    var name = document.createElement("div");
+    name.className = "label";
+    name.textContent = label.replace(/_/g, " ");
+    var shown = document.createElement("div");
+    shown.className = "value";
+    shown.textContent = formatValue(key, value);
+    div.appendChild(name);
+    div.appendChild(shown);
+    box.appendChild(div);
+  }
+
   function drawScorecard(qs) {
     return getJSON("/api/v1/scorecard?" + qs).then(function (card) {
       var box = document.getElementById("scorecard");
       box.textContent = "";
       Object.keys(card).forEach(function (key) {
         var value = card[key];
-        if (value !== null && typeof value === "object") { return; }
-        var div = document.createElement("div");
-        div.className = "card";
-        div.setAttribute("data-key", key);
-        var label = document.createElement("div");
-        label.className = "label";
-        label.textContent = key.replace(/_/g, " ");
-        var shown = document.createElement("div");
-        shown.className = "value";
-        shown.textContent = formatValue(key, value);
-        div.appendChild(label);
-        div.appendChild(shown);
-        box.appendChild(div);
+        if (key === "filters" || Array.isArray(value)) { return; }
+        if (value !== null && typeof value === "object") {
+          Object.keys(value).forEach(function (sub) {
+            var inner = value[sub];
+            if (inner !== null && typeof inner === "object") { return; }
+            addCard(box, key + "." + sub, key + " · " + sub, inner);
+          });
+        } else {
+          addCard(box, key, key, value);
+        }
       });
     }).catch(function () { document.getElementById("scorecard").textContent = "–"; });
   }
