@@ -36,7 +36,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, Any, NoReturn
 
 from tribu.errors import InputError
@@ -48,6 +48,11 @@ CHUNK_CHARS = 1 << 20
 
 MAX_VALUE_CHARS = 256 << 20
 """A single value (one message, one header) larger than this is refused."""
+
+try:  # orjson is pinned; without it the standard library path does everything
+    import orjson as _orjson
+except ImportError:  # pragma: no cover
+    _orjson = None
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _decode = json.JSONDecoder().raw_decode
@@ -93,12 +98,7 @@ class _Reader:
         if self.eof:
             return False
         if self.pos:
-            last = self.buf.rfind("\n", 0, self.pos)
-            if last >= 0:
-                self._lines_before += self.buf.count("\n", 0, self.pos)
-                self._column_base = self.pos - last - 1
-            else:
-                self._column_base += self.pos
+            self._consume_text(self.pos)
             self.buf = self.buf[self.pos :]
             self.pos = 0
         data = self._fh.read(self._chunk)
@@ -184,14 +184,20 @@ class _Reader:
     def array_items(self) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, element)`` of the array whose ``[`` was just consumed.
 
-        The loop decodes straight from the buffer while an element and the separator after
-        it are whole in it, and falls back to the careful path (refill, error places) at the
-        buffer's end or on a fault: this is the hot loop of every large export.
+        Pretty-printed arrays go through :meth:`_indented_items` (orjson on each element's
+        bytes); the loop below decodes straight from the text buffer while an element and
+        the separator after it are whole in it, and falls back to the careful path (refill,
+        error places) at the buffer's end or on a fault: this is the hot loop of every
+        large export.
         """
         if self.next_char() == "]":
             self.pos += 1
             return
         index = 0
+        if _orjson is not None:
+            index = yield from self._indented_items()
+            if index < 0:
+                return
         match = _WHITESPACE.match
         scan = _scan
         while True:
@@ -217,6 +223,86 @@ class _Reader:
             index += 1
             if self.expect(",]", "',' or ']' after an array element") == "]":
                 return
+
+    def _indented_items(self) -> Generator[tuple[int, Any], None, int]:
+        """Yield the elements of a pretty-printed array, cut at its own indentation.
+
+        In an indented array each element closes on a line holding only its indentation
+        and ``}``; JSON strings cannot hold a raw newline, and nested values are indented
+        deeper, so those lines are the element boundaries. Each piece is decoded with
+        orjson straight from the bytes (about 2.5 times the standard library's speed). A
+        piece that does not decode, or anything unexpected, hands over to the careful path
+        at that element, which then decodes (or reports) it exactly. Returns how many
+        elements were yielded, or -1 when the whole array (and its ``]``) was consumed.
+        """
+        line_start = self.buf.rfind("\n", 0, self.pos) + 1
+        indent = self.buf[line_start : self.pos]
+        if not line_start or not indent or indent.strip(" \t") or self.buf[self.pos] != "{":
+            return 0
+        close = ("\n" + indent + "}").encode()
+        # Move from the text buffer to a byte buffer: what was consumed is counted for
+        # error places, what was read ahead is encoded back (plus the decoder's pending
+        # bytes of an unfinished character).
+        self._consume_text(self.pos)
+        data = self.buf[self.pos :].encode() + self._decoder.getstate()[0]
+        self._decoder.reset()
+        self.buf, self.pos = "", 0
+        loads, decode_error = _orjson.loads, _orjson.JSONDecodeError
+        index = start = 0
+        while True:
+            found = data.find(close, start)
+            after = found + len(close)
+            while found >= 0 and after < len(data) and data[after] in b" \t\r\n":
+                after += 1
+            if found < 0 or after >= len(data):
+                if len(data) - start > 4 * self._chunk:
+                    break  # no boundary in sight: not this layout after all
+                more = self._fh.read(self._chunk)
+                if not more:
+                    break
+                self._bytes_read += len(more)
+                self._consume_bytes(data, start)
+                data, start = data[start:] + more, 0
+                continue
+            separator = data[after]
+            if separator not in b",]":
+                break
+            try:
+                value = loads(data[start : found + len(close)])
+            except decode_error:
+                break
+            yield index, value
+            index += 1
+            start = after + 1
+            if separator == 93:  # "]": the array is over, back to text after it
+                index = -1
+                break
+        self._consume_bytes(data, start)
+        try:
+            self.buf = self._decoder.decode(data[start:])
+        except UnicodeDecodeError as exc:
+            self.fault(
+                None, f"is not UTF-8 text (near byte {self._bytes_read}): {exc}."
+            )
+        return index
+
+    def _consume_text(self, end: int) -> None:
+        """Count the lines of ``buf[:end]`` as read (for error places)."""
+        last = self.buf.rfind("\n", 0, end)
+        if last >= 0:
+            self._lines_before += self.buf.count("\n", 0, end)
+            self._column_base = end - last - 1
+        else:
+            self._column_base += end
+
+    def _consume_bytes(self, data: bytes, end: int) -> None:
+        """Count the lines of ``data[:end]`` as read (for error places)."""
+        last = data.rfind(b"\n", 0, end)
+        if last >= 0:
+            self._lines_before += data.count(b"\n", 0, end)
+            self._column_base = len(data[last + 1 : end].decode("utf-8", "replace"))
+        else:
+            self._column_base += len(data[:end].decode("utf-8", "replace"))
 
     def finish(self) -> None:
         char = self.next_char()

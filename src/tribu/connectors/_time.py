@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 __all__ = ["epoch_to_utc", "iso_to_utc"]
 
-_UTC_SUFFIXES = ("+00:00", "Z")
+_fromisoformat = datetime.fromisoformat
 
 
 def iso_to_utc(text: str) -> datetime:
@@ -42,13 +42,15 @@ def iso_to_utc(text: str) -> datetime:
     >>> iso_to_utc("2023-01-06T16:22:25.5+02:00").isoformat()
     '2023-01-06T14:22:25.500000+00:00'
     """
-    if not isinstance(text, str):
-        raise ValueError(f"expected an ISO 8601 string, got {text!r}")
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
+    try:
+        value = _fromisoformat(text)
+    except TypeError as exc:
+        raise ValueError(f"expected an ISO 8601 string, got {text!r}") from exc
+    zone = value.tzinfo
+    if zone is UTC:  # "+00:00" and "Z" parse to the UTC singleton: the common case
+        return value
+    if zone is None:
         return value.replace(tzinfo=UTC)
-    if text.endswith(_UTC_SUFFIXES):
-        return value if value.tzinfo is UTC else value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 

@@ -219,7 +219,7 @@ class _ReadState:
     def __init__(self) -> None:
         self.communities: set[str] = set()
         self.channels: set[tuple[str, str]] = set()
-        self.members: set[tuple[str, str]] = set()
+        self.members: dict[str, set[str]] = {}  # community key -> member keys
 
 
 def _header(source: _Source) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -307,7 +307,7 @@ class _Context:
         self.community_key = community_key
         self.channel_key = channel_key
         self.thread_key = thread_key
-        self.members = state.members
+        self.members = state.members.setdefault(community_key, set())
 
     def records(self, raw: dict[str, Any]) -> list[Record]:
         """The records one raw DCE message becomes (raises on an unreadable one).
@@ -356,7 +356,7 @@ class _Context:
                     self._reactions(message_key, reaction, out, people)
         else:
             out = self._not_a_message(raw, str(kind), author, ts, people)
-        if len(people) == 1 and (self.community_key, author_key) in self.members:
+        if len(people) == 1 and author_key in self.members:
             return out
         members = self._new_members(people)
         return members + out if members else out
@@ -418,7 +418,7 @@ class _Context:
         community_key = self.community_key
         for person in people:
             key = str(person["id"])
-            if (community_key, key) not in self.members and key not in fresh:
+            if key not in self.members and key not in fresh:
                 fresh[key] = person
         out: list[Record] = []
         for key, person in fresh.items():
@@ -432,7 +432,7 @@ class _Context:
                     [str(r["name"]) if isinstance(r, dict) else str(r) for r in roles],
                 )
             )
-            self.members.add((community_key, key))
+            self.members.add(key)
         return out
 
 
