@@ -343,3 +343,13 @@ def test_zip_with_a_path_escape_is_refused(
     with pytest.raises(UnsafeArchiveError, match="escapes"):
         list(discord.read(archive))
     assert not (tmp_path.parent / "evil.json").exists()
+
+
+def test_detect_claims_no_other_platform_s_sample(real_data: Path) -> None:
+    others = [
+        p
+        for p in sorted(real_data.rglob("*"))
+        if p.is_file() and p.suffix != ".md" and p.parent.name != "discord"
+    ]
+    assert len(others) > 20
+    assert [p.name for p in others if discord.detect(p)] == []

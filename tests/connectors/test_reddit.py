@@ -274,3 +274,13 @@ def test_a_zip_is_not_read_as_reddit(tmp_path: Path, make_zip) -> None:
     with pytest.raises(InputError, match="dump.json"):
         list(reddit.read(archive))
     assert not (tmp_path.parent / "evil.ndjson").exists()
+
+
+def test_detect_claims_no_other_platform_s_sample(real_data: Path) -> None:
+    others = [
+        p
+        for p in sorted(real_data.rglob("*"))
+        if p.is_file() and p.suffix != ".md" and p.parent.name != "reddit"
+    ]
+    assert len(others) > 20
+    assert [p.name for p in others if reddit.detect(p)] == []

@@ -273,3 +273,13 @@ def test_zip_with_a_path_escape_is_refused(tmp_path: Path, make_zip) -> None:
     with pytest.raises(UnsafeArchiveError, match="escapes"):
         list(slack.read(archive))
     assert not (tmp_path.parent / "evil").exists()
+
+
+def test_detect_claims_no_other_platform_s_sample(real_data: Path) -> None:
+    others = [
+        p
+        for p in sorted(real_data.rglob("*"))
+        if p.is_file() and p.suffix != ".md" and p.parent.name != "slack"
+    ]
+    assert len(others) > 20
+    assert [p.name for p in others if slack.detect(p)] == []
