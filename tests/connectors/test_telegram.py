@@ -226,3 +226,21 @@ def test_detect_refuses_other_formats() -> None:
     assert not telegram.detect(DATA.parent / "discourse" / "topic.json")
     assert not telegram.detect(DATA.parent / "messenger" / "testlog.json")
     assert not telegram.detect(DATA.parent / "whatsapp" / "test_ddmmyy_24hrs.txt")
+
+
+OTHER_PLATFORMS = sorted(
+    p
+    for folder in ("discord", "slack", "reddit")
+    for p in (SHARED.parent / folder).glob("*")
+    if p.suffix in (".json", ".zip")
+)
+
+
+@pytest.mark.parametrize("path", OTHER_PLATFORMS, ids=lambda p: p.name[:30])
+def test_no_connector_of_ours_claims_other_platforms(path: Path) -> None:
+    from tribu.connectors import discourse, messenger, whatsapp
+
+    claimed = [
+        m.name for m in (telegram, whatsapp, messenger, discourse) if m.detect(path)
+    ]
+    assert claimed == []

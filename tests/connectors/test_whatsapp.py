@@ -24,6 +24,7 @@ from tribu.connectors._records import (
     Record,
     SystemNotice,
 )
+from tribu.connectors._whatsapp_system import is_media_placeholder, system_line
 from tribu.errors import InputError, UnsafeArchiveError
 
 
@@ -245,3 +246,47 @@ def test_zip_without_a_chat_is_refused(tmp_path: Path) -> None:
 def test_detect_refuses_other_files() -> None:
     assert not whatsapp.detect(DATA.parent / "telegram" / "saved.json")
     assert not whatsapp.detect(SHARED / "header_format_support.json")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "joined", "left"),
+    [
+        ("Vous avez créé le groupe « Club »", "created", [], []),
+        ("Vous avez ajouté Marc", "join", ["Marc"], []),
+        ("Léa a ajouté Marc, Zoé et Paul", "join", ["Marc", "Zoé", "Paul"], []),
+        ("Paul a rejoint ce groupe via le lien d'invitation", "join", ["Paul"], []),
+        ("Léa vous a ajouté", "join", ["you"], []),
+        ("Marc joined from the community", "join", ["Marc"], []),
+        ("Alice added Bob and Carol", "join", ["Bob", "Carol"], []),
+        ("Zoé est partie", "leave", [], ["Zoé"]),
+        ("Vous êtes parti", "leave", [], ["you"]),
+        ("Marc left", "leave", [], ["Marc"]),
+        ("You removed Bob", "leave", [], ["Bob"]),
+        ('Alice changed the subject from "a" to "b"', "rename", [], []),
+        ("Léa a épinglé un message", "pin", [], []),
+        ("Missed voice call", "call", [], []),
+        ("Alice changed this group's icon", "service", [], []),
+    ],
+)
+def test_system_lines_in_french_and_english(
+    line: str, kind: str, joined: list[str], left: list[str]
+) -> None:
+    meaning = system_line(line)
+    assert (meaning.kind, meaning.joined, meaning.left) == (kind, joined, left)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_media"),
+    [
+        ("<Media omitted>", True),
+        ("<Médias omis>", True),
+        ("image omitted", True),
+        ("image absente", True),
+        ("\u200e<attached: 00000012-PHOTO-2024-05-01-12-00-00.jpg>", True),
+        ("IMG-20240301-WA0001.jpg (fichier joint)", True),
+        ("I omitted the image on purpose", False),
+        ("<3", False),
+    ],
+)
+def test_media_placeholders(text: str, is_media: bool) -> None:
+    assert is_media_placeholder(text) is is_media

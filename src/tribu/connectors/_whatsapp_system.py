@@ -60,37 +60,55 @@ def _person(text: str) -> str:
 # (pattern, handler) in order; the first that matches wins. Patterns see the whole line.
 _JOINS_AND_LEAVES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:you were added|vous avez été ajoutée?)\.?$", re.I), "you_join"),
-    (re.compile(r"^(.+?) (?:added|a ajouté) (.+)$", re.I), "added"),
+    (re.compile(r"^(.+?) (?:added|a ajouté|avez ajouté) (.+?)\.?$", re.I), "added"),
     (re.compile(r"^(.+?) vous a ajoutée?\.?$", re.I), "added_you"),
     (
         re.compile(
             r"^(.+?) (?:joined using this group's invite link|joined using an invite link|"
-            r"joined|a rejoint(?: le groupe)?(?: en utilisant le lien d'invitation(?: de ce "
-            r"groupe)?| via le lien d'invitation(?: de ce groupe)?)?)\.?$",
+            r"joined from the community|joined|a rejoint|avez rejoint)"
+            r"(?: (?:le groupe|ce groupe|en utilisant|via|à l'aide|depuis) .*)?\.?$",
             re.I,
         ),
         "joined",
     ),
     (
-        re.compile(r"^(.+?) (?:left|est partie?|a quitté(?: le groupe)?)\.?$", re.I),
+        re.compile(
+            r"^(.+?) (?:left|est partie?|êtes partie?|a quitté|avez quitté)"
+            r"(?: (?:le|ce) groupe)?\.?$",
+            re.I,
+        ),
         "left",
     ),
     (
-        re.compile(r"^(.+?) (?:removed|a retiré|a supprimé|a exclu) (.+)$", re.I),
+        re.compile(
+            r"^(.+?) (?:removed|a retiré|avez retiré|a supprimé|a exclu) (.+?)\.?$",
+            re.I,
+        ),
         "removed",
     ),
 ]
 _NOTICES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:created group|a créé (?:le )?groupe)\b", re.I), "created"),
     (
         re.compile(
-            r"\b(?:changed the subject|changed the group name|a modifié le sujet|"
-            r"a changé le sujet|a modifié le nom du groupe|a changé le nom du groupe)\b",
+            r"\b(?:created group|created this group|a créé (?:le )?groupe|"
+            r"avez créé (?:le )?groupe|a créé ce groupe|avez créé ce groupe)\b",
+            re.I,
+        ),
+        "created",
+    ),
+    (
+        re.compile(
+            r"\b(?:changed the subject|changed the group name|changed this group's name|"
+            r"a modifié le sujet|avez modifié le sujet|a changé le sujet|avez changé le sujet|"
+            r"a modifié le nom du groupe|a changé le nom du groupe|avez modifié le nom)\b",
             re.I,
         ),
         "rename",
     ),
-    (re.compile(r"\b(?:pinned a message|a épinglé un message)\b", re.I), "pin"),
+    (
+        re.compile(r"\b(?:pinned a message|a épinglé un message|avez épinglé)\b", re.I),
+        "pin",
+    ),
     (
         re.compile(
             r"\b(?:missed (?:voice|video|group) call|appel (?:vocal|vidéo) manqué)",
