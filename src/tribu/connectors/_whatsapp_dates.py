@@ -66,42 +66,45 @@ class LayoutVotes:
         self.unpadded_slash = False
         # Timestamps running backwards under each candidate day/month order.
         self._backwards = {"dm": 0, "md": 0}
-        self._previous: dict[str, tuple[int, ...]] = {}
+        self._last_month_first: tuple[int, ...] | None = None
+        self._last_day_first: tuple[int, ...] = ()
 
     def add(self, match: re.Match[str]) -> None:
         """Count one header."""
         self.headers += 1
-        fields = match.group(2, 4, 5)
-        numbers = [int(f) for f in fields]
-        for i in range(3):
-            if numbers[i] > self.max_field[i]:
-                self.max_field[i] = numbers[i]
-            if len(fields[i]) == 4:
-                self.four_digit[i] = True
-        if match.group(9):
+        first, separator, middle, last, hour, minute, second, meridiem = match.group(
+            2, 3, 4, 5, 6, 7, 8, 9
+        )
+        a, b, c = int(first), int(middle), int(last)
+        high = self.max_field
+        if a > high[0]:
+            high[0] = a
+        if b > high[1]:
+            high[1] = b
+        if c > high[2]:
+            high[2] = c
+        if len(first) == 4:
+            self.four_digit[0] = True
+        if len(last) == 4:
+            self.four_digit[2] = True
+        if meridiem:
             self.twelve_hour = True
-        if match.group(3) == "/" and (len(fields[0]) == 1 or len(fields[1]) == 1):
+        if separator == "/" and (len(first) == 1 or len(middle) == 1):
             self.unpadded_slash = True
-        clock = (int(match.group(6)), int(match.group(7)), int(match.group(8) or 0))
-        year_first = len(fields[0]) == 4
-        if year_first:
-            candidates = {
-                "md": (numbers[1], numbers[2]),
-                "dm": (numbers[2], numbers[1]),
-            }
-            year = numbers[0]
+        clock = int(hour) * 3600 + int(minute) * 60 + int(second or 0)
+        if len(first) == 4:  # year first: (year, month, day) read as y/m/d or y/d/m
+            month_first = (a, b, c, clock)
+            day_first = (a, c, b, clock)
         else:
-            candidates = {
-                "dm": (numbers[1], numbers[0]),
-                "md": (numbers[0], numbers[1]),
-            }
-            year = numbers[2]
-        for order, (month, day) in candidates.items():
-            moment = (year, month, day, *clock)
-            previous = self._previous.get(order)
-            if previous is not None and moment < previous:
-                self._backwards[order] += 1
-            self._previous[order] = moment
+            month_first = (c, a, b, clock)
+            day_first = (c, b, a, clock)
+        if self._last_month_first is not None:
+            if month_first < self._last_month_first:
+                self._backwards["md"] += 1
+            if day_first < self._last_day_first:
+                self._backwards["dm"] += 1
+        self._last_month_first = month_first
+        self._last_day_first = day_first
 
     def layout(self) -> Layout:
         """The file's layout, by the rules in the module docstring."""
