@@ -353,3 +353,18 @@ def test_detect_claims_no_other_platform_s_sample(real_data: Path) -> None:
     ]
     assert len(others) > 20
     assert [p.name for p in others if discord.detect(p)] == []
+
+
+def test_a_folder_mixing_platforms_is_not_claimed_whole(
+    tmp_path: Path, test_data: Path
+) -> None:
+    (tmp_path / "discord").mkdir()
+    (tmp_path / "discord" / "general.json").write_bytes(
+        (test_data / "discord" / HANDMADE).read_bytes()
+    )
+    assert discord.detect(tmp_path)
+    (tmp_path / "telegram").mkdir()
+    (tmp_path / "telegram" / "result.json").write_text('{"name": "x", "messages": []}')
+    # The folder as a whole is not a Discord export any more; its DCE file still is.
+    assert not discord.detect(tmp_path)
+    assert discord.detect(tmp_path / "discord" / "general.json")

@@ -283,3 +283,13 @@ def test_detect_claims_no_other_platform_s_sample(real_data: Path) -> None:
     ]
     assert len(others) > 20
     assert [p.name for p in others if slack.detect(p)] == []
+
+
+def test_a_folder_holding_an_export_is_not_the_export(tmp_path: Path) -> None:
+    export = tmp_path / "exports" / "slack"
+    (export / "general").mkdir(parents=True)
+    (export / "users.json").write_text(json.dumps(USERS[:1]))
+    (export / "general" / "2024-03-01.json").write_text(json.dumps(GENERAL_DAY[:1]))
+    assert slack.detect(export)
+    # Its parent may hold other platforms' files: per-file detection takes over there.
+    assert not slack.detect(tmp_path / "exports")

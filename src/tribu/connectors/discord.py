@@ -108,14 +108,16 @@ _RAW_LIMIT = 4096
 
 
 def detect(path: Path) -> bool:
-    """True when ``path`` is a DCE JSON file, or a folder or zip holding at least one.
+    """True when ``path`` is a DCE JSON file, or a folder or zip of them.
 
-    Reads the first 4 KiB of at most 20 files.
+    A folder is claimed whole only when every JSON file in it (the first 100 looked at) is a
+    DCE export, so a folder mixing platforms is left to per-file detection. Reads the first
+    4 KiB of each file looked at.
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(path.rglob("*.json"))[:20]
-        return any(_sniff(_FileSource(p)) for p in files)
+        files = sorted(path.rglob("*.json"))[:100]
+        return bool(files) and all(_sniff(_FileSource(p)) for p in files)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:

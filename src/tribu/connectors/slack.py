@@ -116,15 +116,20 @@ _RAW_LIMIT = 4096
 
 
 def detect(path: Path) -> bool:
-    """True when ``path`` is a Slack export: a zip or folder with ``channels.json`` or
-    ``users.json`` (at its top or one folder down) next to channel folders of day files.
+    """True when ``path`` is a Slack export: a zip with ``channels.json`` or ``users.json``
+    (at its top or one folder down), or a folder with one at its top, next to channel
+    folders of day files.
 
     Reads a zip's central directory only, or a folder's listing.
     """
     path = Path(path)
     try:
         if path.is_dir():
-            names = [p.relative_to(path).as_posix() for p in _walk(path, depth=3)]
+            if not (
+                (path / "channels.json").is_file() or (path / "users.json").is_file()
+            ):
+                return False  # a folder holding an export is not the export
+            names = [p.relative_to(path).as_posix() for p in _walk(path, depth=2)]
         elif zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
