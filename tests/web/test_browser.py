@@ -70,6 +70,13 @@ def wait_loaded(page: Any) -> None:
     )
 
 
+def wait_query(page: Any, text: str) -> None:
+    """Wait until the dashboard has redrawn for a query containing ``text``."""
+    page.wait_for_function(
+        "t => (document.body.getAttribute('data-query') || '').includes(t)", arg=text
+    )
+
+
 def activity_traces(page: Any) -> list[dict[str, Any]]:
     return page.evaluate(
         "Array.from(document.getElementById('chart-activity').data || [])"

@@ -367,6 +367,7 @@ class MeasureData:
                 since=filters.since,
                 until=filters.until,
                 tz=tz,
+                with_relays=False,  # relays are the roles chart's job (member_roles)
             )
             return {k: _json_value(v) for k, v in raw.items()}
 
