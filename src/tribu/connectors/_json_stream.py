@@ -241,7 +241,12 @@ class _Reader:
         """
         line_start = self.buf.rfind("\n", 0, self.pos) + 1
         indent = self.buf[line_start : self.pos]
-        if not line_start or not indent or indent.strip(" \t") or self.buf[self.pos] != "{":
+        if (
+            not line_start
+            or not indent
+            or indent.strip(" \t")
+            or self.buf[self.pos] != "{"
+        ):
             return 0
         close = ("\n" + indent + "}").encode()
         # Move from the text buffer to a byte buffer: what was consumed is counted for
