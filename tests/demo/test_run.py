@@ -28,7 +28,9 @@ def test_generate_step_reuses_files_of_the_same_seed(demo: DemoFiles) -> None:
     assert demo.telegram.stat().st_mtime_ns == before
 
 
-def test_generate_step_writes_when_the_seed_differs(tmp_path: Path) -> None:
+def test_generate_step_writes_when_the_seed_differs(
+    demo: DemoFiles, tmp_path: Path
+) -> None:
     output = io.StringIO()
     (tmp_path / "demo").mkdir()
     run = DemoRun(
@@ -41,6 +43,8 @@ def test_generate_step_writes_when_the_seed_differs(tmp_path: Path) -> None:
     assert run.files is not None and run.files.seed == 3
     assert "Wrote" in output.getvalue()
     assert (tmp_path / "demo" / "manifest.json").is_file()
+    # Another seed tells another story.
+    assert run.files.telegram.read_bytes() != demo.telegram.read_bytes()
 
 
 def test_demo_command_lists_its_options() -> None:

@@ -70,7 +70,8 @@ def ingest_step(run: DemoRun) -> None:
         run.files.inputs, db=run.db, config=run.files.config, progress=True
     )
     run.results["ingest"] = summary
-    run.console.print(summary)
+    render = getattr(summary, "render", None)
+    run.console.print(render() if callable(render) else summary)
 
 
 DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (

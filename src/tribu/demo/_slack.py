@@ -170,7 +170,7 @@ def _message(post: Post, threads: dict[int, list[Post]]) -> dict[str, object]:
 def write_slack(
     community: Community, path: Path
 ) -> tuple[Path, PlatformCounts, dict[int, str]]:
-    """Write `community` as the Slack export zip `path`; return it, its counts and ts by seq."""
+    """Write `community` as the Slack export zip `path`; return it, its counts, keys by seq."""
     path.parent.mkdir(parents=True, exist_ok=True)
     posts = sorted(community.posts, key=lambda p: (p.ts, p.seq))
     threads: dict[int, list[Post]] = {}
@@ -223,7 +223,11 @@ def write_slack(
             archive.writestr(*entry(name, data))
         for (channel, day), items in sorted(days.items()):
             archive.writestr(*entry(f"{channel}/{day}.json", items))
-    ts_by_seq = {p.seq: _ts(p) for p in posts}
+    # The message key tribu's Slack connector gives: "<channel id>:<ts>".
+    channel_ids = {
+        spec.name: c["id"] for spec, c in zip(community.channels, channels, strict=True)
+    }
+    ts_by_seq = {p.seq: f"{channel_ids[p.channel]}:{_ts(p)}" for p in posts}
     result = PlatformCounts(
         "slack",
         community.name,
