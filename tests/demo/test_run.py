@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -55,7 +54,6 @@ def test_demo_command_lists_its_options() -> None:
 
 
 def test_run_demo_ingests_into_the_warehouse(demo: DemoFiles, tmp_path: Path) -> None:
-    pytest.importorskip("tribu.warehouse.ingest")
     from tribu.demo import run_demo
 
     output = io.StringIO()
