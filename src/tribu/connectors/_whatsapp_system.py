@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["SystemLine", "is_encryption_notice", "is_media_placeholder", "system_line"]
+__all__ = [
+    "YOU",
+    "SystemLine",
+    "invisible_free",
+    "is_encryption_notice",
+    "is_media_placeholder",
+    "system_line",
+]
 
 YOU = "you"
 """Member key of the person who exported the chat (``You``/``Vous`` in system lines)."""
