@@ -97,7 +97,7 @@ def merge_stage(
     if channels:
         rows = [(k, *v) for k, v in channels.items()]
         con.executemany("INSERT OR REPLACE INTO channels VALUES (?, ?, ?, ?, ?)", rows)
-    _merge_messages(con)
+    losers = _merge_messages(con)
     con.execute(
         """
         INSERT INTO channels
@@ -107,7 +107,7 @@ def merge_stage(
         """
     )
     _merge_members(con)
-    _merge_reactions(con)
+    _merge_reactions(con, losers=losers)
     con.execute(
         """
         INSERT INTO member_events
@@ -150,42 +150,51 @@ def merge_stage(
     )
 
 
-def _merge_messages(con: duckdb.DuckDBPyConnection) -> None:
-    # The later of two copies in this run wins; losers are the rare duplicates.
+def _merge_messages(con: duckdb.DuckDBPyConnection) -> int:
+    """Load the winning copy of each staged message; return how many copies lost."""
+    # Duplicates inside a run are rare: find candidates on a 64-bit hash (cheap to group),
+    # then settle them on the real ids. The later copy (higher seq) wins.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _losers AS
-        SELECT s.seq FROM _stage_messages s
-        JOIN (SELECT message_id, max(seq) AS top FROM _stage_messages
-              GROUP BY message_id HAVING count(*) > 1) d USING (message_id)
-        WHERE s.seq < d.top
+        WITH candidates AS (
+            SELECT hash(message_id) AS h FROM _stage_messages
+            GROUP BY 1 HAVING count(*) > 1),
+        copies AS (
+            SELECT seq, file_no, message_id FROM _stage_messages
+            WHERE hash(message_id) IN (SELECT h FROM candidates)),
+        tops AS (
+            SELECT message_id, arg_max(file_no, seq) AS top_file, max(seq) AS top
+            FROM copies GROUP BY 1 HAVING count(*) > 1)
+        SELECT c.seq, c.file_no, c.message_id, t.top_file
+        FROM copies c JOIN tops t USING (message_id) WHERE c.seq < t.top
         """
     )
+    losers = _scalar(con, "SELECT count(*) FROM _losers")
     communities = [
         row[0]
         for row in con.execute(
             "SELECT DISTINCT community_id FROM _stage_messages"
         ).fetchall()
     ]
-    overlap = con.execute(
+    overlap = _scalar(
+        con,
         "SELECT count(*) FROM messages WHERE list_contains(?, community_id)",
         [communities],
-    ).fetchone()
+    )
     # Messages already in the warehouse that this run loads again (none on a first load).
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _existing AS "
         + (
             "SELECT message_id FROM messages "
             "WHERE message_id IN (SELECT message_id FROM _stage_messages)"
-            if overlap and overlap[0]
+            if overlap
             else "SELECT NULL::VARCHAR AS message_id WHERE false"
         )
     )
     con.execute(
-        """
-        CREATE OR REPLACE TEMP VIEW _winning AS
-        SELECT * FROM _stage_messages WHERE seq NOT IN (SELECT seq FROM _losers)
-        """
+        "CREATE OR REPLACE TEMP VIEW _winning AS SELECT * FROM _stage_messages"
+        + (" ANTI JOIN _losers USING (seq)" if losers else "")
     )
     con.execute(
         """
@@ -193,7 +202,7 @@ def _merge_messages(con: duckdb.DuckDBPyConnection) -> None:
         SELECT message_id, community_id, file_no, ts FROM _winning
         """
     )
-    if con.execute("SELECT count(*) FROM _existing").fetchone()[0]:  # type: ignore[index]
+    if _scalar(con, "SELECT count(*) FROM _existing"):
         con.execute(
             "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM _existing)"
         )
@@ -205,6 +214,14 @@ def _merge_messages(con: duckdb.DuckDBPyConnection) -> None:
         FROM _winning
         """
     )
+    return losers
+
+
+def _scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _merge_members(con: duckdb.DuckDBPyConnection) -> None:
@@ -243,8 +260,20 @@ def _merge_members(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _merge_reactions(con: duckdb.DuckDBPyConnection) -> None:
-    # Reactions of every message loaded again are replaced by those read with its winner.
+def _merge_reactions(con: duckdb.DuckDBPyConnection, *, losers: int) -> None:
+    # Reactions read with a losing copy of a message, from another file than the winning
+    # copy, are dropped: the message's reactions are those of its latest export.
+    kept = "SELECT message_id, community_id, member_id, emoji, count, ts FROM _stage_reactions"
+    if losers:
+        kept += """ r WHERE NOT EXISTS (
+            SELECT 1 FROM _losers l WHERE l.message_id = r.message_id
+              AND l.file_no = r.file_no AND l.file_no <> l.top_file)"""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _kept_reactions AS {kept}")
+    if not _scalar(con, "SELECT count(*) FROM _existing"):
+        con.execute("INSERT INTO reactions SELECT * FROM _kept_reactions")
+        return
+    # Reloaded messages: their reactions are replaced by those read now. Reactions staged for
+    # a message not reloaded in this run replace rows of the same (message, member, emoji).
     con.execute(
         "DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM _existing)"
     )
@@ -261,14 +290,6 @@ def _merge_reactions(con: duckdb.DuckDBPyConnection) -> None:
             SELECT 1 FROM _orphans o
             WHERE o.message_id = reactions.message_id AND o.emoji = reactions.emoji
               AND o.member_id IS NOT DISTINCT FROM reactions.member_id)
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP VIEW _kept_reactions AS
-        SELECT r.message_id, r.community_id, r.member_id, r.emoji, r.count, r.ts
-        FROM _stage_reactions r LEFT JOIN _winners w USING (message_id)
-        WHERE w.message_id IS NULL OR w.file_no = r.file_no
         """
     )
     con.execute("INSERT INTO reactions SELECT * FROM _kept_reactions")

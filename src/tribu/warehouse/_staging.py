@@ -316,11 +316,17 @@ class Stage:
         table = pa.table(columns, schema=STAGE_SCHEMAS[kind])
         self.writers[kind].write_table(table)
 
+    def _take(self, kind: type) -> list[Any]:
+        """Empty a buffer in place (the read loop holds a reference to it)."""
+        buffer = self._buffers[kind]
+        batch = buffer[:]
+        buffer.clear()
+        return batch
+
     def _flush_messages(self) -> None:
-        batch = self._buffers[Message]
+        batch = self._take(Message)
         if not batch:
             return
-        self._buffers[Message] = []
         valid = [m for m in batch if isinstance(m.ts, datetime)]
         if len(valid) != len(batch):
             for m in batch:
@@ -395,7 +401,7 @@ class Stage:
         )
 
     def _flush_reactions(self) -> None:
-        batch, self._buffers[Reaction] = self._buffers[Reaction], []
+        batch = self._take(Reaction)
         if not batch:
             return
         cids = [self.community_id(r.community_key) for r in batch]
@@ -417,7 +423,7 @@ class Stage:
         )
 
     def _flush_events(self) -> None:
-        batch, self._buffers[MemberEvent] = self._buffers[MemberEvent], []
+        batch = self._take(MemberEvent)
         if not batch:
             return
         cids = [self.community_id(e.community_key) for e in batch]
@@ -436,7 +442,7 @@ class Stage:
         )
 
     def _flush_notices(self) -> None:
-        batch, self._buffers[SystemNotice] = self._buffers[SystemNotice], []
+        batch = self._take(SystemNotice)
         if not batch:
             return
         self._write(
@@ -454,7 +460,7 @@ class Stage:
         self._buffers[Quarantined].append(Quarantined(locator, reason, raw))
 
     def _flush_quarantine(self) -> None:
-        batch, self._buffers[Quarantined] = self._buffers[Quarantined], []
+        batch = self._take(Quarantined)
         if not batch:
             return
         self._counts.quarantined += len(batch)
