@@ -244,3 +244,19 @@ def test_no_connector_of_ours_claims_other_platforms(path: Path) -> None:
         m.name for m in (telegram, whatsapp, messenger, discourse) if m.detect(path)
     ]
     assert claimed == []
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_account_walker_survives_any_chunk_boundary(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # Reading the account export a few bytes at a time splits numbers, strings and
+    # multi-byte UTF-8 characters ("Léa", "Réunion") across refills: the records must not
+    # change.
+    from tribu.connectors import _telegram_stream
+
+    path = DATA / "account_with_left_chats.json"
+    whole = list(telegram.read(path))
+    monkeypatch.setattr(_telegram_stream, "_CHUNK", chunk)
+    assert list(telegram.read(path)) == whole
+    assert tally(whole)["messages"] == 4

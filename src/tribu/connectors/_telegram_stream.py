@@ -68,7 +68,7 @@ class _Cursor:
         self.pos = 0
         self.eof = False
 
-    def _fill(self, at_least: int = _CHUNK) -> bool:
+    def _fill(self, at_least: int = 0) -> bool:
         if self.eof:
             return False
         if self.pos > _CHUNK:
