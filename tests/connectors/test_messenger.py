@@ -5,6 +5,7 @@ Counts were worked out by reading each file (``grep -c sender_name``), not from 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -123,3 +124,18 @@ def test_bad_files_raise_input_error(tmp_path: Path, content: bytes) -> None:
 def test_folder_without_threads_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="message_N.json"):
         list(messenger.read(tmp_path))
+
+
+def test_inbox_folder_gives_one_community_per_thread(tmp_path: Path) -> None:
+    # Two thread folders: our two-file thread, and testlog.json renamed message_1.json.
+    inbox = tmp_path / "inbox"
+    shutil.copytree(THREAD, inbox / "clubsneakers_abc123")
+    (inbox / "other_1").mkdir()
+    shutil.copy(DATA / "testlog.json", inbox / "other_1" / "message_1.json")
+    assert messenger.detect(inbox)
+    records = list(messenger.read(inbox))
+    communities = sorted(c.community_key for c in records if isinstance(c, Community))
+    # testlog has no thread_path: its key is its folder's name.
+    assert communities == ["inbox/clubsneakers_abc123", "other_1"]
+    # 4 messages in the thread folder + 2 in testlog.
+    assert tally(records)["messages"] == 6

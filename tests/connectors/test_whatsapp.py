@@ -290,3 +290,33 @@ def test_system_lines_in_french_and_english(
 )
 def test_media_placeholders(text: str, is_media: bool) -> None:
     assert is_media_placeholder(text) is is_media
+
+
+def test_zip_with_a_named_chat_and_media(tmp_path: Path) -> None:
+    # WhatsApp's "attach media" zip: the chat file keeps its name, photos sit beside it.
+    path = tmp_path / "export.zip"
+    chat = (DATA / "Discussion WhatsApp avec Club Sneakers.txt").read_bytes()
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Discussion WhatsApp avec Club Sneakers.txt", chat)
+        archive.writestr("IMG-20240312-WA0001.jpg", b"\xff\xd8\xff")
+    assert whatsapp.detect(path)
+    records = list(whatsapp.read(path))
+    assert records[0] == Community("Club Sneakers", "whatsapp", "Club Sneakers")
+    # same counts as the plain .txt (6 messages, 3 joins, 2 leaves).
+    counts = tally(records)
+    assert (counts["messages"], counts["joins"], counts["leaves"]) == (6, 3, 2)
+
+
+def test_message_keys_are_stable_across_exports(tmp_path: Path) -> None:
+    # A later export that starts two lines later gives the same keys to the messages both hold.
+    lines = (
+        (DATA / "Discussion WhatsApp avec Club Sneakers.txt")
+        .read_text("utf-8")
+        .splitlines()
+    )
+    later = tmp_path / "later.txt"
+    later.write_text("\n".join(lines[2:]) + "\n", encoding="utf-8")
+    original = DATA / "Discussion WhatsApp avec Club Sneakers.txt"
+    first = {m.message_key for m in whatsapp.read(original) if isinstance(m, Message)}
+    second = {m.message_key for m in whatsapp.read(later) if isinstance(m, Message)}
+    assert second == first  # the two dropped lines were system lines
