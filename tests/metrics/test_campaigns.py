@@ -9,7 +9,11 @@ from tribu.metrics.campaigns import campaign_messages
 
 def test_campaign_messages(tables) -> None:
     rows = campaign_messages(tables["messages"], tables["campaigns"]).to_pyarrow()
-    pairs = set(zip(rows["campaign_id"].to_pylist(), rows["message_id"].to_pylist()))
+    pairs = set(
+        zip(
+            rows["campaign_id"].to_pylist(), rows["message_id"].to_pylist(), strict=True
+        )
+    )
     # spring (March, '#cafetribu' or 'blend', activation P1): P1 (activation + keyword),
     # R1 and R2 (replies to P1), Q1 ('#CafeTribu', any case), P2 and R3 ('blend'), BOT1.
     # Q2 says 'blend' but on 5 April, after the campaign: not related. BR replies to R1.

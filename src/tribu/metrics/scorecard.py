@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 
 from tribu.errors import ConfigError
 from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
-from tribu.metrics._common import brand_posts, people, people_authored
+from tribu.metrics._common import brand_posts, people, people_authored, week_start
 
 __all__ = ["WEEKDAYS", "filter_tables", "parse_moment", "rows", "scorecard"]
 
@@ -67,8 +67,8 @@ def filter_tables(
 ) -> dict[str, ir.Table]:
     """The canonical tables narrowed to one community, channel, campaign and period.
 
-    The period applies to message, event and reaction times; members stay whole (a member who
-    joined before the period is still a member in it).
+    The period applies to message and reaction times; members and their join/leave events stay
+    whole (community size and join times at a moment need the whole history).
     """
     out = dict(tables)
     start = parse_moment(since, "since")
@@ -100,7 +100,8 @@ def filter_tables(
         out["campaigns"] = out["campaigns"].filter(
             out["campaigns"].campaign_id == campaign
         )
-    for name in ("messages", "member_events", "reactions"):
+    # Member events are not cut to the period: sizes and join times need the whole history.
+    for name in ("messages", "reactions"):
         if name not in out:
             continue
         t = out[name]
@@ -137,6 +138,11 @@ def rows(expr: ir.Table, *, limit: int | None = None) -> list[dict[str, Any]]:
     return [
         {k: _plain(v) for k, v in row.items()} for row in expr.to_pyarrow().to_pylist()
     ]
+
+
+def _materialize(expr: ir.Table) -> ir.Table:
+    """Execute ``expr`` once and keep its (small) result as an in-memory Ibis table."""
+    return ibis.memtable(expr.to_pyarrow())
 
 
 def _scalar(expr: ir.Scalar) -> Any:
@@ -190,13 +196,19 @@ def scorecard(
     events, reactions = t["member_events"], t["reactions"]
     enrichment, camps = t["enrichment"], t["campaigns"]
 
+    # Each measure is executed once; the summaries below read its (small) result.
     authored = people_authored(messages, members)
-    totals = {
-        "messages": _scalar(messages.count()),
-        "members": _scalar(people(members).count()),
-        "active_members": _scalar(authored.author_id.nunique()),
-        "brand_posts": _scalar(brand_posts(messages, members).count()),
-    }
+    totals = rows(
+        messages.aggregate(
+            messages=messages.count(),
+            active_members=messages.author_id.nunique(
+                where=messages.message_id.isin(authored.message_id)
+            ),
+        )
+    )[0]
+    totals["members"] = _scalar(people(members).count())
+    posts = brand_posts(messages, members)
+    totals["brand_posts"] = _scalar(posts.count())
     joins = activity.member_join_times(members, events)
     start = parse_moment(since, "since")
     stop = parse_moment(until, "until", end=True)
@@ -206,44 +218,76 @@ def scorecard(
     if stop is not None:
         joined = joined.filter(joined.join_ts <= stop)
     totals["new_members"] = _scalar(joined.count())
+    totals = {
+        k: totals[k]
+        for k in ("messages", "members", "active_members", "brand_posts", "new_members")
+    }
 
-    er_post = engagement.engagement_rate_per_post(messages, members, events, reactions)
+    er_post = _materialize(
+        engagement.engagement_rate_per_post(messages, members, events, reactions)
+    )
+    weekly = er_post.mutate(week=week_start(er_post.ts))
     er = {
         "brand_posts": totals["brand_posts"],
         "median_engagement_rate": _scalar(er_post.engagement_rate.median()),
         "by_community": rows(
-            engagement.engagement_rate_per_community(
-                messages, members, events, reactions
-            ).order_by("community_id")
+            er_post.group_by("community_id")
+            .aggregate(
+                brand_posts=er_post.message_id.count(),
+                median_engagement_rate=er_post.engagement_rate.median(),
+                mean_engagement_rate=er_post.engagement_rate.mean(),
+            )
+            .order_by("community_id")
         ),
         "weekly": rows(
-            engagement.engagement_rate_weekly(
-                messages, members, events, reactions
-            ).order_by(["community_id", "week"])
+            weekly.group_by(["community_id", "week"])
+            .aggregate(
+                brand_posts=weekly.message_id.count(),
+                median_engagement_rate=weekly.engagement_rate.median(),
+            )
+            .order_by(["community_id", "week"])
         ),
     }
 
-    tts_post = sentiment.time_to_sentiment_per_post(
-        messages, members, reactions, enrichment, camps
-    )
-    overall = sentiment.time_to_sentiment_summary(
-        messages, members, reactions, enrichment, camps
+    tts_post = _materialize(
+        sentiment.time_to_sentiment_per_post(
+            messages, members, reactions, enrichment, camps
+        )
     )
     scoped = tts_post.mutate(scope=ibis.literal("all"))
-    curve = sentiment._survival(scoped, "scope")
+    curve = _materialize(sentiment._survival(scoped, "scope"))
+    by_community = _materialize(sentiment._survival(tts_post, "community_id"))
+    medians = (
+        by_community.filter(by_community.survival <= sentiment._HALF)
+        .group_by("community_id")
+        .aggregate(km_median_hours=ibis._.hours.min())
+    )
+    counts = tts_post.group_by("community_id").aggregate(
+        posts=tts_post.message_id.count(),
+        observed=tts_post.observed.cast("int64").sum(),
+    )
+    per_community = counts.left_join(medians, "community_id").select(
+        "community_id", "posts", "observed", "km_median_hours"
+    )
     tts = {
         "posts": _scalar(tts_post.count()),
         "km_median_hours": _scalar(
             curve.filter(curve.survival <= sentiment._HALF).hours.min()
         ),
         "share_never_reached": _scalar(1.0 - tts_post.observed.cast("float64").mean()),
-        "by_community": rows(overall.order_by("community_id")),
+        "by_community": [
+            {
+                **r,
+                "share_never_reached": (r["posts"] - r["observed"]) / r["posts"],
+            }
+            for r in rows(per_community.order_by("community_id"))
+        ],
     }
 
-    dau = activity.daily_active_members(messages, members)
-    wau = activity.weekly_active_members(messages, members)
-    ttfr = activity.time_to_first_response(messages, members)
-    conv = activity.conversations(messages, members)
+    dau = _materialize(activity.daily_active_members(messages, members))
+    wau = _materialize(activity.weekly_active_members(messages, members))
+    ttfr = _materialize(activity.time_to_first_response(messages, members))
+    conv = _materialize(activity.conversations(messages, members))
     act = {
         "daily_active_members_mean": _scalar(dau.active_members.mean()),
         "weekly_active_members_mean": _scalar(wau.active_members.mean()),
@@ -253,18 +297,21 @@ def scorecard(
             .order_by("week")
         ),
         "questions": _scalar(ttfr.count()),
-        "unanswered_questions": _scalar(ttfr.hours_to_first_response.isnull().sum()),
+        "unanswered_questions": _scalar(
+            ttfr.hours_to_first_response.isnull().cast("int64").sum()
+        ),
         "median_hours_to_first_response": _scalar(
             ttfr.hours_to_first_response.median()
         ),
         "conversations": _scalar(conv.conversations.sum()),
     }
-    sent = sentiment.sentiment_weekly(messages, members, enrichment)
-    scored = sent.aggregate(
-        messages=sent.messages.sum(),
-        weighted=(sent.mean_sentiment * sent.messages.cast("float64")).sum(),
-    )
-    s_row = rows(scored)[0]
+    sent = _materialize(sentiment.sentiment_weekly(messages, members, enrichment))
+    s_row = rows(
+        sent.aggregate(
+            messages=sent.messages.sum(),
+            weighted=(sent.mean_sentiment * sent.messages.cast("float64")).sum(),
+        )
+    )[0]
     sent_card = {
         "messages_with_sentiment": s_row["messages"] or 0,
         "mean_sentiment": (
@@ -272,25 +319,34 @@ def scorecard(
         ),
     }
 
-    ugc = campaigns.ugc_ratio(messages, members, camps)
-    cpe = campaigns.cost_per_engagement(messages, members, reactions, camps)
-    camp_rows = rows(
-        ugc.inner_join(
-            cpe.select(
-                "campaign_id",
-                "spend",
-                "currency",
-                "engagements",
-                "cost_per_engagement",
-            ),
-            "campaign_id",
-        ).order_by("campaign_id")
+    ugc = {
+        r["campaign_id"]: r for r in rows(campaigns.ugc_ratio(messages, members, camps))
+    }
+    cpe = rows(campaigns.cost_per_engagement(messages, members, reactions, camps))
+    camp_rows = sorted(
+        (
+            {
+                **ugc[r["campaign_id"]],
+                **{
+                    k: r[k]
+                    for k in (
+                        "spend",
+                        "currency",
+                        "content_messages",
+                        "engagements",
+                        "cost_per_engagement",
+                    )
+                },
+            }
+            for r in cpe
+        ),
+        key=lambda r: r["campaign_id"],
     )
 
     if with_relays:
-        member_roles = roles.member_roles(messages, members, events)
+        built = roles.member_roles(messages, members, events)
     else:
-        member_roles = roles._roles(
+        built = roles._roles(
             messages,
             members,
             events,
@@ -301,6 +357,7 @@ def scorecard(
             at_risk_days=28,
             min_previous_messages=3,
         ).mutate(betweenness=ibis.null("float64"), is_relay=ibis.literal(False))
+    member_roles = _materialize(built)
     flags = rows(
         member_roles.aggregate(
             moderators=member_roles.is_moderator.cast("int64").sum(),
@@ -332,10 +389,15 @@ def scorecard(
             limit=top,
         ),
     }
-    ritual_rows = rows(
-        rituals.rituals(messages, members, tz=tz).order_by(
-            [ibis.desc("occurrences"), "community_id", "channel_id", "weekday", "hour"]
-        )
+    ritual_rows = sorted(
+        rows(rituals.rituals(messages, members, tz=tz)),
+        key=lambda r: (
+            -r["occurrences"],
+            r["community_id"],
+            r["channel_id"],
+            r["weekday"],
+            r["hour"],
+        ),
     )
     for r in ritual_rows:
         r["weekday_name"] = WEEKDAYS[r["weekday"]]
