@@ -150,3 +150,41 @@ def test_bad_files_raise_input_error(tmp_path: Path, content: bytes) -> None:
     with pytest.raises(InputError) as caught:
         list(discourse.read(path))
     assert str(path) in str(caught.value)
+
+
+def test_our_topic_fixture() -> None:
+    # forum.example/t_900.json, written for tribu. 5 posts: #1 lea (admin, staff; 2 likes and
+    # plugin reactions heart x3, tada x1), #2 marc (moderator; replies to #1, an uploaded image,
+    # edited: version 2), #3 system small action "pinned.enabled" (a notice), #4 zoe whisper
+    # (type 4: a message, replies to #2), #5 has no created_at nor user_id (quarantined).
+    path = DATA / "forum.example" / "t_900.json"
+    records = list(discourse.read(path))
+    assert tally(records) == {
+        "communities": 1,
+        "messages": 3,
+        "authors": 3,
+        "replies": 2,
+        "reactions": 6,
+        "joins": 0,
+        "leaves": 0,
+        "notices": 1,
+        "attachments": 1,
+        "quarantined": 1,
+    }
+    assert records[0] == Community("forum.example", "discourse", "forum.example")
+    messages = {m.message_key: m for m in records if isinstance(m, Message)}
+    # entities unescaped, emoji images kept as their alt text, one line break between blocks
+    assert (
+        messages["900#1"].text == "Bienvenue & bonjour :wave: !\n\nPrésentez-vous @marc"
+    )
+    # 09:00 at +01:00 is 08:00 UTC
+    assert messages["900#1"].ts.isoformat() == "2024-03-01T08:00:00+00:00"
+    # @lea was seen (post #1) before post #2 mentions her: resolved to her id; the script
+    # element's text is dropped.
+    assert messages["900#2"].mention_keys == ["7"]
+    assert messages["900#2"].text == "Salut @lea, voici ma paire :"
+    assert messages["900#2"].edited_at is not None
+    members = {m.member_key: m.roles for m in records if isinstance(m, Member)}
+    assert members == {"7": ["admin", "staff"], "8": ["moderator", "staff"], "9": []}
+    notices = [n for n in records if isinstance(n, SystemNotice)]
+    assert [(n.kind, n.text) for n in notices] == [("pin", "pinned.enabled")]
