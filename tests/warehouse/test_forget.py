@@ -1,0 +1,96 @@
+"""tribu forget: a person leaves every table and the derived Parquet export.
+
+Fixture (keep_names, so ids are readable): u1 wrote m1 (reacted 👍 by u2) and m3; u2 wrote
+m2, which mentions u1 and which u1 reacted to with ❤️; u1 joined once; a customer is linked
+to u1. Forgetting u1 must leave: m2 only (mentions emptied), no reaction by or on u1,
+no u1 event, the customer unlinked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+import duckdb
+
+from tribu.connectors._records import Member, MemberEvent, Message, Reaction
+from tribu.warehouse.forget import forget_member, member_ids_for
+from tribu.warehouse.ingest import ingest_paths
+from tribu.warehouse.store import open_warehouse, pseudonym_secret
+
+T = datetime(2026, 3, 1, tzinfo=UTC)
+CID = "fakechat:g"
+
+
+def records() -> list[object]:
+    return [
+        Member("g", "u1", "Alice"),
+        Message("g", "c", "m1", "u1", T, "hello"),
+        Reaction("g", "m1", "👍", 1, member_key="u2"),
+        Message("g", "c", "m2", "u2", T, "hi @Alice", mention_keys=["u1"]),
+        Reaction("g", "m2", "❤️", 1, member_key="u1"),
+        Message("g", "c", "m3", "u1", T, "bye"),
+        MemberEvent("g", "u1", "join", T),
+    ]
+
+
+def test_forget_erases_everywhere(tmp_path, fake, rows):
+    db = tmp_path / "w.duckdb"
+    ingest_paths([fake.write(tmp_path, "a", records())], db=db, keep_names=True)
+    u1, u2 = f"{CID}/u1", f"{CID}/u2"
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO customers (customer_id, member_id) VALUES ('c1', ?)", [u1])
+    con.execute(
+        "INSERT INTO enrichment (message_id, lang) VALUES (?, 'en'), (?, 'en')",
+        [f"{CID}/m1", f"{CID}/m2"],
+    )
+    con.close()
+    export = tmp_path / "w.duckdb.parquet"
+    export.mkdir()
+    (export / "messages.parquet").write_bytes(b"derived")
+
+    report = forget_member(u1, db=db)
+
+    assert report.found
+    # m1 and m3 (2 messages); reactions: 👍 on m1 + ❤️ given by u1 = 2; enrichment of m1.
+    assert report.rows == {
+        "messages": 2,
+        "reactions": 2,
+        "enrichment": 1,
+        "member_events": 1,
+        "members": 1,
+        "messages.mentions": 1,
+        "customers.member_id": 1,
+    }
+    assert report.files == [export] and not export.exists()
+    assert rows(db, "SELECT message_id, mentions FROM messages") == [(f"{CID}/m2", [])]
+    assert rows(db, "SELECT member_id FROM members") == [(u2,)]
+    assert rows(db, "SELECT count(*) FROM reactions") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM member_events") == [(0,)]
+    assert rows(db, "SELECT message_id FROM enrichment") == [(f"{CID}/m2",)]
+    assert rows(db, "SELECT member_id FROM customers") == [(None,)]
+
+
+def test_forget_unknown_member_changes_nothing(tmp_path, fake, snapshot):
+    db = tmp_path / "w.duckdb"
+    ingest_paths([fake.write(tmp_path, "a", records())], db=db)
+    before = snapshot(db)
+    report = forget_member("m_0000000000000000", db=db)
+    assert not report.found and report.rows == {}
+    assert snapshot(db) == before
+
+
+def test_member_id_from_platform_id(tmp_path, fake):
+    db = tmp_path / "w.duckdb"
+    ingest_paths([fake.write(tmp_path, "a", records())], db=db)
+    con = open_warehouse(db)
+    try:
+        secret = pseudonym_secret(con)
+        expected = (
+            "m_"
+            + hmac.new(secret, f"{CID}:u1".encode(), hashlib.sha256).hexdigest()[:16]
+        )
+        assert member_ids_for(con, "u1", CID) == [expected]
+    finally:
+        con.close()
