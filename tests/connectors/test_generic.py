@@ -17,7 +17,10 @@ CSV = (
     '"Deux\nlignes",1772359500,u2,Bob,général,0,u1;u3\n'
     "sans date,hier soir,u2,Bob,général,0,\n"
 )
-MAP = "text=body,ts=created_at,author=user,author_name=display,channel=chan,reactions=likes,mentions=tags,platform=forum"
+MAP = (
+    "text=body,ts=created_at,author=user,author_name=display,channel=chan,"
+    "reactions=likes,mentions=tags,platform=forum"
+)
 
 
 def test_parse_column_map():
