@@ -320,3 +320,26 @@ def test_message_keys_are_stable_across_exports(tmp_path: Path) -> None:
     first = {m.message_key for m in whatsapp.read(original) if isinstance(m, Message)}
     second = {m.message_key for m in whatsapp.read(later) if isinstance(m, Message)}
     assert second == first  # the two dropped lines were system lines
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 64])
+def test_reading_in_small_chunks_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # Chunks of a few bytes split "\r\n" pairs and multi-byte characters (é, U+200E, U+202F).
+    path = DATA / "WhatsApp Chat with Running Crew.txt"
+    whole = list(whatsapp.read(path))
+    monkeypatch.setattr(whatsapp, "_CHUNK", chunk)
+    assert list(whatsapp.read(path)) == whole
+
+
+def test_endless_message_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(whatsapp, "_MAX_MESSAGE_CHARS", 100)
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "01/02/2024 10:00 - Ana : début\n" + "suite\n" * 50, encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="line 1"):
+        list(whatsapp.read(path))

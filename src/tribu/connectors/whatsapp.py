@@ -70,6 +70,10 @@ _FILE_NAME = re.compile(
     re.I,
 )
 _MAX_RAW = 4096
+_CHUNK = 1 << 20
+_MAX_MESSAGE_CHARS = (
+    4 * 1024 * 1024
+)  # far above WhatsApp's own limit; bounds memory on junk
 
 
 def detect(path: Path) -> bool:
@@ -151,19 +155,25 @@ def _lines(path: Path, fh: IO[bytes]) -> Iterator[str]:
     tail = ""
     first = True
     while True:
-        chunk = fh.read(1 << 20)
+        chunk = fh.read(_CHUNK)
         if first and b"\x00" in chunk[:_SNIFF_BYTES]:
             raise InputError(path, "byte 0", "is binary, not a WhatsApp text export.")
         first = False
         text = tail + decoder.decode(chunk, final=not chunk)
         if not chunk:
             if text:
-                yield from text.splitlines()
+                yield text.rstrip("\r")
             return
-        lines = text.splitlines(keepends=True)
-        tail = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
+        # Split on "\n" only (str.splitlines would also split on U+2028 and friends inside
+        # messages, and shift line numbers); the part after the last "\n" waits for more.
+        lines = text.split("\n")
+        tail = lines.pop()
+        if len(tail) > _MAX_MESSAGE_CHARS:
+            raise InputError(
+                path, None, "holds a line longer than 4 MB; not a WhatsApp text export."
+            )
         for line in lines:
-            yield line.rstrip("\r\n")
+            yield line[:-1] if line.endswith("\r") else line
 
 
 def _settle_layout(path: Path, lines: Iterator[str]) -> Layout:
@@ -191,6 +201,7 @@ class _Pending:
     ts: datetime
     author: str | None
     parts: list[str]
+    size: int = 0
 
 
 class _ChatState:
@@ -227,6 +238,13 @@ def _records(
         if found is None:
             if pending is not None:
                 pending.parts.append(line)
+                pending.size += len(line)
+                if pending.size > _MAX_MESSAGE_CHARS:
+                    raise InputError(
+                        path,
+                        f"line {pending.line_no}",
+                        "a message runs past 4 MB; not a WhatsApp text export.",
+                    )
             elif line.strip():
                 yield Quarantined(
                     f"line {line_no}",
