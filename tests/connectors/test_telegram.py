@@ -6,6 +6,7 @@ Counts were worked out by reading each file (and checked with jq on the raw file
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,3 +261,45 @@ def test_account_walker_survives_any_chunk_boundary(
     monkeypatch.setattr(_telegram_stream, "_CHUNK", chunk)
     assert list(telegram.read(path)) == whole
     assert tally(whole)["messages"] == 4
+
+
+def test_account_export_with_long_contacts_is_detected(tmp_path: Path) -> None:
+    # A real account export lists contacts (and more) before "chats": past the 4 KB sniff.
+    contacts = [
+        {
+            "first_name": f"Contact {i}",
+            "phone_number": "+33 600000000",
+            "date": "2024-01-01T00:00:00",
+        }
+        for i in range(200)
+    ]
+    export = {
+        "about": "Here is the data you requested.",
+        "personal_information": {"user_id": 11, "first_name": "Léa"},
+        "contacts": {"about": "contacts", "list": contacts},
+        "chats": {
+            "about": "chats",
+            "list": [
+                {
+                    "name": "A",
+                    "type": "private_group",
+                    "id": 5,
+                    "messages": [
+                        {
+                            "id": 1,
+                            "type": "message",
+                            "date": "2024-01-05T10:00:00",
+                            "from": "Léa",
+                            "from_id": "user11",
+                            "text": "salut",
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, indent=1), encoding="utf-8")
+    assert path.stat().st_size > 4096
+    assert telegram.detect(path)
+    assert tally(telegram.read(path))["messages"] == 1

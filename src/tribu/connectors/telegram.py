@@ -70,6 +70,8 @@ def detect(path: Path) -> bool:
         return False
     if not head.lstrip("\ufeff \t\r\n").startswith("{") or _OTHER_FORMATS.search(head):
         return False
+    if re.search(r'"personal_information"\s*:\s*\{', head):
+        return True  # an account export: its chats may start far past the first 4 KB
     has_messages = '"messages"' in head or re.search(r'"chats"\s*:\s*\{', head)
     return bool(
         has_messages and (_CHAT_TYPE.search(head) or _TELEGRAM_KEYS.search(head))
