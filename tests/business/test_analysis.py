@@ -162,3 +162,28 @@ def test_mixed_currencies_without_rates_are_refused(tmp_path: Path) -> None:
     con.execute("DELETE FROM orders WHERE currency = 'USD'")
     assert check_currencies(con, CurrencySettings()).reporting == "EUR"
     con.close()
+
+
+def test_predictive_clv_equals_lifetimes_own_clv_sum() -> None:
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+    from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
+
+    summary = load_cdnow_summary_data_with_monetary_value().reset_index()
+    ours = predictive_clv(summary, penalizer=0.0, horizon_months=12)
+    bgf = BetaGeoFitter(0.0).fit(summary["frequency"], summary["recency"], summary["T"])
+    repeat = summary[summary["frequency"] > 0]
+    ggf = GammaGammaFitter(0.0).fit(repeat["frequency"], repeat["monetary_value"])
+    reference = ggf.customer_lifetime_value(
+        bgf,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["monetary_value"],
+        time=12,
+        discount_rate=0.01,
+        freq="D",
+    )
+    # Same sum, evaluated once per distinct history instead of once per customer.
+    assert ours.customers["clv"].to_numpy() == pytest.approx(
+        reference.to_numpy(), rel=1e-9
+    )

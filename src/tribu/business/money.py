@@ -18,6 +18,7 @@ Rates come from ``--rates EUR=1,USD=0.92`` or from ``tribu.toml``::
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,9 +77,13 @@ def parse_rates(text: str) -> dict[str, float]:
 def currency_settings(
     rates_option: str | None = None,
     reporting_option: str | None = None,
-    config: Path = Path("tribu.toml"),
+    config: Path | None = None,
 ) -> CurrencySettings:
-    """Settle the reporting currency and rates from the options, else ``tribu.toml``."""
+    """Settle the reporting currency and rates from the options, else ``tribu.toml``.
+
+    ``config`` defaults to ``$TRIBU_CONFIG``, else ``./tribu.toml``; a missing file is fine.
+    """
+    config = config or Path(os.environ.get("TRIBU_CONFIG") or "tribu.toml")
     table: dict[str, object] = {}
     if config.is_file():
         try:

@@ -62,9 +62,9 @@ def business_overview(
             customers, orders, margin=margin, **money
         ).execute(),
     }
-    summary = clv_summary(orders, as_of=as_of, **money).execute()
+    summary = clv_summary(orders, as_of=as_of, period_days=7, **money).execute()
     predictive = predictive_clv(
-        summary, horizon_months=horizon_months, margin=margin, seed=seed
+        summary, horizon_months=horizon_months, margin=margin, period_days=7, seed=seed
     )
     channels = clv_cac_by_channel(customers, orders, margin=margin, **money).execute()
     if predictive.fitted:
