@@ -12,6 +12,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tribu.errors import TribuError
 
@@ -60,7 +61,10 @@ def main() -> None:
         app(standalone_mode=False)
     except TribuError as exc:
         Console(stderr=True).print(
-            f"[bold red]Error:[/] {exc}", markup=True, highlight=False
+            f"[bold red]Error:[/] {escape(str(exc))}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
         )
         sys.exit(1)
     except typer.Abort:

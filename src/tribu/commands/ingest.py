@@ -146,7 +146,11 @@ def forget(
         for path in report.files:
             console.print(f"  removed derived files {escape(str(path))}")
     if not erased:
-        raise typer.Exit(code=1)
+        who = member if member else f"--name {name!r} in {community}"
+        raise ConfigError(
+            f"No member {who} in the warehouse; nothing erased. Check the id in the "
+            "members table (or the platform id and community_id given)."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ must be recognised, or :class:`~tribu.errors.UnknownFormatError` names it.
 from __future__ import annotations
 
 import importlib
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from tribu.connectors import CONNECTOR_MODULES
+from tribu.connectors._archive import SafeZip
 from tribu.errors import ConfigError, InputError, UnknownFormatError
 
 __all__ = ["Detection", "Source", "available_connectors", "detect_sources"]
@@ -116,6 +118,7 @@ def detect_sources(
         if path.is_file():
             if path.stat().st_size == 0:
                 raise InputError(path, None, "the file is empty; nothing to ingest.")
+            _refuse_unsafe_zip(path)
             module = first(path)
             if module is None and platform:
                 module = connectors[platform]  # forced: the connector reports faults
@@ -145,6 +148,16 @@ def detect_sources(
     return found
 
 
+def _refuse_unsafe_zip(path: Path) -> None:
+    """Check a zip's member names and declared sizes before any connector looks inside.
+
+    So a zip escaping its folder or expanding past the limit is reported as such
+    (:class:`~tribu.errors.UnsafeArchiveError`), not as an unknown format.
+    """
+    if zipfile.is_zipfile(path):
+        SafeZip(path).close()
+
+
 def _walk(
     folder: Path,
     first: Callable[[Path], ModuleType | None],
@@ -162,6 +175,7 @@ def _walk(
             else:
                 _walk(child, first, source, found)
         elif child.is_file():
+            _refuse_unsafe_zip(child)
             module = first(child) if child.stat().st_size else None
             if module is None:
                 found.ignored.append(child)
