@@ -22,10 +22,13 @@ then scores every customer with vectorised formulas.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -144,8 +147,6 @@ def predictive_clv(
     repeat buyers, or the optimiser does not converge) nothing is invented: ``fitted`` is
     False and ``notes`` says why.
     """
-    from lifetimes import BetaGeoFitter, GammaGammaFitter
-
     result = PredictiveCLV(pd.DataFrame(columns=["customer_id", "clv"]))
     repeaters = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     if len(repeaters) < min_repeat_buyers:
@@ -156,24 +157,18 @@ def predictive_clv(
         return result
     rng = np.random.default_rng(seed)
     sample = summary
-    if len(summary) > fit_sample:
+    if len(summary) > fit_sample:  # sorted first: engines return groups in any order
+        summary = summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+        sample = summary
         sample = summary.iloc[rng.choice(len(summary), fit_sample, replace=False)]
         result.notes.append(f"Fitted on a random sample of {fit_sample:,} customers.")
     sample_repeaters = sample[
         (sample["frequency"] > 0) & (sample["monetary_value"] > 0)
     ]
-    bgf = BetaGeoFitter(penalizer_coef=penalizer)
-    ggf = GammaGammaFitter(penalizer_coef=penalizer)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            bgf.fit(sample["frequency"], sample["recency"], sample["T"])
-            ggf.fit(sample_repeaters["frequency"], sample_repeaters["monetary_value"])
-    except (
-        Exception
-    ) as exc:  # lifetimes raises its own ConvergenceError and numpy errors
-        result.notes.append(f"The model fit failed ({exc}); no predictive CLV.")
+    fitted = _fit(sample, sample_repeaters, penalizer, result.notes)
+    if fitted is None:
         return result
+    bgf, ggf = fitted
     corr = repeaters[["frequency", "monetary_value"]].corr().iloc[0, 1]
     if abs(corr) > 0.3:
         result.notes.append(
@@ -225,3 +220,35 @@ def predictive_clv(
     }
     result.fitted = True
     return result
+
+
+def _fit(
+    sample: pd.DataFrame, repeaters: pd.DataFrame, penalizer: float, notes: list[str]
+) -> tuple[Any, Any] | None:
+    """Fit both models, retrying with a stronger penalty when the optimiser does not converge.
+
+    ``lifetimes`` prints the optimiser's state when it fails; that output is swallowed and the
+    outcome is told in ``notes`` instead.
+    """
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+
+    error: Exception | None = None
+    for strength in dict.fromkeys((penalizer, 0.01, 0.1)):
+        bgf = BetaGeoFitter(penalizer_coef=strength)
+        ggf = GammaGammaFitter(penalizer_coef=strength)
+        try:
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                warnings.simplefilter("ignore")
+                bgf.fit(sample["frequency"], sample["recency"], sample["T"])
+                ggf.fit(repeaters["frequency"], repeaters["monetary_value"])
+        except (
+            Exception
+        ) as exc:  # lifetimes raises its own ConvergenceError, numpy errors
+            error = exc
+            continue
+        if strength != penalizer:
+            notes.append(f"The fit converged with a penalizer of {strength}.")
+        return bgf, ggf
+    reason = " ".join(str(error).split())
+    notes.append(f"The model fit failed ({reason}); no predictive CLV.")
+    return None
