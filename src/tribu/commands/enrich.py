@@ -1,9 +1,138 @@
-"""`tribu` commands of the enrich family (being built)."""
+"""`tribu enrich`, `tribu eval sentiment FILE.csv` and `tribu sentiment TEXT`.
+
+Thin: parse the options, call :mod:`tribu.enrich`, render the result.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["register"]
+
+eval_app = typer.Typer(
+    help="Measure tribu's models on your own labelled data.", no_args_is_help=True
+)
+
+
+def enrich(
+    db: Annotated[
+        str | None,
+        typer.Option(help="Warehouse file (default $TRIBU_DB or ./tribu.duckdb)."),
+    ] = None,
+    embeddings: Annotated[
+        bool, typer.Option(help="Also compute 512-d embeddings (slower).")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Worker processes (one per core).")
+    ] = 2,
+    batch_size: Annotated[int, typer.Option(min=1, help="Messages per batch.")] = 5_000,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
+) -> None:
+    """Add language and sentiment to every message not yet enriched (incremental)."""
+    from tribu.enrich.pipeline import enrich_warehouse
+
+    summary = enrich_warehouse(
+        db,
+        batch_size=batch_size,
+        workers=workers,
+        embeddings=embeddings,
+        progress=not as_json,
+    )
+    result = {
+        "enriched": summary.enriched,
+        "embedded": summary.embedded,
+        "seconds": round(summary.seconds, 3),
+        "messages_per_second": round(summary.messages_per_second, 1),
+        "languages": summary.languages,
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    if not summary.enriched and not summary.embedded:
+        typer.echo("Nothing to enrich: every message already has its enrichment.")
+        return
+    langs = ", ".join(f"{k} {v}" for k, v in sorted(summary.languages.items()))
+    typer.echo(
+        f"Enriched {summary.enriched} messages ({langs or 'no new rows'}); "
+        f"embedded {summary.embedded}; {summary.seconds:.1f} s."
+    )
+
+
+def sentiment(
+    text: Annotated[str, typer.Argument(help="The message to score.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score one message: sentiment in [0, 1] (0.5 neutral), its class and language."""
+    from tribu.enrich.language import LanguageDetector
+    from tribu.enrich.sentiment import CLASSES, SentimentScorer
+
+    proba = SentimentScorer().predict_proba([text])[0]
+    score = float(proba[2] + 0.5 * proba[1])
+    result = {
+        "text": text,
+        "lang": LanguageDetector().predict([text])[0],
+        "sentiment": round(score, 4),
+        "label": CLASSES[int(proba.argmax())],
+        "probabilities": {
+            c: round(float(p), 4) for c, p in zip(CLASSES, proba, strict=True)
+        },
+    }
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(f"{result['sentiment']:.3f} {result['label']} ({result['lang']})")
+
+
+@eval_app.command("sentiment")
+def eval_sentiment(
+    file: Annotated[Path, typer.Argument(help="CSV with columns text,label[,lang].")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object.")
+    ] = False,
+) -> None:
+    """Accuracy, macro-F1 and confusion per language, for tribu and the word lists."""
+    from tribu.enrich.evaluation import evaluate, read_labelled_csv
+
+    report = evaluate(read_labelled_csv(file))
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    _render_report(report)
+
+
+def _render_report(report: dict[str, Any]) -> None:
+    console = Console(highlight=False)
+    console.print(f"{report['n']} labelled messages", markup=False)
+    for lang, part in report["languages"].items():
+        table = Table(title=f"{lang}: {part['n']} messages")
+        table.add_column("model")
+        table.add_column("accuracy", justify="right")
+        table.add_column("macro-F1", justify="right")
+        table.add_column("confusion (rows true neg/neu/pos, columns predicted)")
+        for name, scores in part["scores"].items():
+            confusion = " | ".join(
+                " ".join(str(v) for v in row.values())
+                for row in scores["confusion"].values()
+            )
+            table.add_row(
+                name,
+                f"{scores['accuracy']:.3f}",
+                f"{scores['macro_f1']:.3f}",
+                confusion,
+            )
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this family's commands to `app`."""
+    app.command("enrich")(enrich)
+    app.command("sentiment")(sentiment)
+    app.add_typer(eval_app, name="eval")

@@ -107,13 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=None, help="where to write the weights"
     )
     parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation")
+    parser.add_argument(
+        "--chat-weight", type=float, default=CHAT_WEIGHT, help="weight of chat examples"
+    )
     args = parser.parse_args(argv)
 
     train, heldout = training_split(args.data)
     dev = dev_rows()
     dev_keys = {_key(text) for text, _, _ in dev}
     chat = [
-        (text, label, lang, CHAT_WEIGHT)
+        (text, label, lang, args.chat_weight)
         for text, label, lang in chat_examples()
         if _key(text) not in dev_keys
     ]
@@ -133,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         "training_rows": len(rows),
         "file_weights": FILE_WEIGHTS,
         "chat_examples": len(chat),
+        "chat_weight": args.chat_weight,
         "heldout_share": HELDOUT_SHARE,
         "seed": SEED,
         "heldout_macro_f1": _summary(held_report),
