@@ -1,0 +1,76 @@
+"""enrich_warehouse: incremental, batched, one row per message, embeddings on request."""
+
+from __future__ import annotations
+
+from tribu.enrich.pipeline import enrich_warehouse
+from tribu.warehouse.store import open_warehouse
+
+TEXTS = [
+    "Trop bien le live, merci !",
+    "The parcel arrived broken 😡",
+    "Le live commence à 20h",
+    "",
+    "gg",
+]
+
+
+def _add_messages(db, texts, start=0) -> None:
+    con = open_warehouse(db)
+    con.executemany(
+        "INSERT INTO messages (message_id, community_id, channel_id, author_id, ts, text) "
+        "VALUES (?, 'c', 'ch', 'a', now(), ?)",
+        [(f"m{start + i}", text) for i, text in enumerate(texts)],
+    )
+    con.close()
+
+
+def test_incremental_runs(tmp_path) -> None:
+    db = tmp_path / "w.duckdb"
+    _add_messages(db, TEXTS)
+    first = enrich_warehouse(db, batch_size=2, workers=1)
+    assert first.enriched == 5 and first.embedded == 0
+    # second run: every message already has its row, nothing to do
+    assert enrich_warehouse(db, workers=1).enriched == 0
+    _add_messages(db, ["Je n'aime pas du tout"], start=5)
+    assert enrich_warehouse(db, workers=1).enriched == 1
+    con = open_warehouse(db)
+    rows = dict(
+        con.execute(
+            "SELECT message_id, sentiment FROM enrichment ORDER BY 1"
+        ).fetchall()
+    )
+    langs = dict(con.execute("SELECT message_id, lang FROM enrichment").fetchall())
+    con.close()
+    assert len(rows) == 6
+    assert rows["m0"] > 0.7 and rows["m1"] < 0.3 and rows["m5"] < 0.3
+    assert rows["m3"] == 0.5  # empty text: exactly neutral
+    assert langs["m0"] == "fr" and langs["m1"] == "en" and langs["m4"] == "und"
+
+
+def test_two_workers_give_the_same_rows_as_one(tmp_path) -> None:
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    for db in (one, two):
+        _add_messages(db, TEXTS * 3)
+    enrich_warehouse(one, batch_size=4, workers=1)
+    enrich_warehouse(two, batch_size=4, workers=2)
+    query = "SELECT message_id, lang, round(sentiment, 6) FROM enrichment ORDER BY 1"
+    results = []
+    for db in (one, two):
+        con = open_warehouse(db)
+        results.append(con.execute(query).fetchall())
+        con.close()
+    assert results[0] == results[1] and len(results[0]) == 15
+
+
+def test_embeddings_fill_existing_rows(tmp_path) -> None:
+    db = tmp_path / "w.duckdb"
+    _add_messages(db, TEXTS[:3])
+    enrich_warehouse(db, workers=1)
+    summary = enrich_warehouse(db, workers=1, embeddings=True)
+    assert summary.enriched == 0 and summary.embedded == 3
+    con = open_warehouse(db)
+    lengths = con.execute("SELECT len(embedding) FROM enrichment").fetchall()
+    con.close()
+    assert lengths == [(512,), (512,), (512,)]
+    # already embedded: nothing left to do
+    assert enrich_warehouse(db, workers=1, embeddings=True).embedded == 0

@@ -1,0 +1,99 @@
+"""The shipped sentiment model loads offline and scores clear cases right, in French and English."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tribu.enrich.sentiment import SentimentScorer
+
+SCORER = SentimentScorer()
+
+STRONGLY_POSITIVE = [
+    "Trop bien le live d'hier, merci à toute l'équipe !!",
+    "J'adore cette marque, le produit est parfait 😍",
+    "Amazing stream, thank you so much, I loved it!",
+    "Best community ever, you guys are awesome ❤️",
+]
+STRONGLY_NEGATIVE = [
+    "Je n'aime pas du tout le nouveau logo, c'est nul",
+    "Service client catastrophique, toujours pas reçu ma commande 😡",
+    "I don't like it at all, what a terrible update",
+    "Worst support ever, still no refund, this is a scam",
+]
+PLAIN_FACTS = [
+    "Le live commence à 20h demain.",
+    "Mon numéro de commande est le 48213",
+    "The meetup is in Leeds on March 12",
+    "I ordered a size M",
+]
+
+
+@pytest.mark.parametrize("text", STRONGLY_POSITIVE)
+def test_strongly_positive_scores_above_0_7(text: str) -> None:
+    assert SCORER.score([text])[0] > 0.7
+
+
+@pytest.mark.parametrize("text", STRONGLY_NEGATIVE)
+def test_strongly_negative_scores_below_0_3(text: str) -> None:
+    assert SCORER.score([text])[0] < 0.3
+
+
+@pytest.mark.parametrize("text", PLAIN_FACTS)
+def test_plain_fact_scores_near_neutral(text: str) -> None:
+    assert 0.35 <= SCORER.score([text])[0] <= 0.65
+
+
+def test_negation_turns_praise_negative() -> None:
+    # « j'aime » alone leans positive; the same words negated must lean negative.
+    liked, not_liked = SCORER.score(
+        ["j'aime le nouveau logo", "je n'aime pas le nouveau logo"]
+    )
+    assert liked > 0.5 > not_liked
+
+
+def test_empty_message_is_exactly_neutral() -> None:
+    # no token at all: the scorer returns (0, 1, 0), so the score is 0.5 exactly
+    assert SCORER.score(["", "   "]).tolist() == [0.5, 0.5]
+
+
+def test_scores_lie_in_unit_interval_and_follow_probabilities() -> None:
+    texts = STRONGLY_POSITIVE + STRONGLY_NEGATIVE + PLAIN_FACTS
+    proba = SCORER.predict_proba(texts)
+    scores = SCORER.score(texts)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    # score = P(pos) + 0.5 P(neu), by definition
+    assert np.allclose(scores, proba[:, 2] + 0.5 * proba[:, 1])
+    assert ((scores >= 0) & (scores <= 1)).all()
+
+
+def test_learned_state_ends_in_underscore_and_init_only_stores() -> None:
+    fresh = SentimentScorer(C=2.0)
+    assert fresh.C == 2.0 and not hasattr(fresh, "coef_")
+    fresh.predict(["ok"])
+    assert (
+        fresh.coef_.shape[1] == 3
+        and len(fresh.vocabulary_) + 13 == fresh.coef_.shape[0]
+    )
+
+
+def test_fit_returns_self_and_learns_a_toy_split() -> None:
+    texts = [
+        "super top",
+        "génial super",
+        "nul horrible",
+        "horrible nul",
+        "le live",
+        "à 20h",
+    ] * 3
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 3
+    model = SentimentScorer(min_count=1, C=10.0)
+    assert model.fit(texts, labels) is model
+    assert model.predict(["super génial", "horrible"]) == ["positive", "negative"]
+
+
+def test_missing_weights_raise_model_error(tmp_path) -> None:
+    from tribu.errors import ModelError
+
+    with pytest.raises(ModelError, match="sentiment.npz"):
+        SentimentScorer(model_dir=tmp_path).score(["ok"])
