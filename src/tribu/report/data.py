@@ -172,7 +172,10 @@ def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
     """
     from tribu.warehouse.engines import ibis_tables
 
-    return dict(ibis_tables(Path(db), engine="duckdb"))
+    tables = dict(ibis_tables(Path(db), engine="duckdb"))
+    backend = next(iter(tables.values())).get_backend()
+    backend.raw_sql("SET enable_progress_bar = false")  # no bars on the server's stderr
+    return tables
 
 
 def _naive_utc(values: pd.Series) -> pd.Series:
