@@ -288,3 +288,24 @@ def test_installed_script_prints_no_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "garbage.json" in result.stderr
+
+
+def test_every_option_field_and_setting_is_documented():
+    import typer.main
+
+    from tribu.config import CampaignConfig, CommunityConfig
+    from tribu.connectors.generic import FIELDS
+
+    ingest_doc = (REPO_ROOT / "docs" / "ingest.md").read_text(encoding="utf-8")
+    config_doc = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    group = typer.main.get_group(cli.app)
+    for name in ("ingest", "forget"):
+        for param in group.commands[name].params:
+            for option in param.opts:
+                if option.startswith("--"):
+                    assert f"`{option}" in ingest_doc, f"{name} {option} is not documented"
+    for field in FIELDS:
+        assert f"| `{field}` |" in ingest_doc, f"generic field {field} is not documented"
+    for setting in (CommunityConfig, CampaignConfig):
+        for key in setting.__dataclass_fields__:
+            assert f"| `{key}` |" in config_doc, f"tribu.toml key {key} is not documented"

@@ -342,3 +342,24 @@ def test_message_ids_stay_unique_without_primary_key(tmp_path, fake):
     finally:
         con.close()
     assert total == distinct == 4
+
+
+def test_open_connection_progress_and_escaped_render(tmp_path, fake):
+    from rich.console import Console
+
+    db = tmp_path / "w.duckdb"
+    records = export_a()
+    records[0] = Community("g", "fakechat", "[bold red]Pirate[/]")
+    con = open_warehouse(db)
+    try:
+        summary = ingest_paths(
+            [fake.write(tmp_path, "a", records)], db=con, progress=True
+        )
+        assert con.execute("SELECT count(*) FROM messages").fetchone() == (3,)
+    finally:
+        con.close()
+    assert summary.db == db
+    console = Console(record=True, width=120)
+    console.print(summary.render())
+    # Member-controlled text is shown as written, never interpreted as markup.
+    assert "[bold red]Pirate[/]" in console.export_text()

@@ -226,7 +226,10 @@ def _run(
                 "source": [str(item.path) for item, _, _ in work],
             }
         )
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        if limit:
+            stack.callback(con.execute, f"SET memory_limit = '{limit[0]}'")
         with transaction(con):
             if any(counts is not None for _, _, counts in work):
                 merge_stage(
