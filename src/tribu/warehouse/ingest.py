@@ -230,6 +230,10 @@ def _run(
         con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         if limit:
             stack.callback(con.execute, f"SET memory_limit = '{limit[0]}'")
+        # DuckDB's own progress bar would print into our output; ours says what happens.
+        con.execute("SET enable_progress_bar = false")
+        if bar is not None:
+            bar.add_task("merging into the warehouse", total=None)
         with transaction(con):
             if any(counts is not None for _, _, counts in work):
                 merge_stage(
