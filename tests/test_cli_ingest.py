@@ -225,16 +225,8 @@ def test_folder_of_exports_and_ignored_files(tmp_path, capsys, monkeypatch):
 
 
 def test_enrich_when_unavailable_says_so(tmp_path, capsys, monkeypatch):
-    import importlib
-
-    real_import = importlib.import_module
-
-    def no_pipeline(name: str, *args: Any) -> Any:
-        if name == "tribu.enrich.pipeline":
-            raise ModuleNotFoundError(name)
-        return real_import(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", no_pipeline)
+    # None in sys.modules makes the import fail as if the module were not there.
+    monkeypatch.setitem(sys.modules, "tribu.enrich.pipeline", None)
     csv = tmp_path / "good.csv"
     csv.write_text(GOOD_CSV)
     code, out, _ = run(
@@ -303,9 +295,30 @@ def test_every_option_field_and_setting_is_documented():
         for param in group.commands[name].params:
             for option in param.opts:
                 if option.startswith("--"):
-                    assert f"`{option}" in ingest_doc, f"{name} {option} is not documented"
+                    assert f"`{option}" in ingest_doc, (
+                        f"{name} {option} is not documented"
+                    )
     for field in FIELDS:
-        assert f"| `{field}` |" in ingest_doc, f"generic field {field} is not documented"
+        assert f"| `{field}` |" in ingest_doc, (
+            f"generic field {field} is not documented"
+        )
     for setting in (CommunityConfig, CampaignConfig):
         for key in setting.__dataclass_fields__:
-            assert f"| `{key}` |" in config_doc, f"tribu.toml key {key} is not documented"
+            assert f"| `{key}` |" in config_doc, (
+                f"tribu.toml key {key} is not documented"
+            )
+
+
+def test_enrich_after_ingest(tmp_path, capsys, monkeypatch):
+    csv = tmp_path / "good.csv"
+    csv.write_text(GOOD_CSV)
+    db = tmp_path / "e.duckdb"
+    code, out, err = run(
+        ["ingest", "--db", str(db), "--enrich", str(csv)], capsys, monkeypatch
+    )
+    assert code == 0, err
+    # good.csv holds two messages, both enriched.
+    assert "Enriched 2 message(s)" in out
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM enrichment").fetchone() == (2,)
+    con.close()

@@ -363,3 +363,17 @@ def test_open_connection_progress_and_escaped_render(tmp_path, fake):
     console.print(summary.render())
     # Member-controlled text is shown as written, never interpreted as markup.
     assert "[bold red]Pirate[/]" in console.export_text()
+
+
+def test_changed_message_loses_stale_enrichment(tmp_path, fake, rows):
+    db = tmp_path / "w.duckdb"
+    ingest_paths([fake.write(tmp_path, "a", export_a())], db=db)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "INSERT INTO enrichment (message_id, lang) VALUES (?, 'fr'), (?, 'fr')",
+        [f"{CID}/m1", f"{CID}/m2"],
+    )
+    con.close()
+    # export b reloads m2 with a new text: its enrichment goes; m1's stays.
+    ingest_paths([fake.write(tmp_path, "b", export_b())], db=db)
+    assert rows(db, "SELECT message_id FROM enrichment") == [(f"{CID}/m1",)]

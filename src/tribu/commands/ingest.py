@@ -88,8 +88,13 @@ def _enrich(db: Path, console: Console) -> None:
     except ModuleNotFoundError:
         console.print("Enrichment is not available in this build of tribu; skipped.")
         return
-    result = pipeline.enrich_warehouse(db)
-    console.print(result.render() if hasattr(result, "render") else result)
+    result = pipeline.enrich_warehouse(db, progress=console.is_terminal)
+    languages = ", ".join(f"{k} {v:,}" for k, v in sorted(result.languages.items()))
+    console.print(
+        f"Enriched {result.enriched:,} message(s)"
+        + (f" ({escape(languages)})" if languages else "")
+        + f" in {result.seconds:.1f} s."
+    )
 
 
 def forget(

@@ -5,6 +5,7 @@ Rules (docs/ingest.md explains them for users):
 - messages: one row per ``message_id``. Within a run the last one read wins (highest ``seq``);
   a message already in the warehouse is replaced (deleted, then inserted again): a later export
   wins. Uniqueness is kept here, not by a PRIMARY KEY (see :mod:`tribu.warehouse.schema`).
+- enrichment: a reloaded message whose text changed loses its enrichment row (stale).
 - reactions: a message's reactions are replaced whenever the message is loaded again; only the
   reactions read from the same file as the winning copy of the message are kept. Reactions to a
   message not loaded in this run replace earlier rows of the same (message, member, emoji).
@@ -203,6 +204,14 @@ def _merge_messages(con: duckdb.DuckDBPyConnection) -> int:
         """
     )
     if _scalar(con, "SELECT count(*) FROM _existing"):
+        # A reloaded message whose text changed loses its enrichment (it is stale).
+        con.execute(
+            """
+            DELETE FROM enrichment WHERE message_id IN (
+                SELECT m.message_id FROM messages m JOIN _winning w USING (message_id)
+                WHERE m.text IS DISTINCT FROM w.text)
+            """
+        )
         con.execute(
             "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM _existing)"
         )
