@@ -264,7 +264,8 @@ def _merge_members(con: duckdb.DuckDBPyConnection) -> None:
         SELECT member_id, community_id, display_name, is_brand, is_bot, [], NULL
         FROM _member_rows WHERE NOT from_record
         ON CONFLICT (member_id) DO UPDATE SET
-            is_brand = members.is_brand OR excluded.is_brand
+            is_brand = members.is_brand OR excluded.is_brand,
+            is_bot = members.is_bot OR excluded.is_bot
         """
     )
 
