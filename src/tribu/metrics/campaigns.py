@@ -45,15 +45,27 @@ def campaign_messages(messages: ir.Table, campaigns: ir.Table) -> ir.Table:
     base = campaigns.select(
         "campaign_id", "starts", "ends", campaign_community=campaigns.community_id
     )
-    kw = campaigns.select(
-        "campaign_id", keyword=campaigns.keywords.unnest().lower()
-    ).filter(lambda t: t.keyword.notnull() & (t.keyword.length() > 0))
+    # Unnest first, lower after: Spark refuses a generator nested in an expression.
+    kw = campaigns.select("campaign_id", raw_keyword=campaigns.keywords.unnest())
+    kw = kw.select("campaign_id", keyword=kw.raw_keyword.lower()).filter(
+        lambda t: t.keyword.notnull() & (t.keyword.length() > 0)
+    )
     kw = kw.inner_join(base, "campaign_id")
     m = messages.filter(messages.text.notnull()).mutate(lowered=messages.text.lower())
-    by_keyword = m.inner_join(kw, [m.ts >= kw.starts, m.ts <= kw.ends])
-    by_keyword = by_keyword.filter(
-        _in_campaign(by_keyword), by_keyword.lowered.contains(by_keyword.keyword)
-    ).select("campaign_id", *_COLUMNS, "reaction_count")
+    # Campaigns naming their community join on it (a hash join); the others on time only.
+    scoped = kw.filter(kw.campaign_community.notnull())
+    anywhere = kw.filter(kw.campaign_community.isnull())
+    by_keyword = []
+    for part, predicates in (
+        (scoped, lambda k: [m.community_id == k.campaign_community]),
+        (anywhere, lambda k: [m.ts >= k.starts, m.ts <= k.ends]),
+    ):
+        joined = m.inner_join(part, predicates(part))
+        by_keyword.append(
+            joined.filter(
+                _in_campaign(joined), joined.lowered.contains(joined.keyword)
+            ).select("campaign_id", *_COLUMNS, "reaction_count")
+        )
 
     act = campaigns.select(
         "campaign_id", activation_id=campaigns.activation_message_ids.unnest()
@@ -66,7 +78,7 @@ def campaign_messages(messages: ir.Table, campaigns: ir.Table) -> ir.Table:
                 "campaign_id", *_COLUMNS, "reaction_count"
             )
         )
-    return ibis.union(by_keyword, *linked, distinct=True)
+    return ibis.union(*by_keyword, *linked, distinct=True)
 
 
 @register("campaigns")

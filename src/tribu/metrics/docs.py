@@ -50,8 +50,9 @@ entry here.
   `ugc_ratio` once `tribu enrich --embeddings` is common; until then only keywords and replies
   count.
 - **Betweenness** (relays) is the one step computed outside the engine: the reply/mention edge
-  list is executed and NetworkX computes betweenness (exact up to 2,000 members in a
-  community, else estimated from 256 sampled sources with a fixed seed).
+  list is executed and betweenness computed in Python: exact up to 1,000 members in a
+  community (NetworkX up to 300, a vectorised Brandes on SciPy sparse matrices above, equal to
+  NetworkX's values), else estimated from 64 sampled sources (pivots) with a fixed seed.
 - **Engines**: DuckDB and Spark give the same numbers (checked by
   `tests/metrics/test_spark_parity.py`, floating point to a relative tolerance of 1e-9).
 

@@ -44,9 +44,8 @@ def moderator_ids(members: ir.Table) -> ir.Table:
 
     Columns: ``moderator_id``.
     """
-    roles = members.select(
-        moderator_id=members.member_id, role=members.roles.unnest().lower()
-    )
+    roles = members.select(moderator_id=members.member_id, raw=members.roles.unnest())
+    roles = roles.select("moderator_id", role=roles.raw.lower())
     hit = ibis.or_(*(roles.role.contains(word) for word in MODERATOR_ROLE_WORDS))
     return roles.filter(hit).select("moderator_id").distinct()
 
@@ -232,8 +231,8 @@ def member_roles(
     at_risk_days: int = 28,
     min_previous_messages: int = 3,
     relay_share: float = 0.1,
-    exact_max_nodes: int = 2000,
-    samples: int = 256,
+    exact_max_nodes: int = 1000,
+    samples: int = 64,
 ) -> ir.Table:
     """Every member's roles: moderator, power user, newcomer, at risk, relay.
 
@@ -247,8 +246,8 @@ def member_roles(
     Grain: one row per member (bots excluded). Unit: flags; betweenness in [0, 1].
 
     Caveats: betweenness is computed by NetworkX outside the engine (the one exception to
-    pure Ibis); exact up to ``exact_max_nodes`` (2000) members in a community, else estimated
-    from ``samples`` (256) source members with a fixed seed.
+    pure Ibis); exact up to ``exact_max_nodes`` (1,000) members in a community, else estimated
+    from ``samples`` (64) source members (pivots) drawn with a fixed seed.
     Columns: member_id, community_id, display_name, messages, is_moderator, is_power_user,
     is_newcomer, is_at_risk, betweenness, is_relay, recent_messages, previous_messages,
     last_message_ts.
@@ -454,8 +453,8 @@ def relays(
     member_events: ir.Table,
     *,
     relay_share: float = 0.1,
-    exact_max_nodes: int = 2000,
-    samples: int = 256,
+    exact_max_nodes: int = 1000,
+    samples: int = 64,
 ) -> ir.Table:
     """Members who bridge otherwise separate groups (the ``is_relay`` rows of member_roles).
 
