@@ -131,7 +131,7 @@ def frames() -> dict[str, pd.DataFrame]:
             "currency": ["EUR", "EUR", "EUR", None, "EUR", None],
         }
     )
-    return {
+    tables = {
         "customers": customers,
         "orders": orders,
         "nps": nps,
@@ -139,6 +139,12 @@ def frames() -> dict[str, pd.DataFrame]:
         "creators": creators,
         "creator_posts": creator_posts,
     }
+    # Nullable floats, so a blank cost is NULL on every engine (a NaN would not be).
+    for frame in tables.values():
+        for column in frame.columns:
+            if frame[column].dtype == "float64":
+                frame[column] = frame[column].astype("Float64")
+    return tables
 
 
 def duckdb_tables() -> dict[str, ibis.Table]:

@@ -159,7 +159,6 @@ def predictive_clv(
     sample = summary
     if len(summary) > fit_sample:  # sorted first: engines return groups in any order
         summary = summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
-        sample = summary
         sample = summary.iloc[rng.choice(len(summary), fit_sample, replace=False)]
         result.notes.append(f"Fitted on a random sample of {fit_sample:,} customers.")
     sample_repeaters = sample[
