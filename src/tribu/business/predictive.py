@@ -158,7 +158,9 @@ def predictive_clv(
     rng = np.random.default_rng(seed)
     sample = summary
     if len(summary) > fit_sample:  # sorted first: engines return groups in any order
-        summary = summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+        summary = summary.sort_values("customer_id", kind="stable").reset_index(
+            drop=True
+        )
         sample = summary.iloc[rng.choice(len(summary), fit_sample, replace=False)]
         result.notes.append(f"Fitted on a random sample of {fit_sample:,} customers.")
     sample_repeaters = sample[
