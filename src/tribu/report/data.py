@@ -331,8 +331,9 @@ class MeasureData:
             if all(table in self.tables for table in m.tables)
         )
 
-    def frame(self, name: str, **settings: Any) -> pd.DataFrame:
-        """Measure ``name`` over the whole warehouse, as a pandas frame (cached)."""
+    def expression(self, name: str, **settings: Any) -> ir.Table:
+        """The Ibis expression of measure ``name`` (built once: some measures, like the
+        betweenness of ``member_roles``, do real work while being built)."""
         from tribu.metrics import MEASURES, compute
 
         if name not in MEASURES:
@@ -340,11 +341,13 @@ class MeasureData:
                 f"No measure named {name!r} is registered. Known measures: "
                 f"{', '.join(sorted(MEASURES)) or 'none'}."
             )
-        key = ("measure", name, tuple(sorted(settings.items())))
+        key = ("expression", name, tuple(sorted(settings.items())))
+        return self.cached(key, lambda: compute(name, self.tables, **settings))  # type: ignore[no-any-return]
 
-        return self.cached(
-            key, lambda: to_pandas(compute(name, self.tables, **settings))
-        )  # type: ignore[no-any-return]
+    def frame(self, name: str, **settings: Any) -> pd.DataFrame:
+        """Measure ``name`` over the whole warehouse, as a pandas frame (cached)."""
+        key = ("measure", name, tuple(sorted(settings.items())))
+        return self.cached(key, lambda: to_pandas(self.expression(name, **settings)))  # type: ignore[no-any-return]
 
     def filtered(
         self, name: str, filters: Filters, **settings: Any

@@ -4,22 +4,25 @@ Thin on purpose: each endpoint parses its query, asks :class:`tribu.report.data.
 (of the server's current snapshot) and renders JSON or CSV. Every route needs a token (see
 :mod:`tribu.web.auth`); the app adds that dependency to the whole router.
 
-Measures are listed from the registry when the app is made, so a measure registered by any
-family (community, business, creators...) gets ``/api/v1/measures/<name>``, a typed row model in
-the OpenAPI schema, and ``/api/v1/measures/<name>.csv`` with no change here.
+Measures are listed from the registry, so a measure registered by any family (community,
+business, creators...) gets ``/api/v1/measures/<name>``, a typed row model in the OpenAPI
+schema (:func:`typed_openapi`), and ``/api/v1/measures/<name>.csv`` with no change here.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from tribu.metrics import MEASURES
 from tribu.report.charts import CHARTS, build_chart
 from tribu.report.data import (
     Filters,
@@ -52,7 +55,13 @@ def _member_roles(data: MeasureData) -> pd.DataFrame:
         return pd.DataFrame({"member_id": pd.Series(dtype="string")})
 
 
-__all__ = ["api_router", "chart_payload", "measure_filters", "summary_payload"]
+__all__ = [
+    "api_router",
+    "chart_payload",
+    "measure_filters",
+    "summary_payload",
+    "typed_openapi",
+]
 
 MAX_LIMIT = 1_000_000
 
@@ -122,19 +131,6 @@ def _measure_rows(
     }
 
 
-def _measure_endpoint(name: str) -> Callable[..., Any]:
-    def endpoint(
-        request: Request,
-        filters: FiltersDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10_000,
-    ) -> Any:
-        return JSONResponse(_measure_rows(_data(request), name, filters, offset, limit))
-
-    endpoint.__name__ = f"measure_{name}"
-    return endpoint
-
-
 def chart_payload(
     data: MeasureData, chart: str, filters: Filters, lang: str
 ) -> dict[str, Any]:
@@ -167,8 +163,8 @@ def summary_payload(data: MeasureData, filters: Filters, lang: str) -> dict[str,
     return {"lang": lang, "sentences": sentences}
 
 
-def api_router(data: MeasureData) -> APIRouter:
-    """The ``/api/v1`` routes; ``data`` (the first snapshot) types the measure routes."""
+def api_router() -> APIRouter:
+    """The ``/api/v1`` routes (each measure's typed schema is added by :func:`typed_openapi`)."""
     router = APIRouter(prefix="/api/v1")
 
     @router.get("/status", response_model=StatusResponse, tags=["server"])
@@ -185,15 +181,13 @@ def api_router(data: MeasureData) -> APIRouter:
     @router.get("/measures", response_model=list[MeasureInfo], tags=["measures"])
     def measures(request: Request) -> list[dict[str, Any]]:
         """Every registered measure this warehouse can compute, with its columns."""
-        from tribu.metrics import MEASURES, compute
+        from tribu.metrics import MEASURES
 
         current = _data(request)
         listing = []
         for name in current.measure_names():
             m = MEASURES[name]
-            schema = current.cached(
-                ("schema", name), lambda m=m: compute(m.name, current.tables).schema()
-            )
+            schema = current.expression(name).schema()
             listing.append(
                 {
                     "name": name,
@@ -217,23 +211,6 @@ def api_router(data: MeasureData) -> APIRouter:
         _known_measure(current, name)
         frame, _ = current.filtered(name, filters)
         return csv_response(records(frame), [str(c) for c in frame.columns], name)
-
-    from tribu.metrics import compute
-
-    for name in data.measure_names():
-        try:
-            schema = compute(name, data.tables).schema()
-        except Exception:  # a measure that cannot be built here keeps the generic route
-            continue
-        row = measure_row_model(name, schema)
-        router.add_api_route(
-            f"/measures/{name}",
-            _measure_endpoint(name),
-            methods=["GET"],
-            response_model=measure_rows_model(name, row),
-            tags=["measures"],
-            summary=f"Rows of {name}",
-        )
 
     @router.get("/measures/{name}", response_model=MeasureRows, tags=["measures"])
     def measure_rows(
@@ -337,6 +314,47 @@ def api_router(data: MeasureData) -> APIRouter:
         return dict(request.app.state.tokens.revoke(token_id).public())
 
     return router
+
+
+def typed_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI schema, with a typed path and row model for every registered measure.
+
+    Made on first request (a measure's columns are known from its Ibis expression, and some
+    expressions take a while to build on a big warehouse), then kept.
+    """
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    generic = schema["paths"]["/api/v1/measures/{name}"]["get"]
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    data: MeasureData = app.state.snapshots.data
+    for name in data.measure_names():
+        try:
+            columns = data.expression(name).schema()
+        except Exception:  # a measure that cannot be built here keeps the generic shape
+            continue
+        rows = measure_rows_model(name, measure_row_model(name, columns))
+        body = rows.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[rows.__name__] = body
+        operation = copy.deepcopy(generic)
+        operation["parameters"] = [
+            p for p in operation.get("parameters", []) if p["name"] != "name"
+        ]
+        operation["operationId"] = f"measure_{name}"
+        operation["summary"] = f"Rows of {name}"
+        operation["description"] = MEASURES[name].summary
+        operation["responses"]["200"]["content"]["application/json"]["schema"] = {
+            "$ref": f"#/components/schemas/{rows.__name__}"
+        }
+        schema["paths"][f"/api/v1/measures/{name}"] = {"get": operation}
+    app.openapi_schema = schema
+    return schema
 
 
 def _admin(request: Request) -> None:

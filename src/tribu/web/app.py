@@ -30,7 +30,8 @@ from tribu import __version__
 from tribu.errors import TribuError
 from tribu.report.charts import CHARTS
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable
-from tribu.web.api import api_router, chart_payload, summary_payload
+from tribu.report.labels import pick_lang
+from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
@@ -53,17 +54,25 @@ _OPEN_PATHS = frozenset({"/login"})
 
 
 def warm_dashboard(data: MeasureData) -> None:
-    """Compute what the dashboard's first page needs, so the first visitor does not wait."""
-    for lang in ("fr", "en"):
+    """Compute what the dashboard shows first, so its first visitors do not wait.
+
+    Every chart and the summary with no filter (both languages) and for each community alone
+    (in the language the dashboard picks for it); the scorecard with no filter (it is the
+    slowest: the scorecards of other filters are computed on first request, then kept).
+    """
+    settings: list[tuple[Filters, str]] = [(Filters(), "fr"), (Filters(), "en")]
+    for community in data.communities()["community_id"]:
+        settings.append(
+            (Filters(community=community), pick_lang(None, data.french_share(community)))
+        )
+    for filters, lang in settings:
         for name in CHARTS:
             try:
-                chart_payload(data, name, Filters(), lang)
-            except (
-                Exception
-            ):  # a measure missing on this warehouse: the request will say so
+                chart_payload(data, name, filters, lang)
+            except Exception:  # a measure missing on this warehouse: the request will say so
                 log.debug("warming chart %s failed", name, exc_info=True)
         with contextlib.suppress(Exception):
-            summary_payload(data, Filters(), lang)
+            summary_payload(data, filters, lang)
     with contextlib.suppress(Exception):
         data.scorecard(Filters())
 
@@ -112,7 +121,7 @@ def create_app(
     snapshots = SnapshotManager(
         db, folder=snapshot_folder, interval=refresh_interval, warm=warm_dashboard
     )
-    first = snapshots.current  # fails now, clearly, if the warehouse cannot be read
+    snapshots.current  # noqa: B018 - fails now, clearly, if the warehouse cannot be read
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -197,8 +206,10 @@ def create_app(
         log.exception("unexpected error on %s", request.url.path)
         return _error(500, "Server error", f"{type(exc).__name__}: {exc}")
 
-    app.include_router(api_router(first.data))
+    app.include_router(api_router())
     app.include_router(pages_router())
+
+    app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:
