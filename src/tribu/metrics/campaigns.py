@@ -153,11 +153,12 @@ def cost_per_engagement(
     --------
     300 EUR spent; the brand's two campaign posts got 5 and 1 engagements -> 300 / 6 = 50 EUR.
     """
-    related = campaign_messages(messages, campaigns)
     brand = members.filter(members.is_brand.fill_null(False)).select(
         brand_id=members.member_id
     )
-    content = related.semi_join(brand, related.author_id == brand.brand_id)
+    # The content is the brand's own: match only brand messages against the campaigns.
+    by_brand = messages.semi_join(brand, messages.author_id == brand.brand_id)
+    content = campaign_messages(by_brand, campaigns)
     eng = post_engagements(
         content.select("message_id", "author_id", "ts", "reaction_count").distinct(),
         messages,

@@ -8,6 +8,8 @@ during the hours after each occurrence; its trend says whether the ritual grows 
 
 from __future__ import annotations
 
+import math
+
 import ibis
 import ibis.expr.types as ir
 
@@ -90,15 +92,30 @@ def ritual_occurrences(
     chat = chat.select(
         chat_channel=chat.channel_id, chat_author=chat.author_id, chat_t=epoch(chat.ts)
     )
+    chat = chat.mutate(chat_hour=(chat.chat_t / 3600).floor().cast("int64"))
     span = int(attendance_hours * 3600)
-    came = occ.inner_join(
-        chat,
-        [
-            occ.channel_id == chat.chat_channel,
-            chat.chat_t >= occ.t,
-            chat.chat_t < occ.t + span,
-        ],
-    ).filter(lambda t: t.chat_author != t.author_id)
+    # Equality joins on (channel, hour) for each hour the window touches, then the exact
+    # bounds: a busy channel is never compared message by message with every occurrence.
+    occ_hour = (occ.t / 3600).floor().cast("int64")
+    hours_touched = int(math.ceil(attendance_hours)) + 1
+    parts = []
+    for offset in range(hours_touched):
+        keyed = occ.mutate(join_hour=occ_hour + offset)
+        joined = keyed.inner_join(
+            chat,
+            [
+                keyed.channel_id == chat.chat_channel,
+                keyed.join_hour == chat.chat_hour,
+            ],
+        )
+        parts.append(
+            joined.filter(
+                joined.chat_t >= joined.t,
+                joined.chat_t < joined.t + span,
+                joined.chat_author != joined.author_id,
+            ).select("message_id", "chat_author")
+        )
+    came = ibis.union(*parts, distinct=False)
     counts = came.group_by("message_id").aggregate(
         attendance=came.chat_author.nunique().cast("int64")
     )

@@ -198,14 +198,10 @@ def scorecard(
 
     # Each measure is executed once; the summaries below read its (small) result.
     authored = people_authored(messages, members)
-    totals = rows(
-        messages.aggregate(
-            messages=messages.count(),
-            active_members=messages.author_id.nunique(
-                where=messages.message_id.isin(authored.message_id)
-            ),
-        )
-    )[0]
+    totals = {
+        "messages": _scalar(messages.count()),
+        "active_members": _scalar(authored.author_id.nunique()),
+    }
     totals["members"] = _scalar(people(members).count())
     posts = brand_posts(messages, members)
     totals["brand_posts"] = _scalar(posts.count())

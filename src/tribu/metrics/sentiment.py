@@ -113,8 +113,9 @@ def time_to_sentiment_per_post(
         .aggregate(first_reaction_t=ibis._.event_t.min())
     )
     ends = community_end(messages).mutate(end_t=epoch(ibis._.end_ts))
+    # Only the posts themselves can be related: match them, not every message.
     post_campaign = (
-        campaign_messages(messages, campaigns)
+        campaign_messages(posts, campaigns)
         .group_by("message_id")
         .aggregate(campaign_id=ibis._.campaign_id.min())
     )
