@@ -363,7 +363,7 @@ def _nps(rng: np.random.Generator, customers: list[list[object]]) -> list[list[o
             continue
         month = (ts.year - START.year) * 12 + ts.month - START.month
         # Satisfaction dips in the 2025 summer (delivery delays), then recovers.
-        mood = 8.0 - (1.8 if 7 <= month <= 10 else 0.0) + 0.5 * (month / months)
+        mood = 7.6 - (3.0 if 7 <= month <= 10 else 0.0) + 1.2 * (month / months)
         score = int(np.clip(round(rng.normal(mood, 1.8)), 0, 10))
         rows.append([customer[0], _iso(ts), score, customer[2] if i % 3 else "email"])
     return rows
@@ -375,7 +375,7 @@ def _reviews(rng: np.random.Generator) -> list[list[object]]:
         for month in range(24):
             year, mon = divmod(START.month - 1 + month, 12)
             first = datetime(START.year + year, mon + 1, 1, tzinfo=UTC)
-            mood = 4.2 - (0.9 if 7 <= month <= 10 else 0.0) + 0.01 * month
+            mood = 3.9 - (0.9 if 7 <= month <= 10 else 0.0) + 0.025 * month
             for _ in range(int(rng.poisson(per_month))):
                 rating = int(np.clip(round(rng.normal(mood, 0.8)), 1, 5))
                 ts = first + timedelta(
