@@ -15,6 +15,7 @@ merge, from the raw keys staged here.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,28 +191,41 @@ class Stage:
             Quarantined: self._flush_quarantine,
         }
         n = 0
-        for record in records:
-            n += 1
-            kind = type(record)
-            if kind is Message:
-                messages.append(record)
-                if len(messages) >= limit:
-                    self._flush_messages()
-            elif kind in buffers:
-                buffer = buffers[kind]
-                buffer.append(record)
-                if len(buffer) >= limit:
-                    flushers[kind]()
-            elif kind is Member:
-                self._add_member(record)
-            elif kind is Channel:
-                self._add_channel(record)
-            elif kind is Community:
-                self._add_community(record)
-            else:
-                raise TypeError(f"a connector yielded {kind.__name__}, not a record")
-            if on_progress is not None and not n & PROGRESS_EVERY:
-                on_progress(n)
+        # Records hold no reference cycles; the cyclic collector would mostly rescan the
+        # growing buffers (about 7% of the time). Young garbage is collected at each batch;
+        # the collector is back on when the file is read.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for record in records:
+                n += 1
+                kind = type(record)
+                if kind is Message:
+                    messages.append(record)
+                    if len(messages) >= limit:
+                        self._flush_messages()
+                        if collecting:
+                            gc.collect(1)  # young garbage only: cheap, and bounded
+                elif kind in buffers:
+                    buffer = buffers[kind]
+                    buffer.append(record)
+                    if len(buffer) >= limit:
+                        flushers[kind]()
+                elif kind is Member:
+                    self._add_member(record)
+                elif kind is Channel:
+                    self._add_channel(record)
+                elif kind is Community:
+                    self._add_community(record)
+                else:
+                    raise TypeError(
+                        f"a connector yielded {kind.__name__}, not a record"
+                    )
+                if on_progress is not None and not n & PROGRESS_EVERY:
+                    on_progress(n)
+        finally:
+            if collecting:
+                gc.enable()
         # Messages first: reactions and events may name their authors.
         for flush in flushers.values():
             flush()
