@@ -51,7 +51,13 @@ from tribu.warehouse.store import (
 )
 from tribu.warehouse.summary import CommunitySummary, FileSummary, IngestSummary
 
-__all__ = ["INGEST_MEMORY_LIMIT", "ingest_paths", "source_sha256"]
+__all__ = [
+    "INGEST_MEMORY_LIMIT",
+    "CommunitySummary",
+    "IngestSummary",
+    "ingest_paths",
+    "source_sha256",
+]
 
 INGEST_MEMORY_LIMIT = "1GB"
 """DuckDB's memory limit during a merge; past it DuckDB spills to a temporary folder."""
