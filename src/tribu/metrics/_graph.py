@@ -19,13 +19,12 @@ NetworkX's exact values (checked in the tests).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import ibis
 import ibis.expr.types as ir
 import networkx as nx
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 __all__ = ["betweenness"]
@@ -68,37 +67,54 @@ def betweenness(
         normalisation for undirected graphs: divided by (n - 1)(n - 2) / 2).
     """
     arrow = edges.select("community_id", "source", "target").to_pyarrow()
-    graphs: dict[str, nx.Graph] = defaultdict(nx.Graph)
+    arrow = arrow.filter(
+        pc.and_(
+            pc.and_(pc.is_valid(arrow["source"]), pc.is_valid(arrow["target"])),
+            pc.not_equal(arrow["source"], arrow["target"]),
+        )
+    )
     # Sorted so that the graph, hence the sampled estimate, is the same on every engine.
-    for community, source, target in sorted(
-        zip(
-            arrow["community_id"].to_pylist(),
-            arrow["source"].to_pylist(),
-            arrow["target"].to_pylist(),
-            strict=True,
-        ),
-        key=lambda row: tuple("" if v is None else v for v in row),
-    ):
-        if source is not None and target is not None and source != target:
-            graphs[community].add_edge(source, target)
+    arrow = arrow.sort_by(
+        [
+            ("community_id", "ascending"),
+            ("source", "ascending"),
+            ("target", "ascending"),
+        ]
+    )
+    communities = arrow["community_id"].to_numpy(zero_copy_only=False)
+    sources = arrow["source"].to_numpy(zero_copy_only=False)
+    targets = arrow["target"].to_numpy(zero_copy_only=False)
     rows: dict[str, list[object]] = {
         "community_id": [],
         "member_id": [],
         "betweenness": [],
     }
-    for community in sorted(graphs):
-        graph = graphs[community]
-        n = graph.number_of_nodes()
+    bounds = np.flatnonzero(communities[1:] != communities[:-1]) + 1
+    for lo, hi in zip(
+        np.concatenate([[0], bounds]),
+        np.concatenate([bounds, [len(communities)]]),
+        strict=True,
+    ):
+        if lo == hi:
+            continue
+        nodes, inverse = np.unique(
+            np.concatenate([sources[lo:hi], targets[lo:hi]]), return_inverse=True
+        )
+        n = len(nodes)
+        m = hi - lo
         if n <= _NETWORKX_MAX_NODES:
-            scores = nx.betweenness_centrality(graph, normalized=True)
-        elif n <= exact_max_nodes:
-            scores = sampled_betweenness(graph, samples=n)
+            graph = nx.Graph()
+            graph.add_edges_from(zip(sources[lo:hi], targets[lo:hi], strict=True))
+            scores_by_node = nx.betweenness_centrality(graph, normalized=True)
+            scores = np.array([scores_by_node[node] for node in nodes])
         else:
-            scores = sampled_betweenness(graph, samples=samples, seed=seed)
-        for member in sorted(scores):
-            rows["community_id"].append(community)
-            rows["member_id"].append(member)
-            rows["betweenness"].append(float(scores[member]))
+            k = n if n <= exact_max_nodes else samples
+            scores = _betweenness_arrays(
+                n, inverse[:m], inverse[m:], samples=k, seed=seed
+            )
+        rows["community_id"].extend([communities[lo]] * n)
+        rows["member_id"].extend(nodes.tolist())
+        rows["betweenness"].extend(scores.tolist())
     return ibis.memtable(pa.table(rows, schema=_SCHEMA))
 
 
@@ -133,21 +149,20 @@ def _dependencies(adjacency: sparse.csr_matrix, sources: np.ndarray) -> np.ndarr
     return delta.sum(axis=1)
 
 
-def sampled_betweenness(
-    graph: nx.Graph, *, samples: int = 64, seed: int = 0, batch: int = 64
-) -> dict[str, float]:
-    """Normalised betweenness estimated from ``samples`` sources (all nodes if fewer).
-
-    Same scale as ``networkx.betweenness_centrality(graph, k=samples, normalized=True)``:
-    the sum of the sources' dependencies, times n / k, divided by (n - 1)(n - 2).
-    """
-    nodes = sorted(graph.nodes())
-    n = len(nodes)
+def _betweenness_arrays(
+    n: int,
+    source_index: np.ndarray,
+    target_index: np.ndarray,
+    *,
+    samples: int,
+    seed: int = 0,
+    batch: int = 64,
+) -> np.ndarray:
+    """Normalised betweenness of nodes 0..n-1 from an undirected edge list (index arrays)."""
     if n <= 2:
-        return dict.fromkeys(nodes, 0.0)
-    index = {node: i for i, node in enumerate(nodes)}
-    rows = [index[a] for a, b in graph.edges()] + [index[b] for a, b in graph.edges()]
-    cols = [index[b] for a, b in graph.edges()] + [index[a] for a, b in graph.edges()]
+        return np.zeros(n)
+    rows = np.concatenate([source_index, target_index])
+    cols = np.concatenate([target_index, source_index])
     adjacency = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     adjacency.data[:] = 1.0
     k = min(samples, n)
@@ -159,5 +174,26 @@ def sampled_betweenness(
     total = np.zeros(n)
     for start in range(0, k, batch):
         total += _dependencies(adjacency, sources[start : start + batch])
-    scale = (n / k) / ((n - 1) * (n - 2))
-    return {node: float(total[i] * scale) for i, node in enumerate(nodes)}
+    return total * (n / k) / ((n - 1) * (n - 2))
+
+
+def sampled_betweenness(
+    graph: nx.Graph, *, samples: int = 64, seed: int = 0
+) -> dict[str, float]:
+    """Normalised betweenness of a NetworkX graph estimated from ``samples`` sources.
+
+    Same scale as ``networkx.betweenness_centrality(graph, k=samples, normalized=True)``:
+    the sum of the sources' dependencies, times n / k, divided by (n - 1)(n - 2); exact when
+    ``samples`` is at least the number of nodes.
+    """
+    nodes = sorted(graph.nodes())
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = list(graph.edges())
+    scores = _betweenness_arrays(
+        len(nodes),
+        np.array([index[a] for a, _ in edges], dtype=np.int64),
+        np.array([index[b] for _, b in edges], dtype=np.int64),
+        samples=samples,
+        seed=seed,
+    )
+    return {node: float(scores[i]) for i, node in enumerate(nodes)}
