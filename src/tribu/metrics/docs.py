@@ -66,9 +66,55 @@ tables = ibis_tables("tribu.duckdb")            # or engine="spark"
 compute("engagement_rate_per_community", tables, window_days=7).to_pandas()
 ```
 
-The community scorecard (`tribu kpis`, the report, the dashboard) is
-`tribu.metrics.scorecard.scorecard(tables, community=..., channel=..., campaign=...,
-since=..., until=..., tz=...)`.
+## Commands
+
+```
+tribu kpis    [--db PATH] [--engine duckdb|spark] [--community ID] [--channel ID]
+              [--campaign ID] [--since DATE] [--until DATE] [--tz ZONE]
+              [--json] [--csv PATH] [--relays/--no-relays]
+tribu roles   [--db PATH] [--engine ...] [--community ID] [--since DATE] [--until DATE]
+              [--role moderator|power_user|newcomer|at_risk|relay] [--limit N]
+              [--json] [--csv PATH]
+tribu rituals [--db PATH] [--engine ...] [--community ID] [--channel ID]
+              [--since DATE] [--until DATE] [--tz ZONE] [--json] [--csv PATH]
+```
+
+- `tribu kpis` prints the community scorecard as Rich tables: community totals, engagement and
+  sentiment, activity, campaigns, roles (with the top power users and relays) and rituals.
+  `--json` prints the scorecard as one JSON document instead; `--csv PATH` also writes it as a
+  long CSV with columns `section,item,key,value` (`item` is the row number inside lists such
+  as `campaigns` or `rituals`).
+- `tribu roles` lists members holding at least one role (or only `--role`), with their
+  betweenness; `tribu rituals` lists the rituals found. Their `--csv PATH` writes the rows as
+  printed, one column per field.
+- `--since` / `--until` take ISO dates (`2026-03-01`) or date-times (`2026-03-01T09:00`), in
+  UTC; a bare `--until` date includes that whole day. The period cuts messages and reactions;
+  members and their join/leave history are kept whole, so community sizes stay right.
+- `--engine spark` runs the same measures on a local Spark session (`local[2]`, no web UI,
+  session time zone UTC): the warehouse's tables are exported to Parquet next to it
+  (`<db>.parquet/<table>/`), refreshed whenever the warehouse file changed. Needs the `spark`
+  extra (`pip install 'tribu[spark]'`) and Java 17. Starting Spark takes ~20 seconds.
+- `--tz` is the display time zone for rituals (IANA name, default `Europe/Paris`).
+
+## The scorecard
+
+`tribu.metrics.scorecard.scorecard(tables, *, community=None, channel=None, campaign=None,
+since=None, until=None, tz="Europe/Paris", with_relays=True, top=5) -> dict` returns plain
+Python values (times as ISO 8601 strings), used by `tribu kpis`, the report and the dashboard:
+
+- `filters`: the filters applied (`since`/`until` as UTC ISO strings).
+- `totals`: `messages`, `members` (people), `active_members`, `brand_posts`, `new_members`
+  (joined in the period).
+- `engagement`: `median_engagement_rate` over all brand posts, `by_community`, `weekly`.
+- `time_to_sentiment`: `posts`, `km_median_hours`, `share_never_reached`, `by_community`.
+- `activity`: `daily_active_members_mean`, `weekly_active_members_mean`, the
+  `weekly_active_members` series, `questions`, `unanswered_questions`,
+  `median_hours_to_first_response`, `conversations`.
+- `sentiment`: `messages_with_sentiment`, `mean_sentiment`.
+- `campaigns`: one dict per campaign with the UGC ratio and cost per engagement columns.
+- `roles`: counts of `moderators`, `power_users`, `newcomers`, `members_at_risk`, `relays`;
+  lists `top_power_users`, `top_relays`, `members_at_risk_list`.
+- `rituals`: the rows of `rituals` plus `weekday_name`.
 """
 
 
