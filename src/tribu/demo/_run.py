@@ -74,9 +74,53 @@ def ingest_step(run: DemoRun) -> None:
     run.console.print(render() if callable(render) else summary)
 
 
+def first_party_step(run: DemoRun) -> None:
+    """Write the brand's first-party files and load them, linking customers to members."""
+    from tribu.demo.first_party import write_first_party
+    from tribu.firstparty import load_files
+    from tribu.warehouse.store import open_warehouse
+
+    con = open_warehouse(run.db)
+    try:
+        member_ids = [
+            row[0]
+            for row in con.execute(
+                "SELECT member_id FROM members WHERE NOT is_brand AND NOT is_bot "
+                "ORDER BY member_id"
+            ).fetchall()
+        ]
+        paths = write_first_party(
+            run.out_dir / "first-party", seed=run.seed, member_ids=member_ids
+        )
+        loaded = {
+            kind: load_files(con, kind, [path]).rows for kind, path in paths.items()
+        }
+    finally:
+        con.close()
+    run.results["first_party"] = loaded
+    run.console.print(
+        "First-party files loaded: "
+        + ", ".join(f"{rows} {kind}" for kind, rows in loaded.items())
+    )
+
+
+def enrich_step(run: DemoRun) -> None:
+    """Add language and sentiment to every message not enriched yet."""
+    from tribu.enrich.pipeline import enrich_warehouse
+
+    summary = enrich_warehouse(run.db, progress=True)
+    run.results["enrich"] = summary
+    run.console.print(
+        f"Enriched {summary.enriched} messages "
+        f"({summary.messages_per_second:,.0f} messages/s)."
+    )
+
+
 DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
     ("generate", generate_step),
     ("ingest", ingest_step),
+    ("first-party", first_party_step),
+    ("enrich", enrich_step),
 )
 """The demo's stages, in order: (name, function of the :class:`DemoRun`)."""
 
