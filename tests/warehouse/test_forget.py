@@ -94,3 +94,13 @@ def test_member_id_from_platform_id(tmp_path, fake):
         assert member_ids_for(con, "u1", CID) == [expected]
     finally:
         con.close()
+
+
+def test_forget_without_warehouse_creates_nothing(tmp_path):
+    import pytest
+
+    from tribu.errors import WarehouseError
+
+    with pytest.raises(WarehouseError, match="No warehouse at"):
+        forget_member("m_0000000000000000", db=tmp_path / "absent.duckdb")
+    assert not (tmp_path / "absent.duckdb").exists()

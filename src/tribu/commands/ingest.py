@@ -128,7 +128,7 @@ def forget(
             raise ConfigError(
                 "--name needs --community COMMUNITY_ID (e.g. discord:123)."
             )
-        con = open_warehouse(db)
+        con = open_warehouse(db, read_only=True)
         try:
             member_ids = member_ids_for(con, name, community)
         finally:

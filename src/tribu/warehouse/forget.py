@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from tribu.errors import WarehouseError
 from tribu.warehouse._people import pseudonym_digest
 from tribu.warehouse.store import (
     open_warehouse,
@@ -88,6 +89,10 @@ def forget_member(
     whose raw text contains them: quarantine keeps raw input, which is not pseudonymised.
     """
     path = resolve_db_path(db)
+    if not path.is_file():
+        raise WarehouseError(
+            f"No warehouse at {path}; nothing to forget. Pass --db PATH."
+        )
     con = open_warehouse(path)
     try:
         report = erase(con, member_id, raw_terms=raw_terms)
