@@ -123,3 +123,10 @@ def test_summary_names_the_friday_live_that_lost_attendance(
         "The Fri at 19:00 ritual in lives lost two thirds of its attendance."
         in sentences
     )
+
+
+def test_report_scorecard_cards(report_html: str) -> None:
+    # the scorecard counts the fixture's 21 messages; cards are labelled in French
+    assert re.search(
+        r'<div class="label">messages</div><div class="value">21</div>', report_html
+    )

@@ -21,7 +21,7 @@ import plotly.offline
 
 from tribu.report.charts import CHARTS, Chart, build_chart
 from tribu.report.data import Filters, MeasureData, open_tables
-from tribu.report.labels import labels, pick_lang
+from tribu.report.labels import SCORECARD_CARDS, labels, pick_lang
 from tribu.report.summary import summary_sentences
 
 __all__ = ["json_for_script", "render_report", "scorecard_items", "write_report"]
@@ -51,30 +51,25 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def scorecard_items(card: dict[str, Any]) -> list[tuple[str, str]]:
-    """The scorecard's headline numbers as (label, formatted value) pairs.
+def scorecard_items(card: dict[str, Any], w: dict[str, str]) -> list[tuple[str, str]]:
+    """The scorecard's headline numbers (:data:`SCORECARD_CARDS`) as (label, value) pairs.
 
-    Scalars at the top level and one level down (``totals.messages`` shows as "totals ·
-    messages"); lists (per-community rows, top members) are left to the charts.
+    A number the scorecard does not have (an older or newer scorecard) is skipped.
     """
     items = []
-    for key, value in card.items():
-        if key == "filters":
-            continue
-        if isinstance(value, dict):
-            items += [
-                (f"{key} · {sub}", _shown(sub, v))
-                for sub, v in value.items()
-                if not isinstance(v, dict | list)
-            ]
-        elif not isinstance(value, list):
-            items.append((key, _shown(key, value)))
-    return [(label.replace("_", " "), shown) for label, shown in items]
+    for path in SCORECARD_CARDS:
+        section, _, key = path.partition(".")
+        holder = card.get(section)
+        if isinstance(holder, dict) and key in holder:
+            items.append((w[f"card:{path}"], _shown(key, holder[key])))
+    return items
 
 
 def _shown(key: str, value: Any) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
         if any(word in key for word in ("rate", "ratio", "share")):
             return f"{value:.1%}"
@@ -107,7 +102,7 @@ def render_report(
             generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             period=(first, last),
             summary=summary_sentences(data, filters, words),
-            scorecard=scorecard_items(card),
+            scorecard=scorecard_items(card, words),
             charts=charts,
             plotly_js=plotly.offline.get_plotlyjs(),
         )

@@ -203,6 +203,7 @@ def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
                 "zmin": 0,
                 "zmax": 1,
                 "colorscale": "Blues",
+                "reversescale": True,
             }
         )
     layout = _layout(w["retention"], w["months_since_join"], w["cohort"])
@@ -274,12 +275,16 @@ def rituals(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
 
 
 def roles(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
-    """Top relays (by betweenness) and power users (by messages), with their pseudonyms."""
+    """The members to know: relays first, then power users, then by betweenness and messages.
+
+    Brand accounts are left out; each row carries the member's pseudonym and roles.
+    """
     frame, _ = data.filtered("member_roles", filters)
-    top = frame[
-        (frame["is_relay"].fillna(False)) | (frame["is_power_user"].fillna(False))
-    ]
-    top = top.sort_values(["betweenness", "messages"], ascending=False).head(15)
+    people = frame[~frame["member_id"].isin(data.brand_ids())]
+    top = people.sort_values(
+        ["is_relay", "is_power_user", "betweenness", "messages", "member_id"],
+        ascending=[False, False, False, False, True],
+    ).head(15)
     table = []
     for row in records(top):
         kinds = [

@@ -412,6 +412,16 @@ class MeasureData:
             ],
         )
 
+    def brand_ids(self) -> set[str]:
+        """Member ids of brand accounts."""
+
+        def build() -> set[str]:
+            t = self.tables["members"]
+            ids = t.filter(t.is_brand).select("member_id").to_pandas()
+            return set(ids["member_id"])
+
+        return self.cached(("brand_ids",), build)  # type: ignore[no-any-return]
+
     def period(self) -> tuple[dt.date | None, dt.date | None]:
         """First and last message dates (UTC) in the warehouse."""
 

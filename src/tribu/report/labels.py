@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tribu.errors import ConfigError
 
-__all__ = ["LABELS", "LANGS", "check_lang", "labels", "pick_lang"]
+__all__ = ["LABELS", "LANGS", "SCORECARD_CARDS", "check_lang", "labels", "pick_lang"]
 
 LANGS: tuple[str, ...] = ("fr", "en")
 
@@ -29,7 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sentiment": "Sentiment moyen par semaine et par salon",
         "retention": "Rétention par cohorte d'arrivée",
         "rituals": "Rituels : jour × heure",
-        "roles": "Rôles : relais et membres très actifs",
+        "roles": "Rôles : les membres à connaître",
         "campaigns": "Campagnes",
         "day": "jour",
         "week": "semaine",
@@ -92,6 +92,19 @@ LABELS: dict[str, dict[str, str]] = {
         "half": "la moitié",
         "a_quarter": "un quart",
         "at": "à",
+        "card:totals.messages": "messages",
+        "card:totals.active_members": "membres actifs",
+        "card:totals.new_members": "nouveaux membres",
+        "card:totals.brand_posts": "publications de la marque",
+        "card:engagement.median_engagement_rate": "taux d'engagement médian",
+        "card:time_to_sentiment.km_median_hours": "délai médian jusqu'au positif (h)",
+        "card:time_to_sentiment.share_never_reached": "part jamais positive",
+        "card:activity.weekly_active_members_mean": "membres actifs par semaine",
+        "card:activity.conversations": "conversations",
+        "card:sentiment.mean_sentiment": "sentiment moyen",
+        "card:roles.power_users": "membres très actifs",
+        "card:roles.relays": "relais",
+        "card:roles.members_at_risk": "membres à risque",
     },
     "en": {
         "title": "Community report",
@@ -109,7 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sentiment": "Mean sentiment per week and channel",
         "retention": "Retention by join cohort",
         "rituals": "Rituals: weekday × hour",
-        "roles": "Roles: relays and power users",
+        "roles": "Roles: the members to know",
         "campaigns": "Campaigns",
         "day": "day",
         "week": "week",
@@ -172,8 +185,27 @@ LABELS: dict[str, dict[str, str]] = {
         "half": "half",
         "a_quarter": "a quarter",
         "at": "at",
+        "card:totals.messages": "messages",
+        "card:totals.active_members": "active members",
+        "card:totals.new_members": "new members",
+        "card:totals.brand_posts": "brand posts",
+        "card:engagement.median_engagement_rate": "median engagement rate",
+        "card:time_to_sentiment.km_median_hours": "median time to positive (h)",
+        "card:time_to_sentiment.share_never_reached": "share never positive",
+        "card:activity.weekly_active_members_mean": "weekly active members",
+        "card:activity.conversations": "conversations",
+        "card:sentiment.mean_sentiment": "mean sentiment",
+        "card:roles.power_users": "power users",
+        "card:roles.relays": "relays",
+        "card:roles.members_at_risk": "members at risk",
     },
 }
+
+
+# The scorecard's headline numbers, as "section.key" paths into the scorecard dict, in order.
+SCORECARD_CARDS: tuple[str, ...] = tuple(
+    key.removeprefix("card:") for key in LABELS["en"] if key.startswith("card:")
+)
 
 
 def check_lang(lang: str) -> str:

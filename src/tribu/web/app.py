@@ -63,13 +63,18 @@ def warm_dashboard(data: MeasureData) -> None:
     settings: list[tuple[Filters, str]] = [(Filters(), "fr"), (Filters(), "en")]
     for community in data.communities()["community_id"]:
         settings.append(
-            (Filters(community=community), pick_lang(None, data.french_share(community)))
+            (
+                Filters(community=community),
+                pick_lang(None, data.french_share(community)),
+            )
         )
     for filters, lang in settings:
         for name in CHARTS:
             try:
                 chart_payload(data, name, filters, lang)
-            except Exception:  # a measure missing on this warehouse: the request will say so
+            except (
+                Exception
+            ):  # a measure missing on this warehouse: the request will say so
                 log.debug("warming chart %s failed", name, exc_info=True)
         with contextlib.suppress(Exception):
             summary_payload(data, filters, lang)

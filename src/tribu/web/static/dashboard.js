@@ -149,7 +149,7 @@
     div.setAttribute("data-key", key);
     var name = document.createElement("div");
     name.className = "label";
-    name.textContent = label.replace(/_/g, " ");
+    name.textContent = label;
     var shown = document.createElement("div");
     shown.className = "value";
     shown.textContent = formatValue(key, value);
@@ -162,18 +162,12 @@
     return getJSON("/api/v1/scorecard?" + qs).then(function (card) {
       var box = document.getElementById("scorecard");
       box.textContent = "";
-      Object.keys(card).forEach(function (key) {
-        var value = card[key];
-        if (key === "filters" || Array.isArray(value)) { return; }
-        if (value !== null && typeof value === "object") {
-          Object.keys(value).forEach(function (sub) {
-            var inner = value[sub];
-            if (inner !== null && typeof inner === "object") { return; }
-            addCard(box, key + "." + sub, key + " · " + sub, inner);
-          });
-        } else {
-          addCard(box, key, key, value);
-        }
+      Object.keys(words).forEach(function (wordKey) {
+        if (wordKey.indexOf("card:") !== 0) { return; }
+        var path = wordKey.slice("card:".length).split(".");
+        var section = card[path[0]];
+        if (!section || typeof section !== "object" || !(path[1] in section)) { return; }
+        addCard(box, path.join("."), words[wordKey], section[path[1]]);
       });
     }).catch(function () { document.getElementById("scorecard").textContent = "–"; });
   }
