@@ -49,8 +49,9 @@ def ritual_occurrences(
     *,
     tz: str = "Europe/Paris",
     min_occurrences: int = 3,
-    weekly_max_gap_days: float = 10.5,
-    monthly_gap_days: tuple[float, float] = (24.0, 35.0),
+    weekly_min_coverage: float = 0.6,
+    monthly_gap_days: tuple[int, int] = (21, 42),
+    monthly_min_share: float = 0.6,
     attendance_hours: float = 2.0,
 ) -> ir.Table:
     """Each occurrence of each ritual with its attendance (see :func:`rituals`).
@@ -66,19 +67,31 @@ def ritual_occurrences(
     )
     occ = posts.mutate(rank_in_week=ibis.row_number().over(first_in_week))
     occ = occ.filter(occ.rank_in_week == 0)
+    in_slot = ibis.window(group_by=slot, order_by=[occ.t, occ.message_id])
+    occ = occ.mutate(gap_days=occ.local_day - occ.local_day.lag().over(in_slot))
     slots = occ.group_by(slot).aggregate(
         occurrences=occ.message_id.count().cast("int64"),
         first_day=occ.local_day.min(),
         last_day=occ.local_day.max(),
+        monthly_gaps=(
+            (occ.gap_days >= monthly_gap_days[0])
+            & (occ.gap_days <= monthly_gap_days[1])
+        )
+        .cast("int64")
+        .sum(),
     )
-    gap = (slots.last_day - slots.first_day).cast("float64") / (
-        slots.occurrences - 1
-    ).cast("float64")
-    low, high = monthly_gap_days
+    # Occurrences fall on the same weekday, so the weeks spanned are (last - first) / 7 + 1.
+    coverage = slots.occurrences.cast("float64") / (
+        (slots.last_day - slots.first_day).cast("float64") / 7.0 + 1.0
+    )
     slots = slots.filter(slots.occurrences >= max(min_occurrences, 2)).mutate(
         period=ibis.cases(
-            (gap <= weekly_max_gap_days, "weekly"),
-            ((gap >= low) & (gap <= high), "monthly"),
+            (coverage >= weekly_min_coverage, "weekly"),
+            (
+                slots.monthly_gaps.cast("float64")
+                >= monthly_min_share * (slots.occurrences - 1).cast("float64"),
+                "monthly",
+            ),
             else_=ibis.null("string"),
         )
     )
@@ -138,8 +151,9 @@ def rituals(
     *,
     tz: str = "Europe/Paris",
     min_occurrences: int = 3,
-    weekly_max_gap_days: float = 10.5,
-    monthly_gap_days: tuple[float, float] = (24.0, 35.0),
+    weekly_min_coverage: float = 0.6,
+    monthly_gap_days: tuple[int, int] = (21, 42),
+    monthly_min_share: float = 0.6,
     attendance_hours: float = 2.0,
 ) -> ir.Table:
     """Recurring gatherings: slot, period, occurrences, mean attendance and its trend.
@@ -147,9 +161,12 @@ def rituals(
     Definition: host posts are top-level messages by brand accounts and moderators. They are
     grouped by slot = (channel, weekday, hour) on the wall clock of ``tz``; within a slot the
     first post of each week is an occurrence. A slot with at least ``min_occurrences`` is a
-    ritual when the mean gap between occurrences, ``(last day - first day) / (occurrences -
-    1)``, is at most ``weekly_max_gap_days`` (period "weekly") or within ``monthly_gap_days``
-    ("monthly"). Attendance of an occurrence = distinct people (bots and the host excluded)
+    *weekly* ritual when its occurrences cover at least ``weekly_min_coverage`` of the weeks
+    from the first to the last (``occurrences / ((last day - first day) / 7 + 1)``; a skipped
+    week is tolerated), else a *monthly* one when at least ``monthly_min_share`` of the gaps
+    between consecutive occurrences lie within ``monthly_gap_days`` (21 to 42 days: every 3
+    to 6 weeks; an unrelated post in the same slot does not break it). Attendance of an
+    occurrence = distinct people (bots and the host excluded)
     who wrote in the channel within ``attendance_hours`` after it.
     ``attendance_trend`` = least-squares slope of attendance against the occurrence number
     (1, 2, 3, ...): people gained (or lost, if negative) per occurrence; null with one point.
@@ -164,12 +181,17 @@ def rituals(
         18:00 across daylight-saving changes.
     min_occurrences
         Fewest occurrences for a ritual (default 3).
-    weekly_max_gap_days, monthly_gap_days
-        Mean gap bounds for "weekly" (<= 10.5 days) and "monthly" (24 to 35 days).
+    weekly_min_coverage
+        Share of the spanned weeks a weekly ritual must occur in (default 0.6).
+    monthly_gap_days, monthly_min_share
+        Bounds (days) of a monthly gap (21 to 42) and the share of gaps that must be
+        monthly (0.6).
     attendance_hours
         Hours after an occurrence during which writing in the channel counts as attending (2).
 
-    Caveats: a ritual whose hour moves is split; text similarity of the posts is not used.
+    Caveats: a ritual whose hour moves is split; text similarity of the posts is not used; a
+    host posting in the same slot nearly every week (a scheduled announcement) is a ritual
+    too, which its attendance then qualifies.
     Columns: community_id, channel_id, weekday, hour, period, occurrences, mean_attendance,
     attendance_trend, first_ts, last_ts.
 
@@ -184,7 +206,8 @@ def rituals(
         members,
         tz=tz,
         min_occurrences=min_occurrences,
-        weekly_max_gap_days=weekly_max_gap_days,
+        weekly_min_coverage=weekly_min_coverage,
+        monthly_min_share=monthly_min_share,
         monthly_gap_days=monthly_gap_days,
         attendance_hours=attendance_hours,
     )
