@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tribu.enrich._features import DENSE_NAMES
 from tribu.enrich.sentiment import SentimentScorer
 
 SCORER = SentimentScorer()
@@ -71,10 +72,12 @@ def test_learned_state_ends_in_underscore_and_init_only_stores() -> None:
     fresh = SentimentScorer(C=2.0)
     assert fresh.C == 2.0 and not hasattr(fresh, "coef_")
     fresh.predict(["ok"])
-    assert (
-        fresh.coef_.shape[1] == 3
-        and len(fresh.vocabulary_) + 13 == fresh.coef_.shape[0]
+    space = fresh.features_
+    # columns: each word twice (plain, negated), each pair once, 2^char_bits buckets, dense
+    expected = (
+        2 * len(space.words) + len(space.pairs) + 2**space.char_bits + len(DENSE_NAMES)
     )
+    assert fresh.coef_.shape == (expected, 3)
 
 
 def test_fit_returns_self_and_learns_a_toy_split() -> None:

@@ -5,7 +5,9 @@ restricted to French, English and five neighbours (so that a Spanish message is 
 French), and answers ``und`` when the best language's
 probability is below ``min_confidence`` or the message has too few letters to tell (« ok »,
 « gg », emoji alone). It scores a whole batch at once: the n-gram counts of every message go
-into one sparse matrix multiplied by the model's table, instead of one call per message.
+into one sparse matrix multiplied by the model's table, instead of one call per message, and
+py3langid's byte automaton is walked over all messages in lock-step with numpy. Only the first
+400 bytes of a message are read.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tribu.enrich._batch_text import join_batch, letter_counts
+
 __all__ = ["DETECTED_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector"]
 
 SUPPORTED_LANGUAGES = ("fr", "en")
+# Bytes of a message the detector reads: plenty to tell a language, and it bounds the work.
+MAX_BYTES = 400
 # Detected as well, so that a Spanish or German message is not forced into French or English.
 DETECTED_LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "nl")
 
@@ -66,62 +72,89 @@ class LanguageDetector:
         return self
 
     def predict(self, texts: Sequence[str]) -> list[str]:
-        """Language code of each text, or ``und``."""
+        """Language code of each text, or ``und``. Identical texts are detected once."""
         if not hasattr(self, "identifier_"):
             self.fit()
-        identifier = self.identifier_
-        next_move, row_base, output = (
-            identifier.tk_nextmove,
-            identifier._rowbase,
-            identifier.tk_output,
-        )
+        position: dict[str, int] = {}
+        inverse = [position.setdefault(t or "", len(position)) for t in texts]
+        unique = list(position)
+        answers = self._predict_unique(unique)
+        return [answers[i] for i in inverse]
+
+    def _predict_unique(self, texts: list[str]) -> list[str]:
         answers = ["und"] * len(texts)
-        rows: list[int] = []
-        columns: list[int] = []
-        lengths: list[int] = []
-        kept: list[int] = []
-        for position, text in enumerate(texts):
-            text = text or ""
-            if sum(ch.isalpha() for ch in text) < self.min_letters:
-                continue
-            if text.isupper():
-                text = text.lower()
-            data = unicodedata.normalize("NFC", text).encode("utf8", "surrogatepass")
-            state = 0
-            found = []
-            for byte in data:
-                state = next_move[row_base[state] + byte]
-                feature = output[state]
-                if feature >= 0:
-                    found.append(feature)
-            if not found:
-                continue
-            rows.extend([len(kept)] * len(found))
-            columns.extend(found)
-            lengths.append(len(data))
-            kept.append(position)
-        if not kept:
+        if not texts:
             return answers
+        joined = join_batch(texts)
+        _, _, letters = letter_counts(joined, len(texts))
+        kept = np.flatnonzero(letters >= self.min_letters)
+        if not len(kept):
+            return answers
+        encoded = [
+            unicodedata.normalize("NFC", t.lower() if t.isupper() else t).encode(
+                "utf8", "surrogatepass"
+            )[:MAX_BYTES]
+            for t in (texts[i] for i in kept.tolist())
+        ]
+        rows, features = self._walk(encoded)
+        lengths = np.fromiter(map(len, encoded), dtype=np.float64, count=len(encoded))
+        has_feature = np.bincount(rows, minlength=len(encoded)) > 0
+        identifier = self.identifier_
         import scipy.sparse as sp
 
         counts = sp.coo_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, columns)),
-            shape=(len(kept), identifier.nb_ptc.shape[0]),
+            (np.ones(len(rows), dtype=np.float32), (rows, features)),
+            shape=(len(encoded), identifier.nb_ptc.shape[0]),
         ).tocsr()  # duplicates summed
         counts.data = np.log1p(counts.data)
         scores = (
             np.asarray(counts @ identifier.nb_ptc, dtype=np.float64) + identifier.nb_pc
         )
         # py3langid's calibration: temperature sqrt(bytes), then softmax
-        scores /= np.sqrt(np.asarray(lengths, dtype=np.float64))[:, None]
+        scores /= np.sqrt(lengths)[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         proba = np.exp(scores)
         proba /= proba.sum(axis=1, keepdims=True)
         best = proba.argmax(axis=1)
-        confidence = proba[np.arange(len(kept)), best]
-        for position, index, conf in zip(
-            kept, best.tolist(), confidence.tolist(), strict=True
-        ):
-            if conf >= self.min_confidence:
-                answers[position] = self.labels_[index]
+        confidence = proba[np.arange(len(encoded)), best]
+        sure = has_feature & (confidence >= self.min_confidence)
+        for position in np.flatnonzero(sure).tolist():
+            answers[int(kept[position])] = self.labels_[int(best[position])]
         return answers
+
+    def _walk(self, encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """Walk py3langid's byte automaton over all messages in lock-step.
+
+        Returns (message row, feature index) for every feature the automaton emits, exactly
+        what py3langid's per-byte Python loop finds, but one numpy step per byte position for
+        the whole batch (messages sorted by length, so step t touches only those still running).
+        """
+        next_move, row_base, output = self._tables()
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        order = np.argsort(-lengths, kind="stable")
+        longest = int(lengths.max()) if len(lengths) else 0
+        data = np.frombuffer(b"".join(encoded[i] for i in order.tolist()), np.uint8)
+        starts = np.concatenate(([0], np.cumsum(lengths[order])[:-1]))
+        sorted_lengths = lengths[order]
+        # running[t] = how many messages are longer than t (a prefix, as lengths are sorted)
+        running = np.searchsorted(-sorted_lengths, -np.arange(longest), side="left")
+        state = np.zeros(len(encoded), dtype=np.int64)
+        emitted = np.full((len(encoded), longest), -1, dtype=np.int32)
+        for t in range(longest):
+            active = int(running[t])
+            current = state[:active]
+            current = next_move[row_base[current] + data[starts[:active] + t]]
+            state[:active] = current
+            emitted[:active, t] = output[current]
+        rows, steps = np.nonzero(emitted >= 0)
+        return order[rows], emitted[rows, steps].astype(np.int64)
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not hasattr(self, "tables_"):
+            identifier = self.identifier_
+            self.tables_ = (
+                np.asarray(identifier.tk_nextmove, dtype=np.int64),
+                np.asarray(identifier._rowbase, dtype=np.int64),
+                np.asarray(identifier.tk_output, dtype=np.int32),
+            )
+        return self.tables_

@@ -1,9 +1,11 @@
 """Sentiment of chat messages: a score in [0, 1], 0 very negative, 0.5 neutral, 1 very positive.
 
 :class:`SentimentScorer` is a three-class logistic regression (scikit-learn) over words with their
-negation marks, word pairs, character 3–5-grams and word-list sums (see
-:mod:`tribu.enrich._features`). It was picked over a classifier on sentence embeddings because it
-is about a hundred times faster and, on chat, as good (measured in ``docs/enrichment.md``).
+negation marks, word pairs, hashed character 3–5-grams and the word lists' sums and compound
+scores (see :mod:`tribu.enrich._features`). It was picked over a classifier on sentence
+embeddings because it is about a hundred times faster and, on chat, about as good (measured in
+``docs/enrichment.md``). Features are computed for a whole batch at once
+(:mod:`tribu.enrich._batch_text`), and identical texts in a batch are scored once.
 
 The score is ``P(positive) + 0.5 * P(neutral)`` = ``0.5 + (P(positive) - P(negative)) / 2``, so
 0.5 means "no lean", below 0.3 means the model gives negative at least 0.4 more probability than
@@ -11,8 +13,8 @@ positive, and 0.6 or more means positive leads by at least 0.2. A message withou
 number or emoji (empty, attachments only) scores exactly 0.5.
 
 The weights ship in ``tribu/enrich/models/`` as ``sentiment.npz`` (coefficients, float16) and
-``sentiment_vocabulary.txt`` (one feature per line): no pickle, nothing downloaded.
-``python -m tribu.enrich.train_sentiment`` (``make train-sentiment``) rebuilds them.
+``sentiment_vocabulary.txt`` (``w word`` and ``p first second`` lines): no pickle, nothing
+downloaded. ``python -m tribu.enrich.train_sentiment`` (``make train-sentiment``) rebuilds them.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from tribu.enrich._features import DENSE_NAMES, feature_names, features_matrix
-from tribu.enrich._text import analyse
+from tribu.enrich._batch_text import SEPARATOR, tokenise_batch
+from tribu.enrich._features import CHAR_BITS, DENSE_NAMES, FeatureSpace
 from tribu.errors import ModelError
 
 __all__ = ["CLASSES", "SentimentScorer", "shipped_model_dir"]
@@ -51,15 +53,19 @@ class SentimentScorer:
         with tribu when None. Used only when the scorer is not fitted in this process.
     C : float
         Inverse regularisation strength of the logistic regression (``fit`` only).
-    max_word_features, max_char_features : int
-        Vocabulary sizes kept by ``fit``, most frequent first (words and pairs; char n-grams).
+    max_words, max_pairs : int
+        Vocabulary sizes kept by ``fit``, most frequent first.
     min_count : int
-        A feature must occur in at least this many training texts to enter the vocabulary.
+        A word or pair must occur in at least this many training texts to enter the vocabulary.
+    char_bits : int
+        log2 of the number of hashed character n-gram buckets.
+    class_weight : str or None
+        Passed to scikit-learn (``"balanced"`` evens out the classes).
 
     Attributes
     ----------
-    vocabulary_ : dict of str to int
-        Feature name to column.
+    features_ : FeatureSpace
+        Vocabularies and column layout.
     coef_ : ndarray of shape (n_features, 3)
         Weights per class, columns in :data:`CLASSES` order.
     intercept_ : ndarray of shape (3,)
@@ -76,15 +82,19 @@ class SentimentScorer:
         model_dir: str | os.PathLike[str] | None = None,
         *,
         C: float = 1.0,  # noqa: N803 - scikit-learn's name
-        max_word_features: int = 40_000,
-        max_char_features: int = 60_000,
+        max_words: int = 30_000,
+        max_pairs: int = 30_000,
         min_count: int = 2,
+        char_bits: int = CHAR_BITS,
+        class_weight: str | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.C = C
-        self.max_word_features = max_word_features
-        self.max_char_features = max_char_features
+        self.max_words = max_words
+        self.max_pairs = max_pairs
         self.min_count = min_count
+        self.char_bits = char_bits
+        self.class_weight = class_weight
 
     # ---- learning -------------------------------------------------------------------------
     def fit(
@@ -93,28 +103,36 @@ class SentimentScorer:
         labels: Sequence[str],
         sample_weight: Sequence[float] | None = None,
     ) -> SentimentScorer:
-        """Build the vocabulary from ``texts`` and fit the logistic regression."""
+        """Build the vocabularies from ``texts`` and fit the logistic regression."""
         from sklearn.linear_model import LogisticRegression
 
+        batch = tokenise_batch(texts)
         word_counts: Counter[str] = Counter()
-        char_counts: Counter[str] = Counter()
-        for text in texts:
-            words, chars = feature_names(analyse(text))
-            word_counts.update(set(words))
-            char_counts.update(set(chars))
-        vocabulary: dict[str, int] = {}
-        for counts, limit in (
-            (word_counts, self.max_word_features),
-            (char_counts, self.max_char_features),
-        ):
-            for name, count in counts.most_common(limit):
-                if count >= self.min_count:
-                    vocabulary[name] = len(vocabulary)
-        matrix = features_matrix(texts, vocabulary)
-        model = LogisticRegression(C=self.C, max_iter=2000)
+        pair_counts: Counter[str] = Counter()
+        per_message: list[list[str]] = [[] for _ in range(len(texts))]
+        for token, message in zip(batch.tokens, batch.message.tolist(), strict=True):
+            if token != SEPARATOR:
+                per_message[message].append(token)
+        for tokens in per_message:
+            word_counts.update(set(tokens) - {".", ","})
+            pair_counts.update({f"{a} {b}" for a, b in zip(tokens, tokens[1:])})
+        words = [
+            w for w, c in word_counts.most_common(self.max_words) if c >= self.min_count
+        ]
+        known = set(words)
+        pairs = [
+            p
+            for p, c in pair_counts.most_common()
+            if c >= self.min_count and all(part in known for part in p.split(" "))
+        ][: self.max_pairs]
+        space = FeatureSpace(words, pairs, self.char_bits)
+        matrix = space.matrix(batch)
+        model = LogisticRegression(
+            C=self.C, max_iter=3000, class_weight=self.class_weight
+        )
         model.fit(matrix, list(labels), sample_weight=sample_weight)
         order = [list(model.classes_).index(c) for c in CLASSES]
-        self.vocabulary_ = vocabulary
+        self.features_ = space
         self.coef_ = model.coef_[order].T.astype(np.float32)
         self.intercept_ = model.intercept_[order].astype(np.float32)
         return self
@@ -124,13 +142,14 @@ class SentimentScorer:
         self._check_fitted()
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        names = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
-        if any("\n" in name for name in names):
+        lines = [f"w {w}" for w in self.features_.words]
+        lines += [f"p {p}" for p in self.features_.pairs]
+        if any("\n" in line for line in lines):
             raise ModelError(
                 "A feature name holds a newline; the vocabulary file would break."
             )
         (folder / "sentiment_vocabulary.txt").write_text(
-            "\n".join(names), encoding="utf-8"
+            "\n".join(lines), encoding="utf-8"
         )
         np.savez_compressed(
             folder / "sentiment.npz",
@@ -138,6 +157,7 @@ class SentimentScorer:
             intercept=self.intercept_,
             classes=np.array(CLASSES),
             dense_names=np.array(DENSE_NAMES),
+            char_bits=np.array(self.features_.char_bits),
         )
         (folder / "sentiment.json").write_text(
             json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -145,20 +165,32 @@ class SentimentScorer:
 
     # ---- scoring --------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities (n, 3) of negative, neutral, positive for each text."""
+        """Probabilities (n, 3) of negative, neutral, positive for each text.
+
+        Identical texts are scored once; a text without any token gets exactly (0, 1, 0).
+        """
         self._ensure_loaded()
         if not len(texts):
             return np.zeros((0, 3))
-        matrix = features_matrix(texts, self.vocabulary_)
-        logits = np.asarray(matrix @ self.coef_, dtype=np.float64) + self.intercept_
+        position: dict[str, int] = {}
+        inverse = np.fromiter(
+            (position.setdefault(t or "", len(position)) for t in texts),
+            dtype=np.int64,
+            count=len(texts),
+        )
+        unique = list(position)
+        batch = tokenise_batch(unique)
+        logits = self.features_.logits(batch, self.coef_, self.intercept_)
         logits -= logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)
         proba /= proba.sum(axis=1, keepdims=True)
         # no token at all (empty, attachment only): exactly neutral
-        empty = np.diff(matrix.indptr) == 0
-        empty |= np.array([not (t or "").strip() for t in texts])
-        proba[empty] = (0.0, 1.0, 0.0)
-        return proba
+        tokens_per_message = np.bincount(batch.message, minlength=batch.n)
+        tokens_per_message[: batch.n - 1] -= (
+            1  # each message but the last ends in a separator
+        )
+        proba[tokens_per_message == 0] = (0.0, 1.0, 0.0)
+        return proba[inverse]
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Sentiment in [0, 1]: ``P(positive) + 0.5 * P(neutral)``; 0.5 is neutral."""
@@ -187,18 +219,21 @@ class SentimentScorer:
             with np.load(weights, allow_pickle=False) as data:
                 coef = data["coef"].astype(np.float32)
                 intercept = data["intercept"].astype(np.float32)
-            names = vocabulary_file.read_text(encoding="utf-8").split("\n")
+                char_bits = int(data["char_bits"])
+            lines = vocabulary_file.read_text(encoding="utf-8").split("\n")
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(
                 f"{weights}: cannot load the sentiment model ({exc}). Reinstall tribu or "
                 "rebuild the weights with 'make train-sentiment'."
             ) from exc
-        if coef.shape != (len(names) + len(DENSE_NAMES), 3):
+        words = [line[2:] for line in lines if line.startswith("w ")]
+        pairs = [line[2:] for line in lines if line.startswith("p ")]
+        space = FeatureSpace(words, pairs, char_bits)
+        if coef.shape != (space.n_features, 3):
             raise ModelError(
-                f"{weights}: weights have shape {coef.shape} but the vocabulary has "
-                f"{len(names)} features plus {len(DENSE_NAMES)} dense ones. Rebuild them "
-                "with 'make train-sentiment'."
+                f"{weights}: weights have shape {coef.shape} but the vocabulary gives "
+                f"{space.n_features} features. Rebuild them with 'make train-sentiment'."
             )
-        self.vocabulary_ = {name: i for i, name in enumerate(names)}
+        self.features_ = space
         self.coef_ = coef
         self.intercept_ = intercept

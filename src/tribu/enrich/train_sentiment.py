@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--chat-weight", type=float, default=CHAT_WEIGHT, help="weight of chat examples"
     )
+    parser.add_argument(
+        "--class-weight", default=None, help="'balanced' to even out the classes"
+    )
     args = parser.parse_args(argv)
 
     train, heldout = training_split(args.data)
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     rows = [row for row in train + chat if _key(row[0]) not in dev_keys]
     print(f"training on {len(rows)} rows ({len(chat)} chat examples)", file=sys.stderr)
-    scorer = SentimentScorer(C=args.C).fit(
+    scorer = SentimentScorer(C=args.C, class_weight=args.class_weight).fit(
         [r[0] for r in rows], [r[1] for r in rows], sample_weight=[r[3] for r in rows]
     )
     held_rows = [row for part in heldout.values() for row in part]
@@ -130,8 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     dev_report = evaluate(dev, scorer)
     metadata = {
         "model": "logistic regression, 3 classes, words+negation marks, word pairs, "
-        "char 3-5-grams, word-list sums",
+        "hashed char 3-5-grams (2^18 buckets), word-list sums and compound scores",
         "C": args.C,
+        "class_weight": args.class_weight,
         "n_features": int(scorer.coef_.shape[0]),
         "training_rows": len(rows),
         "file_weights": FILE_WEIGHTS,
