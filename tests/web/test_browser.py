@@ -42,6 +42,16 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture(scope="module")
+def fixture_report(site_files: Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML report of the fixture warehouse."""
+    from tribu.report import write_report
+
+    return write_report(
+        site_files.db, tmp_path_factory.mktemp("report") / "report.html"
+    )
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
@@ -181,3 +191,31 @@ def test_hostile_text_does_not_run(page: Any, live_site: Site) -> None:
     page.goto(f"{live_site.url}/members/m-bob")
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript:']").count() == 0
+
+
+def test_report_opens_offline(browser: Any, fixture_report: Path) -> None:
+    # every request that is not the file itself is refused: the report must need none
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    fetched: list[str] = []
+
+    def refuse(route: Any) -> None:
+        fetched.append(route.request.url)
+        route.abort()
+
+    context.route("http*://**", refuse)
+    tab = context.new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.goto(fixture_report.as_uri())
+    tab.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 7"
+    )
+    # 21 messages in all on the activity chart, drawn from the inlined figure
+    total = tab.evaluate(
+        "document.getElementById('chart-activity').data"
+        ".reduce((n, t) => n + Array.from(t.y).reduce((a, b) => a + b, 0), 0)"
+    )
+    assert total == 21
+    assert fetched == [] and dialogs == []
+    tab.screenshot(path=str(IMG / "report.png"), full_page=True)
+    context.close()

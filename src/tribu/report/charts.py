@@ -49,9 +49,9 @@ def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
         "title": {"text": plot_text(title)},
         "xaxis": {"title": {"text": plot_text(x)}},
         "yaxis": {"title": {"text": plot_text(y)}},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-        "legend": {"orientation": "h"},
-        "height": 360,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
+        "legend": {"orientation": "h", "y": -0.3},
+        "height": 380,
         **extra,
     }
 
@@ -209,6 +209,7 @@ def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     layout = _layout(w["retention"], w["months_since_join"], w["cohort"])
     layout["xaxis"]["type"] = "category"
     layout["yaxis"]["type"] = "category"
+    layout["yaxis"]["automargin"] = True
     return Chart(
         "retention",
         w["retention"],
