@@ -59,7 +59,7 @@ __all__ = [
     "source_sha256",
 ]
 
-INGEST_MEMORY_LIMIT = "1GB"
+INGEST_MEMORY_LIMIT = "512MB"
 """DuckDB's memory limit during a merge; past it DuckDB spills to a temporary folder."""
 
 
