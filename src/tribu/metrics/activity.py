@@ -281,7 +281,8 @@ def conversations(
     m = human_authored(messages, members)
     m = m.filter(m.thread_id.isnull() | (m.thread_id == m.message_id))
     m = m.mutate(t=epoch(m.ts))
-    w = ibis.window(group_by=m.channel_id, order_by=[m.t, m.message_id])
+    # Ties in time need no tie-breaker: equal times give a gap of 0 in any order.
+    w = ibis.window(group_by=m.channel_id, order_by=m.t)
     m = m.mutate(previous_t=m.t.lag().over(w))
     starts = ibis.ifelse(
         m.previous_t.isnull() | (m.t - m.previous_t > gap_minutes * 60), 1, 0
