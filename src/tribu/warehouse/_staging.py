@@ -37,80 +37,15 @@ from tribu.connectors._records import (
     SystemNotice,
 )
 from tribu.warehouse._people import People
+from tribu.warehouse._stage_schemas import STAGE_SCHEMAS
+from tribu.warehouse._stage_schemas import STR as _STR
+from tribu.warehouse._stage_schemas import TS as _TS
 
 __all__ = ["BATCH_ROWS", "STAGE_SCHEMAS", "FileCounts", "Stage"]
 
 BATCH_ROWS = 50_000
 RAW_LIMIT = 4096  # characters of a quarantined record kept
 PROGRESS_EVERY = 0x3FFF  # report progress every 16,384 records
-
-_TS = pa.timestamp("us", tz="UTC")
-_STR = pa.string()
-STAGE_SCHEMAS: dict[str, pa.Schema] = {
-    "messages": pa.schema(
-        [
-            ("seq", pa.int64()),
-            ("file_no", pa.int32()),
-            ("community_id", _STR),
-            ("channel_key", _STR),
-            ("message_key", _STR),
-            ("author_id", _STR),
-            ("ts", _TS),
-            ("text", _STR),
-            ("reply_to_key", _STR),
-            ("thread_key", _STR),
-            ("reaction_count", pa.int32()),
-            ("attachment_count", pa.int32()),
-            ("mentions", pa.list_(_STR)),
-            ("edited_at", _TS),
-        ]
-    ),
-    "members": pa.schema(
-        [
-            ("seq", pa.int64()),
-            ("member_id", _STR),
-            ("community_id", _STR),
-            ("display_name", _STR),
-            ("is_brand", pa.bool_()),
-            ("is_bot", pa.bool_()),
-            ("roles", pa.list_(_STR)),
-            ("joined_at", _TS),
-            ("from_record", pa.bool_()),
-        ]
-    ),
-    "reactions": pa.schema(
-        [
-            ("file_no", pa.int32()),
-            ("community_id", _STR),
-            ("message_key", _STR),
-            ("member_id", _STR),
-            ("emoji", _STR),
-            ("count", pa.int32()),
-            ("ts", _TS),
-        ]
-    ),
-    "member_events": pa.schema(
-        [
-            ("member_id", _STR),
-            ("community_id", _STR),
-            ("kind", _STR),
-            ("ts", _TS),
-            ("detail", _STR),
-        ]
-    ),
-    "system_notices": pa.schema(
-        [
-            ("community_id", _STR),
-            ("channel_key", _STR),
-            ("kind", _STR),
-            ("ts", _TS),
-            ("text", _STR),
-        ]
-    ),
-    "quarantine": pa.schema(
-        [("file_no", pa.int32()), ("locator", _STR), ("reason", _STR), ("raw", _STR)]
-    ),
-}
 
 
 @dataclass
