@@ -68,3 +68,42 @@ def test_unknown_time_zone() -> None:
 
     with pytest.raises(ConfigError, match="Mars/Olympus"):
         offset_transitions("Mars/Olympus")
+
+
+def test_monthly_ritual_survives_a_stray_post(tables) -> None:
+    # The brand posts on Tuesdays 19:00 UTC (20:00 Paris, winter/spring before 29 March):
+    # 6 Jan, 3 Feb, 10 Feb (a stray post), 3 Mar, then 7 Apr at 18:00 UTC (20:00 Paris, summer).
+    # Gaps 28, 7, 21, 35 days: 3 of 4 within 21-42 (0.75 >= 0.6) -> monthly, 5 occurrences.
+    # Coverage 5 / (91 / 7 + 1) = 0.36 < 0.6 -> not weekly.
+    import ibis
+
+    from tribu.metrics.rituals import rituals
+
+    days = [
+        "2026-01-06 19:00:00",
+        "2026-02-03 19:00:00",
+        "2026-02-10 19:00:00",
+        "2026-03-03 19:00:00",
+        "2026-04-07 18:00:00",
+    ]
+    posts = ibis.memtable(
+        {
+            "message_id": [f"x{i}" for i in range(5)],
+            "community_id": ["c1"] * 5,
+            "channel_id": ["c1-events"] * 5,
+            "author_id": ["brand"] * 5,
+            "ts": days,
+        }
+    ).mutate(
+        ts=ibis._.ts.cast("timestamp('UTC')"),
+        reply_to_id=ibis.null("string"),
+        thread_id=ibis.null("string"),
+    )
+    con = tables["messages"]._find_backend()
+    out = con.to_pyarrow(rituals(posts, tables["members"])).to_pylist()
+    assert [(r["weekday"], r["hour"], r["period"], r["occurrences"]) for r in out] == [
+        (1, 20, "monthly", 5)
+    ]
+    # Requiring every gap to be monthly (share 1.0) rejects it.
+    strict = con.to_pyarrow(rituals(posts, tables["members"], monthly_min_share=1.0))
+    assert strict.num_rows == 0
