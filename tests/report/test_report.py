@@ -117,12 +117,14 @@ def test_summary_names_the_friday_live_that_lost_attendance(
     measure_data: MeasureData,
 ) -> None:
     # lives ritual (Fri 18:00 UTC = 19:00 Paris): attendance 3 (alice, carol, dave), 2 (alice,
-    # bob), 1 (dave): slope -1, mean 2 -> fitted 3 -> 1, a loss of 2/3
+    # bob), 1 (dave): slope -1, mean 2 -> fitted 3 -> 1, a loss of 2/3; the général ritual
+    # (2, 1, 3: fitted 1.5 -> 2.5) starts under 2 people and is not named
     sentences = summary_sentences(measure_data, Filters(), labels("en"))
     assert (
-        "The Fri at 19:00 ritual in lives lost two thirds of its attendance."
+        "The Fri at 19:00 ritual in lives (Maison Lune) lost two thirds of its attendance."
         in sentences
     )
+    assert not any("général" in sentence for sentence in sentences)
 
 
 def test_report_scorecard_cards(report_html: str) -> None:

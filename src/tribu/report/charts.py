@@ -93,6 +93,7 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """ER of each brand post (points) and its weekly median (line)."""
     posts, _ = data.filtered("engagement_rate_per_post", filters)
     weekly, _ = data.filtered("engagement_rate_weekly", filters)
+    communities = _names(data.communities(), "community_id")
     traces: list[dict[str, Any]] = [
         {
             "type": "scatter",
@@ -108,7 +109,10 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": plot_text(f"{w['engagement_weekly']} ({community_id})"),
+                "name": plot_text(
+                    f"{w['engagement_weekly']} "
+                    f"({communities.get(str(community_id), community_id)})"
+                ),
                 "x": _iso(part["week"]),
                 "y": _numbers(part["median_engagement_rate"]),
             }

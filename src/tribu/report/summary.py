@@ -11,7 +11,11 @@ Sunday; otherwise the two weeks before the partial one are compared. Sentences:
   scale.
 * Rituals (``rituals``): a ritual whose attendance, along its least-squares trend, lost or
   gained at least a quarter from its first to its last occurrence is named, with its slot and
-  channel ("The Fri at 19:00 ritual in lives lost a third of its attendance").
+  channel ("The Fri at 19:00 ritual in lives lost a third of its attendance"); only the
+  :data:`RITUALS_NAMED` largest changes, among rituals gathering at least
+  :data:`RITUAL_MIN_ATTENDANCE` people at the start of their trend line (smaller ones swing
+  too much to mean anything). With several communities in view, the community's name follows
+  the channel.
 """
 
 from __future__ import annotations
@@ -24,10 +28,17 @@ import pandas as pd
 from tribu.report.charts import ritual_slot
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
+# Rituals named in the summary: at most this many, the largest changes first, among rituals
+# whose trend line starts at this many people or more and changed by at least this share.
+RITUALS_NAMED = 3
+RITUAL_MIN_ATTENDANCE = 2.0
+RITUAL_MIN_CHANGE = 0.25
+
 __all__ = [
     "compared_weeks",
     "percent_phrase",
     "ritual_change",
+    "ritual_first_attendance",
     "share_words",
     "summary_sentences",
 ]
@@ -54,6 +65,18 @@ def percent_phrase(
         return f"{name} {w['stable']} {w['week_on_week']}."
     direction = w["up"] if change > 0 else w["down"]
     return f"{name} {direction} {abs(change) * 100:.0f} % {w['week_on_week']}."
+
+
+def ritual_first_attendance(row: dict[str, Any]) -> float:
+    """Attendance of a ritual's first occurrence on its trend line (0 when unknown)."""
+    slope, mean, n = (
+        row.get("attendance_trend"),
+        row.get("mean_attendance"),
+        row.get("occurrences"),
+    )
+    if slope is None or mean is None or not n:
+        return 0.0
+    return float(mean - slope * (n - 1) / 2)
 
 
 def ritual_change(row: dict[str, Any]) -> float | None:
@@ -174,16 +197,25 @@ def summary_sentences(
     channels = dict(
         zip(data.channels()["channel_id"], data.channels()["name"], strict=True)
     )
-    for row in records(ritual_frame):
-        change = ritual_change(row)
-        if change is None or abs(change) < 0.25:
-            continue
+    communities = dict(
+        zip(data.communities()["community_id"], data.communities()["name"], strict=True)
+    )
+    changed = [
+        (change, row)
+        for row in records(ritual_frame)
+        if ritual_first_attendance(row) >= RITUAL_MIN_ATTENDANCE
+        and (change := ritual_change(row)) is not None
+        and abs(change) >= RITUAL_MIN_CHANGE
+    ]
+    changed.sort(key=lambda pair: (-abs(pair[0]), str(pair[1]["channel_id"])))
+    for change, row in changed[:RITUALS_NAMED]:
+        channel = str(channels.get(row["channel_id"], row["channel_id"]))
+        if filters.community is None and len(communities) > 1:
+            channel += f" ({communities.get(row['community_id'], row['community_id'])})"
         key = "ritual_lost" if change < 0 else "ritual_gained"
         sentences.append(
             w[key].format(
-                slot=ritual_slot(row, w),
-                channel=channels.get(row["channel_id"], row["channel_id"]),
-                share=share_words(change, w),
+                slot=ritual_slot(row, w), channel=channel, share=share_words(change, w)
             )
             + "."
         )
