@@ -61,20 +61,28 @@ def scorecard_items(card: dict[str, Any], w: dict[str, str]) -> list[tuple[str, 
         section, _, key = path.partition(".")
         holder = card.get(section)
         if isinstance(holder, dict) and key in holder:
-            items.append((w[f"card:{path}"], _shown(key, holder[key])))
+            items.append((w[f"card:{path}"], _shown(key, holder[key], w["lang"])))
     return items
 
 
-def _shown(key: str, value: Any) -> str:
+def _shown(key: str, value: Any, lang: str = "en") -> str:
+    """A number for reading: percentages for rates, shares and ratios; French spacing in fr."""
     if value is None:
         return "–"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
         if any(word in key for word in ("rate", "ratio", "share")):
-            return f"{value:.1%}"
-        return f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+            text = f"{value * 100:,.1f} %"
+        else:
+            text = f"{value:,.2f}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        return str(value)
+    if lang == "fr":  # 42 060 and 2,2 %
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
 
 
 def render_report(

@@ -14,6 +14,7 @@ LANGS: tuple[str, ...] = ("fr", "en")
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
+        "lang": "fr",
         "title": "Rapport de communauté",
         "dashboard": "Tableau de bord",
         "generated": "Généré le",
@@ -103,10 +104,10 @@ LABELS: dict[str, dict[str, str]] = {
         "card:activity.conversations": "conversations",
         "card:sentiment.mean_sentiment": "sentiment moyen",
         "card:roles.power_users": "membres très actifs",
-        "card:roles.relays": "relais",
         "card:roles.members_at_risk": "membres à risque",
     },
     "en": {
+        "lang": "en",
         "title": "Community report",
         "dashboard": "Dashboard",
         "generated": "Generated on",
@@ -196,7 +197,6 @@ LABELS: dict[str, dict[str, str]] = {
         "card:activity.conversations": "conversations",
         "card:sentiment.mean_sentiment": "mean sentiment",
         "card:roles.power_users": "power users",
-        "card:roles.relays": "relays",
         "card:roles.members_at_risk": "members at risk",
     },
 }

@@ -137,10 +137,12 @@
 
   function formatValue(key, value) {
     if (value === null || value === undefined) { return "–"; }
-    if (typeof value === "number" && !Number.isInteger(value)) {
-      return /rate|ratio|share/.test(key) ? (value * 100).toFixed(1) + " %" : value.toFixed(2);
+    if (typeof value !== "number") { return String(value); }
+    var locale = words.lang === "fr" ? "fr-FR" : "en-GB";
+    if (/rate|ratio|share/.test(key) && !Number.isInteger(value)) {
+      return (value * 100).toLocaleString(locale, {maximumFractionDigits: 1}) + " %";
     }
-    return String(value);
+    return value.toLocaleString(locale, {maximumFractionDigits: 2});
   }
 
   function addCard(box, key, label, value) {
