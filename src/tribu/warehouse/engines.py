@@ -84,6 +84,7 @@ def ibis_tables(
     open_warehouse(path, read_only=True).close()
     if engine == "duckdb":
         con = ibis.duckdb.connect(str(path), read_only=True)
+        con.raw_sql("SET enable_progress_bar = false")
         return {name: con.table(name) for name in _MEASURED_TABLES}
     folder = export_parquet(path)
     spark_con = ibis.pyspark.connect(spark_session())
