@@ -21,20 +21,18 @@ per message is a few microseconds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from tribu.enrich._batch_text import TokenisedBatch
+from tribu.enrich._batch_text import TokenisedBatch, TokenTable, tokenise_batch
 from tribu.enrich.lexicons import french_lexicon, vader_lexicon
 
 __all__ = ["CHAR_BITS", "DENSE_NAMES", "FeatureSpace"]
 
 CHAR_BITS = 18
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_NON_LETTERS = re.compile(r"[^\w\x00]+|[\d_]+")
 _BOOSTERS = frozenset(
     {"très", "trop", "vraiment", "hyper", "grave", "tellement", "super", "archi", "ultra",
      "very", "so", "really", "extremely", "totally", "absolutely", "too"}
@@ -82,35 +80,33 @@ class FeatureSpace:
         self.pairs = list(pairs)
         self.char_bits = char_bits
         fr, en = french_lexicon(), vader_lexicon()
-        table: dict[str, int] = {}
-        for token in self.words:
-            table.setdefault(token, len(table))
+        known: list[str] = list(self.words)
         lexicon_pairs: list[tuple[str, str]] = []
         for lexicon in (fr, en):
             for entry in lexicon:
                 parts = entry.split("-")
                 if len(parts) == 2 and all(parts):
                     lexicon_pairs.append((parts[0], parts[1]))
-                    for part in parts:
-                        table.setdefault(part, len(table))
+                    known.extend(parts)
                 else:
-                    table.setdefault(entry, len(table))
-        for token in _BOOSTERS:
-            table.setdefault(token, len(table))
-        size = len(table) + 1  # last id: unknown token
-        self._table = table
-        self._unknown = size - 1
+                    known.append(entry)
+        known.extend(sorted(_BOOSTERS))
+        table = TokenTable(known)
+        size = table.size
+        self.table = table
+        self._table = table.index
+        self._unknown = table.unknown
         self._size = size
         word_col = np.full(size, -1, dtype=np.int64)
         word_col[: len(self.words)] = np.arange(len(self.words))
         self._word_col = word_col
         self._fr_value = np.zeros(size)
         self._en_value = np.zeros(size)
-        for token, index in table.items():
+        for token, index in table.index.items():
             self._fr_value[index] = fr.get(token, 0.0)
             self._en_value[index] = en.get(token, 0.0)
         self._booster = np.zeros(size, dtype=bool)
-        self._booster[[table[t] for t in _BOOSTERS]] = True
+        self._booster[[table.index[t] for t in _BOOSTERS]] = True
         self._lexicon_pairs = {
             name: self._pair_table(lexicon, lexicon_pairs)
             for name, lexicon in (("fr", fr), ("en", en))
@@ -148,21 +144,15 @@ class FeatureSpace:
         return keys, np.asarray([found[k] for k in keys.tolist()], dtype=np.float64)
 
     # ---- features ---------------------------------------------------------------------------
-    def token_ids(self, batch: TokenisedBatch) -> np.ndarray:
-        """Row of each token in the token table (unknown tokens get the last row)."""
-        get = self._table.get
-        unknown = self._unknown
-        return np.fromiter(
-            (get(t, unknown) for t in batch.tokens),
-            dtype=np.int64,
-            count=len(batch.tokens),
-        )
+    def tokenise(self, texts: Sequence[str]) -> TokenisedBatch:
+        """Tokenise ``texts`` against this space's token table."""
+        return tokenise_batch(texts, self.table)
 
     def entries(
         self, batch: TokenisedBatch
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Non-zero entries (rows, columns, values) of the feature matrix; may repeat a cell."""
-        ids = self.token_ids(batch)
+        ids = batch.rows
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
@@ -187,10 +177,12 @@ class FeatureSpace:
     ) -> np.ndarray:
         """``matrix(batch) @ coef + intercept`` without building the matrix (for scoring)."""
         rows, cols, vals = self.entries(batch)
-        weights = coef[cols] * vals[:, None]
         out = np.empty((batch.n, coef.shape[1]))
         for k in range(coef.shape[1]):
-            out[:, k] = np.bincount(rows, weights=weights[:, k], minlength=batch.n)
+            column = np.ascontiguousarray(coef[:, k])
+            out[:, k] = np.bincount(
+                rows, weights=column[cols] * vals, minlength=batch.n
+            )
         return out + intercept
 
     def _word_block(
@@ -232,29 +224,29 @@ class FeatureSpace:
         cols: list[np.ndarray],
         vals: list[np.ndarray],
     ) -> None:
-        letters = " " + _NON_LETTERS.sub(" ", batch.normalised) + " "
-        data = np.frombuffer(letters.encode("utf-8"), dtype=np.uint8)
-        message = np.cumsum(data == 0, dtype=np.int64)
-        zeros = np.concatenate(([0], np.cumsum(data == 0)))
-        spaces = np.concatenate(([0], np.cumsum(data == 32)))
+        data = np.concatenate(([32], batch.letter_bytes, [32])).astype(np.uint8)
+        nul = data == 0
+        inner_bad = nul | (data == 32)  # a space may only open or close a window
+        message = np.cumsum(nul, dtype=np.int64)
         wide = data.astype(np.uint64)
         shift = np.uint64(64 - self.char_bits)
         gram_rows: list[np.ndarray] = []
-        for n in (3, 4, 5):
-            count = len(data) - n + 1
+        size = len(data)
+        key = wide.copy()
+        interior_ok = np.ones(size, dtype=bool)
+        for n in range(2, 6):
+            count = size - n + 1
             if count <= 0:
+                break
+            key = key[:count] | (wide[n - 1 : n - 1 + count] << np.uint64(8 * (n - 1)))
+            if n > 2:  # byte n-2 of the window is now interior
+                interior_ok = interior_ok[:count] & ~inner_bad[n - 2 : n - 2 + count]
+            if n < 3:
                 continue
-            start = np.arange(count)
-            # inside one message, and spaces only at the window's two ends (word edges)
-            valid = (zeros[start + n] == zeros[start]) & (
-                spaces[start + n - 1] == spaces[start + 1]
-            )
-            key = wide[:count].copy()
-            for k in range(1, n):
-                key |= wide[k : k + count] << np.uint64(8 * k)
-            bucket = ((key * _HASH_MULTIPLIER) >> shift).astype(np.int64)
+            valid = interior_ok[:count] & ~nul[:count] & ~nul[n - 1 : n - 1 + count]
+            bucket = ((key[valid] * _HASH_MULTIPLIER) >> shift).astype(np.int64)
             gram_rows.append(message[:count][valid])
-            cols.append(bucket[valid] + self.offsets["chars"])
+            cols.append(bucket + self.offsets["chars"])
         if not gram_rows:
             return
         counts = np.bincount(np.concatenate(gram_rows), minlength=batch.n)
@@ -265,7 +257,7 @@ class FeatureSpace:
     def dense(self, batch: TokenisedBatch, ids: np.ndarray | None = None) -> np.ndarray:
         """Dense columns (batch.n, len(DENSE_NAMES)); see the module docstring."""
         if ids is None:
-            ids = self.token_ids(batch)
+            ids = batch.rows
         n = batch.n
         out = np.zeros((n, len(DENSE_NAMES)))
         for column, (name, values) in enumerate(
@@ -277,8 +269,7 @@ class FeatureSpace:
             total = positive - negative
             total = total + np.sign(total) * 0.292 * np.minimum(batch.exclamations, 4)
             out[:, 4 + column] = total / np.sqrt(total * total + _ALPHA)
-        is_word = self._is_word(batch, ids)
-        n_words = np.bincount(batch.message[is_word], minlength=n)
+        n_words = np.bincount(batch.message[batch.is_word], minlength=n)
         out[:, 6] = batch.elongated > 0
         out[:, 7] = np.minimum(batch.exclamations, 3) / 3.0
         out[:, 8] = batch.questions > 0
@@ -290,12 +281,6 @@ class FeatureSpace:
         out[:, 13] = (n_words >= 4) & (n_words <= 10)
         out[:, 14] = n_words > 10
         return out
-
-    def _is_word(self, batch: TokenisedBatch, ids: np.ndarray) -> np.ndarray:
-        tokens = batch.tokens
-        return np.fromiter(
-            (t[0].isalpha() for t in tokens), dtype=bool, count=len(tokens)
-        )
 
     def _lexicon_sums(
         self, batch: TokenisedBatch, ids: np.ndarray, value: np.ndarray, name: str

@@ -3,20 +3,25 @@
 :func:`enrich_warehouse` is what ``tribu enrich``, ``tribu ingest --enrich`` and the demo call.
 It is incremental: it reads only messages without an ``enrichment`` row (so a second run does
 nothing), cuts them into batches, scores the batches in worker processes (one per core, by
-default two) and writes each batch from the parent, one transaction per batch, so an interrupted
-run keeps what it finished and the next run resumes.
+default two) and writes each batch from the parent through Arrow, one transaction per batch, so
+an interrupted run keeps what it finished and the next run resumes.
 
-Embeddings are heavier (about a thousand messages a second per core) and only some features need
-them, so they are computed only with ``embeddings=True`` (``tribu enrich --embeddings``): for new
-messages, and for already enriched messages whose embedding is still empty.
+On Linux the workers are forked after the models are loaded and the texts read: they inherit
+both (copy-on-write), receive only (start, stop) offsets and send back language codes and
+scores, so nothing large is pickled. Elsewhere (``spawn``) each batch's texts are sent.
+
+Embeddings are heavier and only some features need them: they are computed with
+``embeddings=True`` (``tribu enrich --embeddings``) for every message still without one, or for
+chosen messages by :func:`tribu.enrich.embeddings.embeddings_for`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +32,7 @@ from tribu.warehouse.store import open_warehouse, transaction
 __all__ = ["EnrichSummary", "enrich_batch", "enrich_warehouse"]
 
 _WORKER_STATE: dict[str, Any] = {}
+_TEXTS: list[str] = []  # the run's texts, inherited by forked workers
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,9 @@ class EnrichSummary:
         return done / self.seconds if self.seconds > 0 else 0.0
 
 
-def _worker_init(embeddings: bool) -> None:
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+def _load_models() -> None:
+    if "sentiment" in _WORKER_STATE:
+        return
     from tribu.enrich.language import LanguageDetector
     from tribu.enrich.sentiment import SentimentScorer
 
@@ -66,42 +73,62 @@ def _worker_init(embeddings: bool) -> None:
     scorer = SentimentScorer()
     scorer._ensure_loaded()
     _WORKER_STATE["sentiment"] = scorer
-    if embeddings:
-        from tribu.enrich.embeddings import Embedder
-
-        _WORKER_STATE["embedder"] = Embedder(threads=1).fit()
 
 
-def enrich_batch(
-    texts: Sequence[str], embeddings: bool = False, language_and_sentiment: bool = True
-) -> tuple[list[str] | None, np.ndarray | None, np.ndarray | None]:
-    """(languages, sentiments, embeddings or None) for one batch of texts.
+def _worker_init() -> None:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _load_models()
 
-    Runs in a worker process (models loaded once per worker), or inline when none was started.
+
+def enrich_batch(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """(languages, sentiment scores) for one batch of texts, models loaded once per process."""
+    _load_models()
+    texts = [text or "" for text in texts]
+    return (
+        _WORKER_STATE["language"].predict(texts),
+        _WORKER_STATE["sentiment"].score(texts),
+    )
+
+
+def _enrich_range(bounds: tuple[int, int]) -> tuple[list[str], np.ndarray]:
+    return enrich_batch(_TEXTS[bounds[0] : bounds[1]])
+
+
+def worker_context() -> Any:
+    """``fork`` where it is safe and available (Linux), else ``spawn``."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def parallel_map(
+    function: Callable[[Any], Any],
+    spawn_function: Callable[[Any], Any],
+    items: list[Any],
+    spawn_items: Callable[[Any], Any],
+    workers: int,
+    initializer: Callable[[], None],
+) -> Iterator[Any]:
+    """Results of ``function`` over ``items`` in order, in ``workers`` processes.
+
+    With ``fork`` the workers inherit the parent's state and get ``items`` as they are; with
+    ``spawn`` each item is first turned into ``spawn_items(item)`` for ``spawn_function``.
     """
-    if "sentiment" not in _WORKER_STATE or (
-        embeddings and "embedder" not in _WORKER_STATE
-    ):
-        _worker_init(embeddings)
-    langs = scores = None
-    if language_and_sentiment:
-        langs = _WORKER_STATE["language"].predict(texts)
-        scores = _WORKER_STATE["sentiment"].score(texts)
-    vectors = _WORKER_STATE["embedder"].transform(texts) if embeddings else None
-    return langs, scores, vectors
-
-
-def _batches(
-    rows: list[tuple[str, str | None]], size: int
-) -> Iterator[list[tuple[str, str]]]:
-    for start in range(0, len(rows), size):
-        yield [(mid, text or "") for mid, text in rows[start : start + size]]
+    if workers <= 1 or len(items) <= 1:
+        yield from map(function, items)
+        return
+    context = worker_context()
+    with context.Pool(processes=workers, initializer=initializer) as pool:
+        if context.get_start_method() == "fork":
+            yield from pool.imap(function, items)
+        else:
+            yield from pool.imap(spawn_function, map(spawn_items, items))
 
 
 def enrich_warehouse(
     db: str | os.PathLike[str] | None = None,
     *,
-    batch_size: int = 5_000,
+    batch_size: int = 20_000,
     workers: int = 2,
     embeddings: bool = False,
     progress: bool = False,
@@ -117,122 +144,107 @@ def enrich_warehouse(
     workers : int
         Worker processes; 0 or 1 scores in this process.
     embeddings : bool
-        Also compute and store 512-dimensional embeddings (slower; see module docstring).
+        Also compute and store embeddings for every message still without one
+        (see :func:`tribu.enrich.embeddings.embed_missing`).
     progress : bool
         Show a Rich progress bar on the terminal.
     """
+    global _TEXTS
     started = time.perf_counter()
     con = open_warehouse(db)
+    embedded = 0
+    languages: dict[str, int] = {}
     try:
-        new_rows = con.execute(
+        table = con.execute(
             "SELECT m.message_id, m.text FROM messages m "
             "LEFT JOIN enrichment e USING (message_id) "
             "WHERE e.message_id IS NULL ORDER BY m.message_id"
-        ).fetchall()
-        old_rows: list[tuple[str, str | None]] = []
+        ).to_arrow_table()
+        ids = table.column("message_id").combine_chunks()
+        texts = [text or "" for text in table.column("text").to_pylist()]
+        bounds = [
+            (start, min(start + batch_size, len(texts)))
+            for start in range(0, len(texts), batch_size)
+        ]
+        if bounds:
+            _load_models()  # once, before forking: workers inherit the loaded models
+            _TEXTS = texts
+            try:
+                results = parallel_map(
+                    _enrich_range,
+                    enrich_batch,
+                    bounds,
+                    lambda b: texts[b[0] : b[1]],
+                    workers,
+                    _worker_init,
+                )
+                with _progress_bar(
+                    progress, len(texts), "Enriching messages"
+                ) as advance:
+                    for (start, stop), (langs, scores) in zip(
+                        bounds, results, strict=True
+                    ):
+                        _insert(con, ids.slice(start, stop - start), langs, scores)
+                        for lang in langs:
+                            languages[lang] = languages.get(lang, 0) + 1
+                        advance(stop - start)
+            finally:
+                _TEXTS = []
         if embeddings:
-            old_rows = con.execute(
-                "SELECT m.message_id, m.text FROM messages m JOIN enrichment e "
-                "USING (message_id) WHERE e.embedding IS NULL ORDER BY m.message_id"
-            ).fetchall()
-        jobs = [(batch, True) for batch in _batches(new_rows, batch_size)]
-        jobs += [(batch, False) for batch in _batches(old_rows, batch_size)]
-        languages: dict[str, int] = {}
-        total = len(new_rows) + len(old_rows)
-        with _progress_bar(progress, total) as advance:
-            for (batch, is_new), result in zip(
-                jobs, _run(jobs, embeddings, workers), strict=True
-            ):
-                langs, scores, vectors = result
-                _write(con, batch, is_new, langs, scores, vectors)
-                if langs is not None:
-                    for lang in langs:
-                        languages[lang] = languages.get(lang, 0) + 1
-                advance(len(batch))
+            from tribu.enrich.embeddings import embed_missing
+
+            embedded = embed_missing(
+                con,
+                workers=workers,
+                progress=progress,
+                batch_size=min(batch_size, 5_000),
+            )
     finally:
         con.close()
     return EnrichSummary(
-        enriched=len(new_rows),
-        embedded=(len(new_rows) + len(old_rows)) if embeddings else 0,
+        enriched=len(texts),
+        embedded=embedded,
         seconds=time.perf_counter() - started,
         languages=languages,
     )
 
 
-def _run(
-    jobs: list[tuple[list[tuple[str, str]], bool]], embeddings: bool, workers: int
-) -> Iterator[tuple[list[str] | None, np.ndarray | None, np.ndarray | None]]:
-    calls = [
-        ([text for _, text in batch], embeddings, is_new) for batch, is_new in jobs
-    ]
-    if workers <= 1 or len(jobs) <= 1:
-        for texts, emb, is_new in calls:
-            yield enrich_batch(texts, emb, is_new)
-        return
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(embeddings,),
-    ) as pool:
-        yield from pool.map(enrich_batch, *zip(*calls, strict=True))
-
-
-def _write(
-    con: Any,
-    batch: list[tuple[str, str]],
-    is_new: bool,
-    langs: list[str] | None,
-    scores: np.ndarray | None,
-    vectors: np.ndarray | None,
-) -> None:
+def _insert(con: Any, ids: Any, langs: list[str], scores: np.ndarray) -> None:
     import pyarrow as pa
 
-    ids = [mid for mid, _ in batch]
-    columns: dict[str, Any] = {"message_id": pa.array(ids, pa.string())}
-    if vectors is not None:
-        flat = pa.array(np.asarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
-        offsets = pa.array(
-            np.arange(0, len(flat) + 1, vectors.shape[1], dtype=np.int32)
-        )
-        columns["embedding"] = pa.ListArray.from_arrays(offsets, flat)
+    batch_table = pa.table(  # noqa: F841 - read by DuckDB's replacement scan
+        {
+            "message_id": ids,
+            "lang": pa.array(langs, pa.string()),
+            "sentiment": pa.array(np.asarray(scores, dtype=np.float64)),
+        }
+    )
     with transaction(con):
-        if is_new:
-            columns["lang"] = pa.array(langs, pa.string())
-            columns["sentiment"] = pa.array(np.asarray(scores, dtype=np.float64))
-            if "embedding" not in columns:
-                columns["embedding"] = pa.nulls(len(ids), pa.list_(pa.float32()))
-            batch_table = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan
-            con.execute(
-                "INSERT INTO enrichment (message_id, lang, sentiment, embedding, topic_id) "
-                "SELECT message_id, lang, sentiment, embedding, NULL FROM batch_table"
-            )
-        else:
-            batch_table = pa.table(columns)  # noqa: F841
-            con.execute(
-                "UPDATE enrichment SET embedding = t.embedding FROM batch_table t "
-                "WHERE enrichment.message_id = t.message_id"
-            )
+        con.execute(
+            "INSERT INTO enrichment (message_id, lang, sentiment, embedding, topic_id) "
+            "SELECT message_id, lang, sentiment, NULL, NULL FROM batch_table"
+        )
 
 
 class _progress_bar:  # noqa: N801 - used as a context manager, reads like a function
-    def __init__(self, show: bool, total: int) -> None:
+    def __init__(self, show: bool, total: int, label: str) -> None:
         self.show = show and total > 0
         self.total = total
+        self.label = label
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Callable[[int], None]:
         if not self.show:
             return lambda n: None
         from rich.progress import Progress
 
         self._progress = Progress(transient=False)
         self._progress.start()
-        task = self._progress.add_task("Enriching messages", total=self.total)
+        task = self._progress.add_task(self.label, total=self.total)
         return lambda n: self._progress.advance(task, n)
 
     def __exit__(self, *exc: object) -> None:
         if self.show:
             self._progress.stop()
+
+
+progress_bar = _progress_bar

@@ -126,7 +126,7 @@ class SentimentScorer:
             if c >= self.min_count and all(part in known for part in p.split(" "))
         ][: self.max_pairs]
         space = FeatureSpace(words, pairs, self.char_bits)
-        matrix = space.matrix(batch)
+        matrix = space.matrix(space.tokenise(texts))
         model = LogisticRegression(
             C=self.C, max_iter=3000, class_weight=self.class_weight
         )
@@ -179,7 +179,7 @@ class SentimentScorer:
             count=len(texts),
         )
         unique = list(position)
-        batch = tokenise_batch(unique)
+        batch = self.features_.tokenise(unique)
         logits = self.features_.logits(batch, self.coef_, self.intercept_)
         logits -= logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)

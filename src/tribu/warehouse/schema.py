@@ -91,7 +91,7 @@ TABLES: dict[str, str] = {
         message_id VARCHAR PRIMARY KEY,
         lang VARCHAR,
         sentiment DOUBLE,
-        embedding FLOAT[],
+        embedding TINYINT[],
         topic_id INTEGER
     """,
     "campaigns": """
