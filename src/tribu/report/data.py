@@ -4,15 +4,13 @@ The HTML report and the web dashboard read the warehouse through this one module
 the same numbers. It never computes a measure itself: every number comes from
 :func:`tribu.metrics.compute` (or :func:`tribu.metrics.scorecard.scorecard`); this module only
 
-* opens the canonical tables as Ibis tables (through ``tribu.warehouse.engines.ibis_tables``
-  when it exists, else straight from the DuckDB file, read-only);
+* opens the canonical tables as Ibis tables, read-only, through
+  ``tribu.warehouse.engines.ibis_tables``;
 * computes each measure **once** over the whole warehouse and keeps the result (a pandas frame)
   in memory, so that the many filter combinations a dashboard user tries cost a pandas filter,
   not a new warehouse query;
-* applies the filters (community, channel, campaign, period) to the rows of a measure, on the
-  columns the measure has: a measure without a ``channel_id`` column ignores the channel filter,
-  and the answer says which filters were applied;
-* turns frames into plain rows (ISO dates, ``None`` for missing values) for JSON and CSV.
+* applies the filters (:mod:`tribu.report.filters`) to the rows of a measure, on the columns
+  the measure has, and turns frames into plain rows (:mod:`tribu.report.rows`).
 
 Member-level views (a pseudonym's messages per week and sentiment trend) are simple counts and
 averages, written here as Ibis expressions because no registered measure has that grain.
@@ -21,7 +19,6 @@ averages, written here as Ibis expressions because no registered measure has tha
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import threading
 from collections import OrderedDict
@@ -32,10 +29,17 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
 from tribu.errors import ConfigError
+from tribu.report.filters import (
+    FILTER_COLUMNS,
+    PERIOD_COLUMNS,
+    Filters,
+    filter_frame,
+    parse_date,
+)
+from tribu.report.rows import column_types, json_value, records, to_pandas
 
 __all__ = [
     "FILTER_COLUMNS",
@@ -49,16 +53,9 @@ __all__ = [
     "open_tables",
     "parse_date",
     "records",
+    "filter_frame",
+    "to_pandas",
 ]
-
-# filter name -> the measure column it applies to
-FILTER_COLUMNS: dict[str, str] = {
-    "community": "community_id",
-    "channel": "channel_id",
-    "campaign": "campaign_id",
-}
-# the first of these columns a measure has carries its period
-PERIOD_COLUMNS: tuple[str, ...] = ("ts", "day", "week", "cohort_month")
 
 
 # Packages whose modules register measures; every public submodule is imported once.
@@ -107,63 +104,6 @@ class MeasureUnavailable(ConfigError):
     """A measure the surfaces show is not registered (its family is not installed yet)."""
 
 
-def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
-    """Read an ISO date given to ``--since``/``--until`` or ``?since=``/``?until=``."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(
-            f"The '{option}' option must be an ISO date like 2024-03-01. "
-            f"Got {value!r} instead."
-        ) from None
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a user narrowed the view to. ``None`` means no filter on that axis.
-
-    ``since`` and ``until`` are inclusive calendar dates (UTC).
-    """
-
-    community: str | None = None
-    channel: str | None = None
-    campaign: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    @classmethod
-    def from_strings(
-        cls,
-        community: str | None = None,
-        channel: str | None = None,
-        campaign: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> Filters:
-        """Build filters from query-string or command-line values ('' counts as unset)."""
-        return cls(
-            community=community or None,
-            channel=channel or None,
-            campaign=campaign or None,
-            since=parse_date(since, "since"),
-            until=parse_date(until, "until"),
-        )
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The filters as strings, for JSON answers and cache keys."""
-        return {
-            "community": self.community,
-            "channel": self.channel,
-            "campaign": self.campaign,
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-        }
-
-
 def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
     """The canonical tables of warehouse ``db`` as Ibis tables on DuckDB, opened read-only.
 
@@ -176,108 +116,6 @@ def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
     backend = next(iter(tables.values())).get_backend()
     backend.raw_sql("SET enable_progress_bar = false")  # no bars on the server's stderr
     return tables
-
-
-def _naive_utc(values: pd.Series) -> pd.Series:
-    """Timestamps or dates as naive UTC ``datetime64`` so they compare with dates."""
-    converted = pd.to_datetime(values, utc=True, errors="coerce")
-    return converted.dt.tz_localize(None)
-
-
-def filter_frame(
-    frame: pd.DataFrame, filters: Filters
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Keep the rows of ``frame`` that pass ``filters``; say which filters applied.
-
-    Returns the filtered frame and ``{filter name: column it applied to}``.
-    """
-    applied: dict[str, str] = {}
-    mask = pd.Series(True, index=frame.index)
-    for name, column in FILTER_COLUMNS.items():
-        value = getattr(filters, name)
-        if value is not None and column in frame.columns:
-            mask &= frame[column].astype("string") == value
-            applied[name] = column
-    period = next((c for c in PERIOD_COLUMNS if c in frame.columns), None)
-    if period is not None and (filters.since or filters.until):
-        when = _naive_utc(frame[period])
-        if filters.since:
-            mask &= when >= pd.Timestamp(filters.since)
-            applied["since"] = period
-        if filters.until:
-            mask &= when < pd.Timestamp(filters.until + dt.timedelta(days=1))
-            applied["until"] = period
-    return frame[mask.fillna(False)].reset_index(drop=True), applied
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return value
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as JSON-safe dicts (ISO dates, ``None`` for NaN/NaT)."""
-    columns = list(frame.columns)
-    return [
-        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
-def column_types(frame: pd.DataFrame) -> list[dict[str, str]]:
-    """Each column's name and JSON type (string, integer, number, boolean, date, datetime)."""
-    described = []
-    for name, dtype in frame.dtypes.items():
-        if pd.api.types.is_bool_dtype(dtype):
-            kind = "boolean"
-        elif pd.api.types.is_integer_dtype(dtype):
-            kind = "integer"
-        elif pd.api.types.is_float_dtype(dtype):
-            kind = "number"
-        elif pd.api.types.is_datetime64_any_dtype(dtype):
-            kind = "datetime"
-        else:
-            sample = frame[name].dropna()
-            first = sample.iloc[0] if len(sample) else None
-            if isinstance(first, dt.datetime):
-                kind = "datetime"
-            elif isinstance(first, dt.date):
-                kind = "date"
-            elif isinstance(first, bool | np.bool_):
-                kind = "boolean"
-            elif isinstance(first, list | np.ndarray):
-                kind = "array"
-            else:
-                kind = "string"
-        described.append({"name": str(name), "type": kind})
-    return described
-
-
-def to_pandas(expr: ir.Table) -> pd.DataFrame:
-    """Run ``expr``; date columns stay dates (pandas would make them datetimes)."""
-    frame = expr.to_pandas()
-    for column, dtype in expr.schema().items():
-        if dtype.is_date() and column in frame:
-            frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
 
 
 @dataclass
@@ -375,7 +213,7 @@ class MeasureData:
                 tz=tz,
                 with_relays=False,  # relays are the roles chart's job (member_roles)
             )
-            return {k: _json_value(v) for k, v in raw.items()}
+            return {k: json_value(v) for k, v in raw.items()}
 
         return self.cached(("scorecard", tuple(filters.as_dict().items()), tz), build)
 

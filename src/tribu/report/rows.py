@@ -1,0 +1,84 @@
+"""Measure rows made plain: JSON-safe values (ISO dates, None for NaN) and column types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+__all__ = ["column_types", "json_value", "records", "to_pandas"]
+
+
+def json_value(value: Any) -> Any:
+    """One value made JSON-safe (ISO dates, None for NaN/NaT, Python numbers)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, np.ndarray):
+        return [json_value(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-safe dicts (ISO dates, ``None`` for NaN/NaT)."""
+    columns = list(frame.columns)
+    return [
+        {c: json_value(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def column_types(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """Each column's name and JSON type (string, integer, number, boolean, date, datetime)."""
+    described = []
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = "boolean"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = "integer"
+        elif pd.api.types.is_float_dtype(dtype):
+            kind = "number"
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            kind = "datetime"
+        else:
+            sample = frame[name].dropna()
+            first = sample.iloc[0] if len(sample) else None
+            if isinstance(first, dt.datetime):
+                kind = "datetime"
+            elif isinstance(first, dt.date):
+                kind = "date"
+            elif isinstance(first, bool | np.bool_):
+                kind = "boolean"
+            elif isinstance(first, list | np.ndarray):
+                kind = "array"
+            else:
+                kind = "string"
+        described.append({"name": str(name), "type": kind})
+    return described
+
+
+def to_pandas(expr: ir.Table) -> pd.DataFrame:
+    """Run ``expr``; date columns stay dates (pandas would make them datetimes)."""
+    frame = expr.to_pandas()
+    for column, dtype in expr.schema().items():
+        if dtype.is_date() and column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
