@@ -3,12 +3,13 @@
 The data are generated in DuckDB SQL (seeded): 20 communities of 2,500 members each (one brand
 account, one bot, five moderators of middling activity), five channels each, a year of messages
 whose authors follow a skewed law (a few members write most), 30 % replies to a recent message
-of the same community,
-2 % mentions, 1 % brand posts plus a weekly Thursday live per community, 2 million timed
-reactions, a sentiment for every message, join/leave events, and three campaigns per community.
+of the same community, 2 % mentions, 1 % brand posts plus a weekly Thursday live per community,
+2 million timed reactions, a sentiment for every message, join/leave events, and three
+campaigns per community.
 The timed work, in a fresh child process, is :func:`tribu.metrics.scorecard.scorecard` over the
 whole warehouse: engagement, time to sentiment (Kaplan–Meier), activity, UGC ratio and CPE,
-roles with relays (betweenness, sampled above 2,000 members per community) and rituals.
+roles with relays (betweenness sampled from 64 pivots above 1,000 members per community) and
+rituals.
 The bar is 30 seconds and 4 GB of peak memory.
 """
 

@@ -81,39 +81,36 @@ def betweenness(
             ("target", "ascending"),
         ]
     )
-    communities = arrow["community_id"].to_numpy(zero_copy_only=False)
-    sources = arrow["source"].to_numpy(zero_copy_only=False)
-    targets = arrow["target"].to_numpy(zero_copy_only=False)
     rows: dict[str, list[object]] = {
         "community_id": [],
         "member_id": [],
         "betweenness": [],
     }
-    bounds = np.flatnonzero(communities[1:] != communities[:-1]) + 1
-    for lo, hi in zip(
-        np.concatenate([[0], bounds]),
-        np.concatenate([bounds, [len(communities)]]),
-        strict=True,
-    ):
-        if lo == hi:
-            continue
-        nodes, inverse = np.unique(
-            np.concatenate([sources[lo:hi], targets[lo:hi]]), return_inverse=True
+    communities = arrow["community_id"]
+    for community in pc.unique(communities).to_pylist():
+        part = arrow.filter(pc.equal(communities, community))
+        m = part.num_rows
+        # Node ids in order of first appearance over the sorted edges: the same on every engine.
+        ends = (
+            pa.chunked_array(part["source"].chunks + part["target"].chunks)
+            .combine_chunks()
+            .dictionary_encode()
         )
+        nodes = ends.dictionary.to_pylist()
+        index = ends.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         n = len(nodes)
-        m = hi - lo
         if n <= _NETWORKX_MAX_NODES:
             graph = nx.Graph()
-            graph.add_edges_from(zip(sources[lo:hi], targets[lo:hi], strict=True))
-            scores_by_node = nx.betweenness_centrality(graph, normalized=True)
-            scores = np.array([scores_by_node[node] for node in nodes])
+            graph.add_edges_from(
+                zip(part["source"].to_pylist(), part["target"].to_pylist(), strict=True)
+            )
+            by_node = nx.betweenness_centrality(graph, normalized=True)
+            scores = np.array([by_node[node] for node in nodes])
         else:
             k = n if n <= exact_max_nodes else samples
-            scores = _betweenness_arrays(
-                n, inverse[:m], inverse[m:], samples=k, seed=seed
-            )
-        rows["community_id"].extend([communities[lo]] * n)
-        rows["member_id"].extend(nodes.tolist())
+            scores = _betweenness_arrays(n, index[:m], index[m:], samples=k, seed=seed)
+        rows["community_id"].extend([community] * n)
+        rows["member_id"].extend(nodes)
         rows["betweenness"].extend(scores.tolist())
     return ibis.memtable(pa.table(rows, schema=_SCHEMA))
 

@@ -18,7 +18,6 @@ from tribu.metrics._common import (
     epoch,
     human_authored,
     replies,
-    week_start,
 )
 from tribu.metrics._graph import betweenness
 from tribu.metrics._registry import register
@@ -104,7 +103,9 @@ def _roles(
     min_previous_messages: int,
 ) -> ir.Table:
     end = community_end(messages).mutate(end_t=epoch(ibis._.end_ts))
-    m = messages.mutate(t=epoch(messages.ts), week=week_start(messages.ts))
+    m = messages.mutate(t=epoch(messages.ts))
+    # Week number (Monday-based, UTC) from the epoch: counting distinct weeks needs no date.
+    m = m.mutate(week=(((m.t / 86400).floor() + 3) / 7).floor().cast("int64"))
     m = m.inner_join(end.select("community_id", "end_t"), "community_id")
     recent_from = m.end_t - at_risk_days * 86400
     previous_from = m.end_t - 2 * at_risk_days * 86400
