@@ -182,3 +182,25 @@ def test_token_admin_endpoints_need_admin(client: TestClient, site_files: Site) 
     listing = client.get("/api/v1/tokens", headers=bearer(site_files.admin)).json()
     assert {"viewer", "admin"} <= {t["role"] for t in listing}
     assert all("sha256" not in t for t in listing)
+
+
+def test_logout_and_revocation_end_the_session(site_files: Site, app) -> None:  # type: ignore[no-untyped-def]
+    record, secret = site_files.tokens.create("viewer", "session test")
+    browser = TestClient(app, base_url="https://testserver")
+    browser.post("/login", data={"token": secret, "next": "/"})
+    assert (
+        browser.get("/api/v1/status").status_code == 200
+    )  # the cookie works for the API
+    browser.post("/logout")
+    assert browser.get("/api/v1/status").status_code == 401
+    browser.post("/login", data={"token": secret, "next": "/"})
+    assert browser.get("/api/v1/status").status_code == 200
+    site_files.tokens.revoke(record.token_id)
+    assert browser.get("/api/v1/status").status_code == 401
+
+
+def test_unknown_member_page_is_404(client: TestClient, site_files: Site) -> None:
+    page = client.get("/members/nobody", headers=bearer(site_files.viewer))
+    assert page.status_code == 404 and "Membre inconnu." in page.text
+    api = client.get("/api/v1/members/nobody", headers=bearer(site_files.viewer))
+    assert api.status_code == 404 and api.json()["error"]["title"] == "Not found"
