@@ -17,6 +17,7 @@ ch-chat    (c-moon)     Tue 03-12    erin                                    = 1
 
 So c-lune has 9 messages in ch-general, 9 in ch-lives (18 in all), c-moon 3; alice (m-alice)
 wrote on 03-04 and 03-08 (week of 03-04: 2), 03-15 (week of 03-11: 1) and 03-18 (1).
+Campaigns: camp-printemps (c-lune, 120 EUR) and camp-lives (no community, 50 EUR).
 Display names and texts carry ``<script>``, ``onerror=`` and ``javascript:`` payloads.
 """
 
@@ -298,6 +299,11 @@ def build_fixture_warehouse(path: Path) -> Path:
             "INSERT INTO campaigns VALUES ('camp-printemps', ?, 'awareness', 'c-lune', ?, ?, "
             "120.0, 'EUR', ['printemps'], ['g1'])",
             [f"Printemps {HOSTILE_IMG}", _ts("01", "00:00"), _ts("31", "23:59")],
+        )
+        con.execute(
+            "INSERT INTO campaigns VALUES ('camp-lives', 'Lives', 'engagement', NULL, ?, ?, "
+            "50.0, 'EUR', ['live'], [])",
+            [_ts("01", "00:00"), _ts("31", "23:59")],
         )
     finally:
         con.close()

@@ -72,3 +72,20 @@ def test_registered_measures_are_listed(measure_data: MeasureData) -> None:
     assert {"daily_activity", "engagement_rate_weekly", "sentiment_weekly"} <= set(
         names
     )
+
+
+def test_campaigns_chart_keeps_campaigns_of_no_community(
+    measure_data: MeasureData,
+) -> None:
+    from tribu.report.charts import campaigns
+    from tribu.report.labels import labels
+
+    # camp-printemps belongs to c-lune: shown for c-lune, not for c-moon;
+    # camp-lives belongs to no community: shown for both
+    lune = campaigns(measure_data, Filters(community="c-lune"), labels("en"))
+    moon = campaigns(measure_data, Filters(community="c-moon"), labels("en"))
+    assert [row["campaign_id"] for row in lune.table] == [
+        "camp-lives",
+        "camp-printemps",
+    ]
+    assert [row["campaign_id"] for row in moon.table] == ["camp-lives"]

@@ -330,13 +330,20 @@ def roles(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
 
 
 def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
-    """UGC ratio and cost per engagement of each campaign."""
+    """UGC ratio and cost per engagement of each campaign.
+
+    With a community filter: the community's campaigns and those tied to no community.
+    """
     ugc, _ = data.filtered("ugc_ratio", filters)
     cpe, _ = data.filtered("cost_per_engagement", filters)
     names = _names(data.campaigns(), "campaign_id")
     known = data.campaigns()
     if filters.community is not None and not known.empty:
-        mine = set(known.loc[known["community_id"] == filters.community, "campaign_id"])
+        # a campaign tied to no community (community_id empty) concerns every community
+        owner = known["community_id"]
+        mine = set(
+            known.loc[(owner == filters.community) | owner.isna(), "campaign_id"]
+        )
         ugc = ugc[ugc["campaign_id"].isin(mine)]
         cpe = cpe[cpe["campaign_id"].isin(mine)]
     merged = ugc.merge(cpe, on="campaign_id", how="outer").sort_values("campaign_id")
