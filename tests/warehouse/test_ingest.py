@@ -377,3 +377,17 @@ def test_changed_message_loses_stale_enrichment(tmp_path, fake, rows):
     # export b reloads m2 with a new text: its enrichment goes; m1's stays.
     ingest_paths([fake.write(tmp_path, "b", export_b())], db=db)
     assert rows(db, "SELECT message_id FROM enrichment") == [(f"{CID}/m1",)]
+
+
+def test_scratch_folders_are_removed(tmp_path, fake):
+    db = tmp_path / "w.duckdb"
+    stale = tmp_path / ".w.duckdb.ingest-left-by-a-crash"
+    stale.mkdir()
+    (stale / "messages.parquet").write_bytes(b"old")
+    other = (
+        tmp_path / ".other.duckdb.ingest-busy"
+    )  # another warehouse's run: left alone
+    other.mkdir()
+    ingest_paths([fake.write(tmp_path, "a", export_a())], db=db)
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert leftovers == [".other.duckdb.ingest-busy"]

@@ -150,6 +150,21 @@ def ingest_paths(
             con.close()
 
 
+def _scratch_folder(db_path: Path) -> Path:
+    """A fresh staging folder next to the warehouse (same disk), stale ones removed.
+
+    Folders are named after the warehouse; we hold DuckDB's write lock on it, so any older
+    folder of that name was left by an interrupted run and can go.
+    """
+    parent = db_path.parent if db_path.name != ":memory:" else None
+    if parent is None or not parent.is_dir():
+        return Path(tempfile.mkdtemp(prefix=".tribu-ingest-"))
+    prefix = f".{db_path.name}.ingest-"
+    for stale in parent.glob(f"{prefix}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+
+
 def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "SELECT sha256 FROM ingest_runs WHERE finished_at IS NOT NULL AND sha256 IS NOT NULL"
@@ -186,16 +201,8 @@ def _run(
     known = _known_hashes(con)
     people = People(pseudonym_secret(con), keep_names=keep_names, config=settings)
     work: list[tuple[FileSummary, Source, FileCounts | None]] = []
-    scratch_parent = db_path.parent if db_path.name != ":memory:" else None
     with ExitStack() as stack:
-        scratch = Path(
-            tempfile.mkdtemp(
-                prefix=".tribu-ingest-",
-                dir=scratch_parent
-                if scratch_parent and scratch_parent.exists()
-                else None,
-            )
-        )
+        scratch = _scratch_folder(db_path)
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         stage = Stage(scratch, people, batch_rows=batch_rows)
         bar = _progress_bar(progress)
