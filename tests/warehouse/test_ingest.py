@@ -391,3 +391,17 @@ def test_scratch_folders_are_removed(tmp_path, fake):
     ingest_paths([fake.write(tmp_path, "a", export_a())], db=db)
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
     assert leftovers == [".other.duckdb.ingest-busy"]
+
+
+def test_summary_times_are_utc_whatever_the_session_zone(tmp_path, fake, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    db = tmp_path / "w.duckdb"
+    con = open_warehouse(db)
+    con.execute("SET TimeZone = 'Europe/Paris'")
+    try:
+        summary = ingest_paths([fake.write(tmp_path, "a", export_a())], db=con)
+    finally:
+        con.close()
+    # m1 at 10:00 UTC is 11:00 in Paris; the summary must still say 10:00 UTC.
+    first = summary.communities[0].first_ts
+    assert first == at(0) and first.utcoffset() == timedelta(0)

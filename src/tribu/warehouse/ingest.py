@@ -312,7 +312,9 @@ def _community_summaries(
     ).fetchall():
         item = result[cid]
         item.messages, item.new_messages = messages, messages - existed
-        item.first_ts, item.last_ts = first, last
+        # DuckDB answers in the session's time zone; the summary speaks UTC.
+        item.first_ts = first.astimezone(UTC) if first else None
+        item.last_ts = last.astimezone(UTC) if last else None
     for cid, count in con.execute(
         "SELECT community_id, count(*) FROM _member_rows GROUP BY 1"
     ).fetchall():
