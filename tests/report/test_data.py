@@ -89,3 +89,15 @@ def test_campaigns_chart_keeps_campaigns_of_no_community(
         "camp-printemps",
     ]
     assert [row["campaign_id"] for row in moon.table] == ["camp-lives"]
+
+
+def test_cache_drops_views_not_measures(measure_data: MeasureData) -> None:
+    from tribu.report.data import MeasureData as Fresh
+
+    data = Fresh(measure_data.tables, cache_size=2)
+    data.frame("daily_activity")
+    for n in range(5):
+        data.cached(("chart", n), lambda n=n: n)
+    kept = list(data._cache)
+    assert ("measure", "daily_activity", ()) in kept
+    assert [k for k in kept if k[0] == "chart"] == [("chart", 3), ("chart", 4)]

@@ -18,6 +18,7 @@ averages, written here as Ibis expressions because no registered measure has tha
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -118,6 +119,12 @@ def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
     return tables
 
 
+# Cache entries kept for a snapshot's whole life (the costly, filter-independent ones).
+_PERMANENT = frozenset(
+    {"expression", "measure", "table", "period", "brand_ids", "french_share", "schema"}
+)
+
+
 @dataclass
 class MeasureData:
     """Measures over one warehouse, computed once each and filtered on demand.
@@ -127,7 +134,7 @@ class MeasureData:
     tables
         Canonical name -> Ibis table (see :func:`open_tables`).
     cache_size
-        How many computed frames to keep (least recently used ones are dropped).
+        How many per-filter views to keep (least recently used ones are dropped).
 
     Notes
     -----
@@ -144,17 +151,27 @@ class MeasureData:
         load_measures()
 
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        """Return the value cached under ``key``, building it (once) if missing."""
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
+        """Return the value cached under ``key``, building it (once) if missing.
+
+        Whole measures and reference lists are kept for the snapshot's life; per-filter views
+        (charts, summaries, scorecards, members) are dropped least recently used first.
+        """
+        try:
+            value = self._cache[key]
+        except KeyError:
+            pass
+        else:
+            with contextlib.suppress(KeyError):  # evicted meanwhile by another thread
+                self._cache.move_to_end(key)
+            return value
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
             value = build()
             self._cache[key] = value
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            views = [k for k in self._cache if k[0] not in _PERMANENT]
+            for old in views[: max(0, len(views) - self.cache_size)]:
+                del self._cache[old]
             return value
 
     # -- measures ---------------------------------------------------------------------------
