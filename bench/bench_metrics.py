@@ -131,7 +131,7 @@ def _scorecard(db: str) -> dict[str, Any]:
     from tribu.metrics.scorecard import scorecard
     from tribu.warehouse.engines import ibis_tables
 
-    card = scorecard(ibis_tables(db))
+    card = scorecard(ibis_tables(db, utc_naive=True))
     return {
         "brand_posts": card["totals"]["brand_posts"],
         "median_engagement_rate": card["engagement"]["median_engagement_rate"],

@@ -51,3 +51,20 @@ def test_parquet_export_is_refreshed_only_when_the_warehouse_changes(
     os.utime(db, ns=(written + 10**9, written + 10**9))
     export_parquet(db)
     assert pq.read_table(folder / "messages" / "part-0.parquet").num_rows == 44
+
+
+def test_plain_utc_tables_give_the_same_scorecard(warehouse: Path) -> None:
+    # utc_naive=True hands DuckDB times over as plain UTC timestamps (as Spark does): every
+    # number of the scorecard is the same; times print without the "+00:00" suffix.
+    from tribu.metrics.scorecard import scorecard
+
+    naive = ibis_tables(warehouse, utc_naive=True)
+    assert naive["messages"].schema()["ts"].timezone is None
+    aware_card = scorecard(
+        ibis_tables(warehouse), since="2026-03-01", until="2026-04-30"
+    )
+    naive_card = scorecard(naive, since="2026-03-01", until="2026-04-30")
+    for ritual in aware_card["rituals"]:
+        for key in ("first_ts", "last_ts"):
+            ritual[key] = ritual[key].removesuffix("+00:00")
+    assert naive_card == aware_card

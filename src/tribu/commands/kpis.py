@@ -141,7 +141,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 def _tables(db: Path | None, engine: str) -> dict[str, Any]:
     from tribu.warehouse.engines import ibis_tables
 
-    return ibis_tables(db, engine=engine)
+    return ibis_tables(db, engine=engine, utc_naive=True)
 
 
 def kpis(

@@ -105,20 +105,26 @@ def filter_tables(
         if name not in out:
             continue
         t = out[name]
+        keep_null = name == "reactions"  # reactions without a time stay
         if start is not None:
-            t = (
-                t.filter(t.ts.isnull() | (t.ts >= start))
-                if name == "reactions"
-                else t.filter(t.ts >= start)
+            bound = _like(t.ts, start)
+            t = t.filter(
+                (t.ts.isnull() | (t.ts >= bound)) if keep_null else t.ts >= bound
             )
         if stop is not None:
-            t = (
-                t.filter(t.ts.isnull() | (t.ts <= stop))
-                if name == "reactions"
-                else t.filter(t.ts <= stop)
+            bound = _like(t.ts, stop)
+            t = t.filter(
+                (t.ts.isnull() | (t.ts <= bound)) if keep_null else t.ts <= bound
             )
         out[name] = t
     return out
+
+
+def _like(column: ir.TimestampValue, moment: datetime) -> datetime:
+    """``moment`` in the column's kind: aware UTC, or plain UTC for a plain column."""
+    if column.type().timezone is None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 def _plain(value: Any) -> Any:
@@ -210,9 +216,9 @@ def scorecard(
     stop = parse_moment(until, "until", end=True)
     joined = joins.filter(joins.join_ts.notnull())
     if start is not None:
-        joined = joined.filter(joined.join_ts >= start)
+        joined = joined.filter(joined.join_ts >= _like(joined.join_ts, start))
     if stop is not None:
-        joined = joined.filter(joined.join_ts <= stop)
+        joined = joined.filter(joined.join_ts <= _like(joined.join_ts, stop))
     totals["new_members"] = _scalar(joined.count())
     totals = {
         k: totals[k]

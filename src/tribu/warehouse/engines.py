@@ -58,7 +58,10 @@ appender.console.layout.pattern = %p %c: %m%n
 
 
 def ibis_tables(
-    db: str | os.PathLike[str] | None = None, engine: str = "duckdb"
+    db: str | os.PathLike[str] | None = None,
+    engine: str = "duckdb",
+    *,
+    utc_naive: bool = False,
 ) -> dict[str, ir.Table]:
     """Return the canonical tables of the warehouse as Ibis tables on ``engine``.
 
@@ -69,6 +72,11 @@ def ibis_tables(
     engine
         ``"duckdb"`` (read the file in place, read-only) or ``"spark"`` (Parquet export read
         by a local Spark session).
+    utc_naive
+        DuckDB only: hand times over as plain UTC timestamps (``timestamp``, as Spark does)
+        instead of ``timestamp('UTC')``. The measures give the same numbers either way, but
+        DuckDB then skips its calendar library on every row (several times faster on millions
+        of messages); the scorecard commands use it.
 
     Returns
     -------
@@ -85,13 +93,29 @@ def ibis_tables(
     if engine == "duckdb":
         con = ibis.duckdb.connect(str(path), read_only=True)
         con.raw_sql("SET enable_progress_bar = false")
-        return {name: con.table(name) for name in _MEASURED_TABLES}
+        if not utc_naive:
+            return {name: con.table(name) for name in _MEASURED_TABLES}
+        return {name: _naive(con, name) for name in _MEASURED_TABLES}
     folder = export_parquet(path)
     spark_con = ibis.pyspark.connect(spark_session())
     return {
         name: spark_con.read_parquet(str(folder / name), table_name=f"tribu_{name}")
         for name in _MEASURED_TABLES
     }
+
+
+def _naive(con: Any, name: str) -> ir.Table:
+    """Table ``name`` with its UTC times as plain timestamps, converted without ICU."""
+    table = con.table(name)
+    zoned = [
+        column
+        for column, dtype in table.schema().items()
+        if dtype.is_timestamp() and dtype.timezone is not None
+    ]
+    if not zoned:
+        return table
+    replaced = ", ".join(f'make_timestamp(epoch_us("{c}")) AS "{c}"' for c in zoned)
+    return con.sql(f'SELECT * REPLACE ({replaced}) FROM "{name}"')
 
 
 def parquet_dir(db: str | os.PathLike[str] | None = None) -> Path:
