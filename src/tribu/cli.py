@@ -58,7 +58,8 @@ for _module in COMMAND_MODULES:
 def main() -> None:
     """Entry point of the ``tribu`` script."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting.
+        code = app(standalone_mode=False)
     except TribuError as exc:
         Console(stderr=True).print(
             f"[bold red]Error:[/] {escape(str(exc))}",
@@ -80,6 +81,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
