@@ -13,8 +13,17 @@ from tribu.demo import DEMO_STEPS, DemoFiles, DemoRun
 from tribu.demo._run import generate_step
 
 
-def test_steps_start_with_generate_then_ingest() -> None:
-    assert [name for name, _ in DEMO_STEPS][:2] == ["generate", "ingest"]
+def test_steps_run_the_whole_job_in_order() -> None:
+    assert [name for name, _ in DEMO_STEPS] == [
+        "generate",
+        "ingest",
+        "first-party",
+        "enrich",
+        "kpis",
+        "business",
+        "report",
+        "serve",
+    ]
 
 
 def test_generate_step_reuses_files_of_the_same_seed(demo: DemoFiles) -> None:
@@ -53,12 +62,25 @@ def test_demo_command_lists_its_options() -> None:
         assert option in result.output
 
 
-def test_run_demo_ingests_into_the_warehouse(demo: DemoFiles, tmp_path: Path) -> None:
+def test_run_demo_runs_every_stage_but_serve(demo: DemoFiles, tmp_path: Path) -> None:
+    """The whole demo job, end to end, as `make demo` runs it (without the server)."""
     from tribu.demo import run_demo
 
     output = io.StringIO()
     run = run_demo(
-        demo.root, tmp_path / "demo.duckdb", console=Console(file=output, width=120)
+        demo.root,
+        tmp_path / "demo.duckdb",
+        serve=False,
+        report=tmp_path / "report.html",
+        console=Console(file=output, width=120),
     )
     assert (tmp_path / "demo.duckdb").is_file()
-    assert "ingest" in run.results
+    total = sum(c.messages for c in demo.counts.values())
+    assert sum(c.messages for c in run.results["ingest"].communities) == total
+    # Every message got a language and a sentiment.
+    assert run.results["enrich"].enriched == total
+    # 8 first-party kinds loaded, orders among them.
+    assert len(run.results["first_party"]) == 8
+    assert run.results["first_party"]["orders"] > 0
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Semelle" in html and "<script" in html

@@ -7,6 +7,8 @@ earlier ones left in :attr:`DemoRun.results`.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ class DemoRun:
     seed: int = 7
     regenerate: bool = False
     serve: bool = True
+    report: Path = Path("demo-report.html")
     console: Console = field(default_factory=Console)
     files: DemoFiles | None = None
     results: dict[str, Any] = field(default_factory=dict)
@@ -116,11 +119,62 @@ def enrich_step(run: DemoRun) -> None:
     )
 
 
+def _tribu(run: DemoRun, *args: str) -> None:
+    """Run one ``tribu`` command on the demo warehouse, as a user would type it."""
+    command = [sys.executable, "-m", "tribu", *args, "--db", str(run.db)]
+    run.console.print(f"\n[bold]$ tribu {' '.join(args)}[/]")
+    run.console.file.flush()
+    done = subprocess.run(command, check=False)
+    if done.returncode:
+        raise TribuError(f"tribu demo: 'tribu {' '.join(args)}' failed.")
+
+
+def kpis_step(run: DemoRun) -> None:
+    """Print the community scorecard, the roles and the rituals."""
+    for command in ("kpis", "roles", "rituals"):
+        _tribu(run, command)
+
+
+def business_step(run: DemoRun) -> None:
+    """Print the business measures and the creators' table."""
+    _tribu(run, "business")
+    _tribu(run, "creators")
+
+
+def report_step(run: DemoRun) -> None:
+    """Write the self-contained HTML report next to the demo folder's parent."""
+    from tribu.report import write_report
+
+    with run.console.status("Writing the HTML report..."):
+        path = write_report(run.db, run.report)
+    run.results["report"] = path
+    run.console.print(f"\nReport written: [bold]{path}[/] (opens offline).")
+
+
+def serve_step(run: DemoRun) -> None:
+    """Make a viewer token, print the address, and serve the dashboard until Ctrl-C."""
+    if not run.serve:
+        return
+    from tribu.web import serve
+    from tribu.web.auth import TokenStore
+
+    _record, token = TokenStore.for_warehouse(run.db).create("viewer", "demo")
+    run.console.print(
+        "\n[bold]Dashboard:[/] http://127.0.0.1:8000/  (stop with Ctrl-C)\n"
+        f"[bold]Viewer token:[/] {token}"
+    )
+    serve(run.db, host="127.0.0.1", port=8000)
+
+
 DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
     ("generate", generate_step),
     ("ingest", ingest_step),
     ("first-party", first_party_step),
     ("enrich", enrich_step),
+    ("kpis", kpis_step),
+    ("business", business_step),
+    ("report", report_step),
+    ("serve", serve_step),
 )
 """The demo's stages, in order: (name, function of the :class:`DemoRun`)."""
 
@@ -132,6 +186,7 @@ def run_demo(
     seed: int = 7,
     regenerate: bool = False,
     serve: bool = True,
+    report: Path = Path("demo-report.html"),
     console: Console | None = None,
 ) -> DemoRun:
     """Generate the demo (once) and run every stage of :data:`DEMO_STEPS` on it.
@@ -142,7 +197,8 @@ def run_demo(
     db : the demo warehouse; default ``<out_dir>/demo.duckdb``.
     seed : the story's seed; a different seed than the files on disk regenerates them.
     regenerate : rewrite the files even if they are there.
-    serve : whether a final serving stage (when there is one) may start a server.
+    serve : whether the last stage starts the dashboard (it then runs until Ctrl-C).
+    report : where the HTML report goes.
     """
     run = DemoRun(
         Path(out_dir),
@@ -150,6 +206,7 @@ def run_demo(
         seed,
         regenerate,
         serve,
+        Path(report),
     )
     if console is not None:
         run.console = console
