@@ -6,7 +6,15 @@ family: engagement, sentiment, campaigns, activity, roles, rituals). Build one w
 whole community scorecard with :func:`tribu.metrics.scorecard.scorecard`.
 """
 
-from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
+from tribu.metrics import (
+    activity,
+    campaigns,
+    engagement,
+    rituals,
+    role_lists,
+    roles,
+    sentiment,
+)
 from tribu.metrics._registry import MEASURES, Measure, compute, measure, register
 
 __all__ = [
@@ -19,6 +27,7 @@ __all__ = [
     "measure",
     "register",
     "rituals",
+    "role_lists",
     "roles",
     "sentiment",
 ]
