@@ -27,8 +27,8 @@ one (``tribu enrich --embeddings``), :func:`embeddings_for` for the messages a f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np

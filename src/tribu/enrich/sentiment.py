@@ -115,7 +115,9 @@ class SentimentScorer:
                 per_message[message].append(token)
         for tokens in per_message:
             word_counts.update(set(tokens) - {".", ","})
-            pair_counts.update({f"{a} {b}" for a, b in zip(tokens, tokens[1:])})
+            pair_counts.update(
+                {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+            )
         words = [
             w for w, c in word_counts.most_common(self.max_words) if c >= self.min_count
         ]

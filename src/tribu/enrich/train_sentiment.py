@@ -3,7 +3,7 @@
 Reads the permissively licensed training files (``../shared/data/train/sentiment/*.csv`` next to
 the repository, or ``--data DIR``; see their ``SOURCES.md``), keeps 15 % of each file apart as a
 held-out split (stratified, seed 0), adds tribu's own chat-style examples
-(:mod:`tribu.enrich._chat_examples`), fits :class:`tribu.enrich.sentiment.SentimentScorer` and
+(:mod:`tribu.enrich._chat_examples` and :mod:`tribu.enrich._chat_examples_more`), fits :class:`tribu.enrich.sentiment.SentimentScorer` and
 writes ``sentiment.npz``, ``sentiment_vocabulary.txt`` and ``sentiment.json`` (data, weights,
 held-out and development figures) into ``tribu/enrich/models/``.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tribu.enrich._chat_examples import chat_examples
+from tribu.enrich._chat_examples_more import more_chat_examples
 from tribu.enrich.evaluation import LabelledRow, evaluate, read_labelled_csv
 from tribu.enrich.sentiment import SentimentScorer, shipped_model_dir
 
@@ -113,14 +114,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--class-weight", default=None, help="'balanced' to even out the classes"
     )
+    parser.add_argument(
+        "--no-more-chat",
+        dest="more_chat",
+        action="store_false",
+        help="leave out the second set of chat templates (_chat_examples_more)",
+    )
     args = parser.parse_args(argv)
 
     train, heldout = training_split(args.data)
     dev = dev_rows()
     dev_keys = {_key(text) for text, _, _ in dev}
+    own = chat_examples() + (more_chat_examples() if args.more_chat else [])
     chat = [
         (text, label, lang, args.chat_weight)
-        for text, label, lang in chat_examples()
+        for text, label, lang in own
         if _key(text) not in dev_keys
     ]
     rows = [row for row in train + chat if _key(row[0]) not in dev_keys]
@@ -140,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         "training_rows": len(rows),
         "file_weights": FILE_WEIGHTS,
         "chat_examples": len(chat),
+        "more_chat_templates": args.more_chat,
         "chat_weight": args.chat_weight,
         "heldout_share": HELDOUT_SHARE,
         "seed": SEED,
