@@ -74,3 +74,30 @@ def test_embeddings_fill_existing_rows(tmp_path) -> None:
     assert lengths == [(512,), (512,), (512,)]
     # already embedded: nothing left to do
     assert enrich_warehouse(db, workers=1, embeddings=True).embedded == 0
+
+
+def test_distinct_texts_map_every_message_back() -> None:
+    from tribu.enrich.pipeline import DistinctTexts
+
+    # texts: a b a c b a -> distinct [a, b, c]; a is at rows 0, 2, 5, b at 1, 4, c at 3
+    distinct = DistinctTexts(["a", "b", "a", "c", "b", "a"])
+    assert distinct.texts == ["a", "b", "c"]
+    assert distinct.batches(2) == [(0, 2), (2, 3)]
+    rows, local = distinct.messages_of((0, 2))  # texts a and b
+    assert rows.tolist() == [0, 2, 5, 1, 4] and local.tolist() == [0, 0, 0, 1, 1]
+    rows, local = distinct.messages_of((2, 3))  # text c, index 0 within its batch
+    assert rows.tolist() == [3] and local.tolist() == [0]
+
+
+def test_repeated_texts_get_one_row_each_with_equal_values(tmp_path) -> None:
+    db = tmp_path / "w.duckdb"
+    _add_messages(db, ["gg", "Le colis est arrivé cassé 😡", "gg", "gg"])
+    assert enrich_warehouse(db, batch_size=1, workers=1).enriched == 4
+    con = open_warehouse(db)
+    rows = con.execute(
+        "SELECT message_id, lang, sentiment FROM enrichment ORDER BY 1"
+    ).fetchall()
+    con.close()
+    assert [r[0] for r in rows] == ["m0", "m1", "m2", "m3"]
+    assert rows[0][1:] == rows[2][1:] == rows[3][1:]
+    assert rows[1][2] < 0.3

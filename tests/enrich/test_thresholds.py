@@ -21,7 +21,9 @@ from tribu.enrich.train_sentiment import default_data_dir, dev_rows, training_sp
 
 @pytest.fixture(scope="module")
 def heldout() -> tuple[np.ndarray, np.ndarray]:
-    assert default_data_dir().is_dir(), f"shared training data missing: {default_data_dir()}"
+    assert default_data_dir().is_dir(), (
+        f"shared training data missing: {default_data_dir()}"
+    )
     _, parts = training_split()
     rows = [row for part in parts.values() for row in part]
     scores = SentimentScorer().score([text for text, _, _ in rows])

@@ -167,39 +167,41 @@ def embed_missing(
 ) -> int:
     """Embed and store every enriched message whose embedding is still NULL; return how many.
 
-    Runs in ``workers`` processes (forked on Linux, one BLAS thread each), writes one
-    transaction per batch. Messages without an enrichment row are left to ``tribu enrich``.
+    Each distinct text (spaces normalised) is embedded once, in ``workers`` processes (forked
+    on Linux, one BLAS thread each); one transaction per batch. Messages without an enrichment
+    row are left to ``tribu enrich``.
     """
     global _EMBED_TEXTS
-    from tribu.enrich.pipeline import parallel_map, progress_bar
+    from tribu.enrich.pipeline import DistinctTexts, parallel_map, progress_bar
 
     table = con.execute(
         "SELECT m.message_id, m.text FROM messages m JOIN enrichment e USING (message_id) "
         "WHERE e.embedding IS NULL ORDER BY m.message_id"
     ).to_arrow_table()
     ids = table.column("message_id").combine_chunks()
-    texts = [text or "" for text in table.column("text").to_pylist()]
+    texts = [
+        " ".join((text or "").split()) for text in table.column("text").to_pylist()
+    ]
     if not texts:
         return 0
-    bounds = [
-        (start, min(start + batch_size, len(texts)))
-        for start in range(0, len(texts), batch_size)
-    ]
+    distinct = DistinctTexts(texts)
+    bounds = distinct.batches(batch_size)
     _shared_embedder()
-    _EMBED_TEXTS = texts
+    _EMBED_TEXTS = distinct.texts
     try:
         results = parallel_map(
             _embed_range,
             _embed_texts,
             bounds,
-            lambda b: texts[b[0] : b[1]],
+            lambda b: distinct.texts[b[0] : b[1]],
             workers,
             _worker_init,
         )
         with progress_bar(progress, len(texts), "Embedding messages") as advance:
-            for (start, stop), quantised in zip(bounds, results, strict=True):
-                _store(con, ids.slice(start, stop - start), quantised)
-                advance(stop - start)
+            for bound, quantised in zip(bounds, results, strict=True):
+                rows, local = distinct.messages_of(bound)
+                _store(con, ids.take(rows), quantised[local])
+                advance(len(rows))
     finally:
         _EMBED_TEXTS = []
     return len(texts)

@@ -29,7 +29,7 @@ import numpy as np
 
 from tribu.warehouse.store import open_warehouse, transaction
 
-__all__ = ["EnrichSummary", "enrich_batch", "enrich_warehouse"]
+__all__ = ["DistinctTexts", "EnrichSummary", "enrich_batch", "enrich_warehouse"]
 
 _WORKER_STATE: dict[str, Any] = {}
 _TEXTS: list[str] = []  # the run's texts, inherited by forked workers
@@ -162,32 +162,30 @@ def enrich_warehouse(
         ).to_arrow_table()
         ids = table.column("message_id").combine_chunks()
         texts = [text or "" for text in table.column("text").to_pylist()]
-        bounds = [
-            (start, min(start + batch_size, len(texts)))
-            for start in range(0, len(texts), batch_size)
-        ]
+        distinct = DistinctTexts(texts)
+        bounds = distinct.batches(batch_size)
         if bounds:
             _load_models()  # once, before forking: workers inherit the loaded models
-            _TEXTS = texts
+            _TEXTS = distinct.texts
             try:
                 results = parallel_map(
                     _enrich_range,
                     enrich_batch,
                     bounds,
-                    lambda b: texts[b[0] : b[1]],
+                    lambda b: distinct.texts[b[0] : b[1]],
                     workers,
                     _worker_init,
                 )
                 with _progress_bar(
                     progress, len(texts), "Enriching messages"
                 ) as advance:
-                    for (start, stop), (langs, scores) in zip(
-                        bounds, results, strict=True
-                    ):
-                        _insert(con, ids.slice(start, stop - start), langs, scores)
-                        for lang in langs:
+                    for bound, (langs, scores) in zip(bounds, results, strict=True):
+                        rows, local = distinct.messages_of(bound)
+                        batch_langs = [langs[i] for i in local.tolist()]
+                        _insert(con, ids.take(rows), batch_langs, scores[local])
+                        for lang in batch_langs:
                             languages[lang] = languages.get(lang, 0) + 1
-                        advance(stop - start)
+                        advance(len(rows))
             finally:
                 _TEXTS = []
         if embeddings:
@@ -207,6 +205,36 @@ def enrich_warehouse(
         seconds=time.perf_counter() - started,
         languages=languages,
     )
+
+
+class DistinctTexts:
+    """The distinct texts of a run, and which messages carry each one.
+
+    Chat repeats itself (« ok », "gg", « merci »): each distinct text is scored once, in
+    batches of distinct texts, and every message carrying a text of a finished batch is written
+    with that batch, so an interrupted run still keeps whole messages.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        position: dict[str, int] = {}
+        inverse = np.fromiter(
+            (position.setdefault(text, len(position)) for text in texts),
+            dtype=np.int64,
+            count=len(texts),
+        )
+        self.texts = list(position)
+        self._order = np.argsort(inverse, kind="stable")
+        self._sorted = inverse[self._order]
+
+    def batches(self, size: int) -> list[tuple[int, int]]:
+        """(start, stop) ranges of distinct texts, ``size`` at most each."""
+        n = len(self.texts)
+        return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+    def messages_of(self, bound: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(message rows, index of each one's text within the batch) for one batch."""
+        low, high = np.searchsorted(self._sorted, bound)
+        return self._order[low:high], self._sorted[low:high] - bound[0]
 
 
 def _insert(con: Any, ids: Any, langs: list[str], scores: np.ndarray) -> None:

@@ -3,7 +3,8 @@
 Reads the permissively licensed training files (``../shared/data/train/sentiment/*.csv`` next to
 the repository, or ``--data DIR``; see their ``SOURCES.md``), keeps 15 % of each file apart as a
 held-out split (stratified, seed 0), adds tribu's own chat-style examples
-(:mod:`tribu.enrich._chat_examples` and :mod:`tribu.enrich._chat_examples_more`), fits :class:`tribu.enrich.sentiment.SentimentScorer` and
+(:mod:`tribu.enrich._chat_examples` and :mod:`tribu.enrich._chat_examples_more`), fits
+:class:`tribu.enrich.sentiment.SentimentScorer` and
 writes ``sentiment.npz``, ``sentiment_vocabulary.txt`` and ``sentiment.json`` (data, weights,
 held-out and development figures) into ``tribu/enrich/models/``.
 
