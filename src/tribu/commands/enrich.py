@@ -26,12 +26,17 @@ def enrich(
         typer.Option(help="Warehouse file (default $TRIBU_DB or ./tribu.duckdb)."),
     ] = None,
     embeddings: Annotated[
-        bool, typer.Option(help="Also compute 512-d embeddings (slower).")
+        bool,
+        typer.Option(
+            help="Then embed every message still without an embedding (512-d, int8; slower)."
+        ),
     ] = False,
     workers: Annotated[
         int, typer.Option(min=0, help="Worker processes (one per core).")
     ] = 2,
-    batch_size: Annotated[int, typer.Option(min=1, help="Messages per batch.")] = 5_000,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Distinct texts per batch.")
+    ] = 20_000,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.")
     ] = False,
