@@ -61,41 +61,55 @@ def _iso(moment: datetime) -> str:
 
 
 def write_discord(path: Path, messages: int) -> int:
-    """Write a DiscordChatExporter JSON channel of ``messages`` messages; return its bytes."""
+    """Write a DiscordChatExporter JSON channel of ``messages`` messages; return its bytes.
+
+    Laid out as DiscordChatExporter writes it: indented by two spaces, one field a line.
+    """
     texts = [json.dumps(t, ensure_ascii=False) for t in TEXTS]
     guild, channel = "81384788765712384", "1012224565567721552"
     with path.open("w", encoding="utf-8", buffering=1 << 20) as fh:
         fh.write(
-            '{"guild":{"id":"%s","name":"Semelle","iconUrl":"https://cdn.discordapp.com/x.png"},'
-            '"channel":{"id":"%s","type":"GuildTextChat","categoryId":"1","category":"Text '
-            'Channels","name":"général","topic":null},"dateRange":{"after":null,"before":null},'
-            '"exportedAt":"2026-06-30T00:00:00+00:00","messages":[' % (guild, channel)
+            '{\n  "guild": {\n    "id": "%s",\n    "name": "Semelle",\n'
+            '    "iconUrl": "https://cdn.discordapp.com/x.png"\n  },\n'
+            '  "channel": {\n    "id": "%s",\n    "type": "GuildTextChat",\n'
+            '    "categoryId": "1",\n    "category": "Text Channels",\n'
+            '    "name": "général",\n    "topic": null\n  },\n'
+            '  "dateRange": {\n    "after": null,\n    "before": null\n  },\n'
+            '  "exportedAt": "2026-06-30T00:00:00+00:00",\n  "messages": [' % (guild, channel)
         )
         base_id = 1_100_000_000_000_000_000
         for i in range(messages):
             author = i * 7919 % AUTHORS
             moment = START + timedelta(seconds=i * 3)
-            reactions = ""
+            reactions = "[]"
             if i % 3 == 0:
                 reactions = (
-                    '{"emoji":{"id":"","name":"%s","code":"x","isAnimated":false,'
-                    '"imageUrl":"https://twemoji/x.svg"},"count":%d}'
+                    '[\n        {\n          "emoji": {\n            "id": "",\n'
+                    '            "name": "%s",\n            "code": "x",\n'
+                    '            "isAnimated": false,\n'
+                    '            "imageUrl": "https://twemoji/x.svg"\n          },\n'
+                    '          "count": %d\n        }\n      ]'
                     % (EMOJIS[i % 5], 1 + i % 4)
                 )
             reference = ""
             if i % 5 == 0 and i:
                 reference = (
-                    ',"reference":{"messageId":"%d","channelId":"%s","guildId":"%s"}'
+                    ',\n      "reference": {\n        "messageId": "%d",\n'
+                    '        "channelId": "%s",\n        "guildId": "%s"\n      }'
                     % (base_id + i - 1, channel, guild)
                 )
             fh.write(
-                '%s{"id":"%d","type":"Default","timestamp":"%s","timestampEdited":%s,'
-                '"callEndedTimestamp":null,"isPinned":false,"content":%s,'
-                '"author":{"id":"%d","name":"user%d","discriminator":"0000",'
-                '"nickname":"Membre %d","color":null,"isBot":%s,"roles":[],'
-                '"avatarUrl":"https://cdn.discordapp.com/embed/avatars/0.png"},'
-                '"attachments":[],"embeds":[],"stickers":[],"reactions":[%s],'
-                '"mentions":[],"inlineEmojis":[]%s}'
+                '%s\n    {\n      "id": "%d",\n      "type": "Default",\n'
+                '      "timestamp": "%s",\n      "timestampEdited": %s,\n'
+                '      "callEndedTimestamp": null,\n      "isPinned": false,\n'
+                '      "content": %s,\n      "author": {\n        "id": "%d",\n'
+                '        "name": "user%d",\n        "discriminator": "0000",\n'
+                '        "nickname": "Membre %d",\n        "color": null,\n'
+                '        "isBot": %s,\n        "roles": [],\n'
+                '        "avatarUrl": "https://cdn.discordapp.com/embed/avatars/0.png"\n'
+                '      },\n      "attachments": [],\n      "embeds": [],\n'
+                '      "stickers": [],\n      "reactions": %s,\n      "mentions": [],\n'
+                '      "inlineEmojis": []%s\n    }'
                 % (
                     "," if i else "",
                     base_id + i,
@@ -112,7 +126,7 @@ def write_discord(path: Path, messages: int) -> int:
                     reference,
                 )
             )
-        fh.write('],"messageCount":%d}' % messages)
+        fh.write('\n  ],\n  "messageCount": %d\n}\n' % messages)
     return path.stat().st_size
 
 

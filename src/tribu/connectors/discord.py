@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -168,8 +168,11 @@ def _sniff_bytes(head: bytes) -> bool:
     return text.startswith("{") and '"guild"' in text and '"channel"' in text
 
 
-def read(path: Path) -> Iterator[Record]:
+def read(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[Record]:
     """Yield the records of a DCE file, or of every DCE file in a folder or a zip.
+
+    ``opener``, when given, opens the bytes to read in place of the file ``path`` (a
+    parallel ingest reads a shard of a big file this way); errors still name ``path``.
 
     In a folder or zip, channels are read before threads, so a thread's parent channel is
     known first. Files that are not DCE exports (other JSON) are left out. A zip is read in
@@ -182,6 +185,11 @@ def read(path: Path) -> Iterator[Record]:
         none; a zip is unsafe.
     """
     path = Path(path)
+    if opener is not None:
+        source = _FileSource(path)
+        source.open = opener  # type: ignore[method-assign]
+        yield from _read_file(source, _ReadState())
+        return
     archive: SafeZip | None = None
     try:
         if path.is_dir():

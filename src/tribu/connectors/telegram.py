@@ -28,8 +28,9 @@ Choices (documented in ``docs/connectors/telegram.md``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import ijson
 
@@ -78,8 +79,11 @@ def detect(path: Path) -> bool:
     )
 
 
-def read(path: Path) -> Iterator[Record]:
+def read(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[Record]:
     """Yield the records of a Telegram Desktop export, chat after chat.
+
+    ``opener``, when given, opens the bytes to read in place of the file ``path`` (a
+    parallel ingest reads a shard of a big file this way); errors still name ``path``.
 
     Raises
     ------
@@ -88,7 +92,7 @@ def read(path: Path) -> Iterator[Record]:
         ``chats.list``.
     """
     path = Path(path)
-    with path.open("rb") as fh:
+    with opener() if opener is not None else path.open("rb") as fh:
         walker = walk_export(path, fh)
         first = next(walker, None)
         if first is None:
@@ -106,13 +110,15 @@ def read(path: Path) -> Iterator[Record]:
             yield from _read_account(path, first, walker)
             return
     yield from single.head()
-    yield from _read_single(path, single)
+    yield from _read_single(path, single, opener)
 
 
-def _read_single(path: Path, chat: _Chat) -> Iterator[Record]:
+def _read_single(
+    path: Path, chat: _Chat, opener: Callable[[], IO[bytes]] | None = None
+) -> Iterator[Record]:
     """Stream ``messages.item`` with ijson's C backend."""
     index = -1
-    with open_json(path) as fh:
+    with opener() if opener is not None else open_json(path) as fh:
         items = ijson.items(fh, "messages.item", use_float=True)
         try:
             records = chat.records

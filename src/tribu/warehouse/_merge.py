@@ -29,11 +29,15 @@ import pyarrow as pa
 __all__ = ["drop_temp", "merge_stage"]
 
 
-def _path(directory: Path, kind: str) -> str:
-    return str(directory / f"{kind}.parquet").replace("'", "''")
+def _parquet(directories: list[Path], kind: str) -> str:
+    """``read_parquet([...])`` of one kind's staging files in every folder of the run."""
+    quoted = (str(d / f"{kind}.parquet").replace("'", "''") for d in directories)
+    return "read_parquet([" + ", ".join(f"'{q}'" for q in quoted) + "])"
 
 
-def _views(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+def _views(con: duckdb.DuckDBPyConnection, directory: Path | list[Path]) -> None:
+    dirs = directory if isinstance(directory, list) else [directory]
+
     def cid_key(column: str) -> str:
         return f"CASE WHEN {column} IS NULL THEN NULL ELSE community_id || '/' || {column} END"
 
@@ -47,7 +51,7 @@ def _views(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
                {cid_key("reply_to_key")} AS reply_to_id,
                {cid_key("thread_key")} AS thread_id,
                reaction_count, attachment_count, mentions, edited_at
-        FROM read_parquet('{_path(directory, "messages")}')
+        FROM {_parquet(dirs, "messages")}
         """
     )
     con.execute(
@@ -55,26 +59,26 @@ def _views(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
         CREATE OR REPLACE TEMP VIEW _stage_reactions AS
         SELECT file_no, community_id, community_id || '/' || message_key AS message_id,
                member_id, emoji, count, ts
-        FROM read_parquet('{_path(directory, "reactions")}')
+        FROM {_parquet(dirs, "reactions")}
         """
     )
     for kind in ("members", "member_events", "quarantine"):
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW _stage_{kind} AS "
-            f"SELECT * FROM read_parquet('{_path(directory, kind)}')"
+            f"SELECT * FROM {_parquet(dirs, kind)}"
         )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _stage_system_notices AS
         SELECT community_id, {cid_key("channel_key")} AS channel_id, kind, ts, text
-        FROM read_parquet('{_path(directory, "system_notices")}')
+        FROM {_parquet(dirs, "system_notices")}
         """
     )
 
 
 def merge_stage(
     con: duckdb.DuckDBPyConnection,
-    directory: Path,
+    directory: Path | list[Path],
     *,
     communities: dict[str, tuple[str, str, str]],
     channels: dict[str, tuple[str, str, str, str | None]],
@@ -82,6 +86,7 @@ def merge_stage(
 ) -> None:
     """Merge the staged run into the warehouse. The caller holds the transaction.
 
+    ``directory`` is the staging folder, or a list of them (the run's and its shards').
     ``runs`` maps each ``file_no`` to its ``run_id`` and ``source`` (for the quarantine).
     Leaves the temp views ``_winners`` (message_id, community_id, file_no, ts), table
     ``_existing`` (ids that were already loaded) and view ``_kept_reactions`` for the summary;

@@ -97,6 +97,9 @@ class Stage:
         self._cids: dict[str, str] = {}  # community_key -> community_id, per file
         self._counts = FileCounts()
         self._buffers: dict[type, list[Any]] = {}
+        self.extra_directories: list[
+            Path
+        ] = []  # shards' folders (tribu.warehouse._shards)
 
     # -- records in ------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from tribu.connectors._detect import Source, detect_sources
 from tribu.warehouse._merge import drop_temp, merge_stage
 from tribu.warehouse._people import People
 from tribu.warehouse._settings import apply_settings
+from tribu.warehouse._shards import plan_split, stage_in_shards
 from tribu.warehouse._staging import BATCH_ROWS, FileCounts, Stage
 from tribu.warehouse.store import (
     open_warehouse,
@@ -165,6 +166,16 @@ def _scratch_folder(db_path: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
 
+def _shardable(source: Source) -> str:
+    """The platform whose big files can be read in two shards, or "" (see ``_shards``)."""
+    if source.module.__name__ in (
+        "tribu.connectors.discord",
+        "tribu.connectors.telegram",
+    ):
+        return source.platform
+    return ""
+
+
 def _known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "SELECT sha256 FROM ingest_runs WHERE finished_at IS NOT NULL AND sha256 IS NOT NULL"
@@ -220,15 +231,31 @@ def _run(
             task = None
             if bar is not None:
                 task = bar.add_task(source.path.name, total=None)
-            counts = stage.consume(
-                source.records(),
-                file_no=len(work),
-                platform=source.platform,
-                source=str(source.path),
-                on_progress=(lambda n, t=task: bar.update(t, completed=n))  # type: ignore[misc]
+            on_progress = (
+                (lambda n, t=task: bar.update(t, completed=n))  # type: ignore[misc]
                 if bar is not None
-                else None,
+                else None
             )
+            split = plan_split(source.path, _shardable(source))
+            counts = (
+                stage_in_shards(
+                    stage,
+                    split,
+                    file_no=len(work),
+                    keep_names=keep_names,
+                    on_progress=on_progress,
+                )
+                if split is not None
+                else None
+            )
+            if counts is None:
+                counts = stage.consume(
+                    source.records(),
+                    file_no=len(work),
+                    platform=source.platform,
+                    source=str(source.path),
+                    on_progress=on_progress,
+                )
             item.records, item.quarantined = counts.records, counts.quarantined
             work.append((item, source, counts))
         stage.close()
@@ -257,7 +284,7 @@ def _run(
             if any(counts is not None for _, _, counts in work):
                 merge_stage(
                     con,
-                    scratch,
+                    [scratch, *stage.extra_directories],
                     communities=stage.communities,
                     channels=stage.channels,
                     runs=runs,
