@@ -8,7 +8,7 @@ import ibis
 import pandas as pd
 import pytest
 
-from business.fixtures import duckdb_tables
+from tests.business.fixtures import duckdb_tables
 from tribu.creators import (
     creator_engagement,
     creator_post_engagement,

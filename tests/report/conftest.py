@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_warehouse import build_fixture_warehouse
 
+from tests.report.fixture_warehouse import build_fixture_warehouse
 from tribu.report.data import MeasureData, open_tables
 
 

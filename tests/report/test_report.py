@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from fixture_warehouse import HOSTILE_IMG, HOSTILE_SCRIPT
 
+from tests.report.fixture_warehouse import HOSTILE_IMG, HOSTILE_SCRIPT
 from tribu.report import write_report
 from tribu.report.build import json_for_script
 from tribu.report.data import Filters, MeasureData

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -12,12 +11,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "report"))
-
-from fixture_warehouse import build_fixture_warehouse  # noqa: E402
-
-from tribu.web.app import create_app  # noqa: E402
-from tribu.web.auth import TokenStore  # noqa: E402
+from tests.report.fixture_warehouse import build_fixture_warehouse
+from tribu.web.app import create_app
+from tribu.web.auth import TokenStore
 
 
 @dataclass

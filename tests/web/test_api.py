@@ -6,10 +6,10 @@ import csv
 import io
 
 import pytest
-from conftest import Site
 from fastapi.testclient import TestClient
-from fixture_warehouse import HOSTILE_IMG, HOSTILE_SCRIPT
 
+from tests.report.fixture_warehouse import HOSTILE_IMG, HOSTILE_SCRIPT
+from tests.web.conftest import Site
 from tribu.web.auth import SESSION_COOKIE
 
 

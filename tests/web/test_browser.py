@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Site
+
+from tests.web.conftest import Site
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from fixture_warehouse import build_fixture_warehouse
 
+from tests.report.fixture_warehouse import build_fixture_warehouse
 from tribu.web.app import create_app
 from tribu.web.auth import TokenStore
 from tribu.web.snapshot import writer_holds_lock
