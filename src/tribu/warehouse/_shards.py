@@ -46,7 +46,13 @@ from tribu.connectors._records import Quarantined, Record
 from tribu.warehouse._people import People
 from tribu.warehouse._staging import FileCounts, Stage
 
-__all__ = ["SHARD_MIN_BYTES", "Split", "plan_split", "stage_in_shards"]
+__all__ = [
+    "SHARD_MIN_BYTES",
+    "ShardWorker",
+    "Split",
+    "plan_split",
+    "stage_in_shards",
+]
 
 SHARD_MIN_BYTES = 64 << 20
 """Files smaller than this are read by one process (a worker costs about a second to start)."""
@@ -212,9 +218,41 @@ def _substage(
     return stage
 
 
+def _warm_up() -> None:
+    """Worker process: import what staging needs, while the parent hashes the files."""
+    from tribu.connectors import discord, telegram  # noqa: F401
+
+
+class ShardWorker:
+    """The worker process of a run, started early (its imports take about a second)."""
+
+    def __init__(self) -> None:
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Start the process now, if it is not running."""
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
+            self._pool.submit(_warm_up)
+
+    def submit(self, job: _Job) -> cf.Future[tuple[FileCounts, Stage]]:
+        self.start()
+        assert self._pool is not None
+        return self._pool.submit(_stage_second_shard, job)
+
+    def close(self) -> None:
+        """Stop the process (at once: what it may still be doing is not wanted)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def stage_in_shards(
     stage: Stage,
     split: Split,
+    worker: ShardWorker,
     *,
     file_no: int,
     keep_names: bool,
@@ -240,25 +278,21 @@ def stage_in_shards(
         stage.communities,
         stage.channels,
     )
-    context = mp.get_context("spawn")
     try:
-        with cf.ProcessPoolExecutor(1, mp_context=context) as pool:
-            future = pool.submit(_stage_second_shard, job)
-            first = _substage(base / "a", people, stage.batch_rows, job, stage._seq)
-            first_counts = first.consume(
-                _records(split, 0),
-                file_no=file_no,
-                platform=split.platform,
-                source=str(split.path),
-                on_progress=on_progress,
-            )
-            first.close()
-            second_counts, second = future.result()
-            header = sum(1 for _ in _records(split, 2))
-    except (
-        Exception,
-        cf.process.BrokenProcessPool,
-    ):  # sequential gives the exact answer
+        future = worker.submit(job)
+        first = _substage(base / "a", people, stage.batch_rows, job, stage._seq)
+        first_counts = first.consume(
+            _records(split, 0),
+            file_no=file_no,
+            platform=split.platform,
+            source=str(split.path),
+            on_progress=on_progress,
+        )
+        first.close()
+        second_counts, second = future.result()
+        header = sum(1 for _ in _records(split, 2))
+    except Exception:  # one read gives the exact answer (or error)
+        worker.close()  # a fresh process next time
         shutil.rmtree(base, ignore_errors=True)
         return None
     repeated = _drop_seen_members(base, first, people)

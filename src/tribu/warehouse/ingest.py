@@ -42,7 +42,7 @@ from tribu.connectors._detect import Source, detect_sources
 from tribu.warehouse._merge import drop_temp, merge_stage
 from tribu.warehouse._people import People
 from tribu.warehouse._settings import apply_settings
-from tribu.warehouse._shards import plan_split, stage_in_shards
+from tribu.warehouse._shards import ShardWorker, plan_split, stage_in_shards
 from tribu.warehouse._staging import BATCH_ROWS, FileCounts, Stage
 from tribu.warehouse.store import (
     open_warehouse,
@@ -219,8 +219,15 @@ def _run(
         bar = _progress_bar(progress)
         if bar is not None:
             stack.enter_context(bar)
+        # A big file is staged in two shards; the worker process starts now, so that its
+        # imports overlap the hashing below.
+        splits = [plan_split(s.path, _shardable(s)) for s in sources]
+        worker = ShardWorker()
+        stack.callback(worker.close)
+        if any(splits):
+            worker.start()
         started = datetime.now(UTC)
-        for source in sources:
+        for split, source in zip(splits, sources, strict=True):
             sha = source_sha256(source.path)
             item = FileSummary(source.path, source.platform, "skipped", sha)
             if sha in known:
@@ -236,11 +243,11 @@ def _run(
                 if bar is not None
                 else None
             )
-            split = plan_split(source.path, _shardable(source))
             counts = (
                 stage_in_shards(
                     stage,
                     split,
+                    worker,
                     file_no=len(work),
                     keep_names=keep_names,
                     on_progress=on_progress,
