@@ -334,8 +334,8 @@ def run(messages: int = MESSAGES, big: int = BIG) -> dict[str, Any]:
             "staged in two shards, one in the ingesting process and one in a worker process "
             "(tribu.warehouse._shards); cpu_seconds count both (all threads), "
             "worker_cpu_seconds the worker alone, and peak_memory_mb adds both processes' "
-            "peaks. The connector alone (connector_only_cpu_seconds, one process) is most of "
-            "the CPU; the warehouse side alone is the last case. Peak memory is bounded by "
+            "peaks. The connector alone (connector_only_cpu_seconds, one process) is about "
+            "half of the CPU; the warehouse side alone is the last case. Peak memory is bounded by "
             "design: Python and libraries, one 50k-record batch per process, and DuckDB's "
             "512 MB merge limit."
         ),

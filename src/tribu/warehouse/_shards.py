@@ -89,7 +89,8 @@ def plan_split(path: Path, platform: str, min_bytes: int | None = None) -> Split
     with path.open("rb") as fh:
         head = fh.read(_HEAD_BYTES)
         key = head.find(indent + b'"messages": [')
-        if key < 0 or head.startswith(b"\xef\xbb\xbf"):
+        # Not a zip or anything else that merely holds the marker; no BOM (a text start).
+        if key < 0 or not head.startswith(b"{"):
             return None
         head_end = key + len(indent) + len(b'"messages": [')
         element = indent + indent[1:]  # one level deeper
