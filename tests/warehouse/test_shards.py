@@ -177,3 +177,30 @@ def test_telegram_shards_load_what_one_read_loads(
     assert len(two_tables["members"]) == 3
     # 1 community + 1 channel + 3 members + 30 messages = 35 records.
     assert one.files[0].records == two.files[0].records == 35
+
+
+def test_a_file_after_the_shards_still_wins_and_knows_their_people(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One run, two files: the big one (sharded) and then a later export holding message
+    # 1035 (read by the worker, in the second half) edited, by author 2 renamed "Z".
+    # The later file's copy wins, and so does its Member record for author 2 (a new read
+    # yields its people again): authors 0 and 1 are "C", author 2 "Z", as in one read.
+    big = _dce(tmp_path / "a.json", [_message(i, i % 3, "C") for i in range(40)])
+    later = _message(35, 2, "Z")
+    later["content"] = "edited later"
+    small = _dce(tmp_path / "b.json", [later])
+    small.write_text(small.read_text("utf-8").replace('"c1"', '"c2"'), "utf-8")
+    tables = []
+    cut = small.stat().st_size + 1
+    assert _shards.plan_split(big, "discord", min_bytes=cut) is not None
+    assert _shards.plan_split(small, "discord", min_bytes=cut) is None
+    for name, min_bytes in (("one", 1 << 60), ("shards", cut)):
+        monkeypatch.setattr(_shards, "SHARD_MIN_BYTES", min_bytes)
+        db = tmp_path / f"{name}.duckdb"
+        ingest_paths([big, small], db=db, keep_names=True)
+        tables.append(_tables(db))
+    assert tables[0] == tables[1]
+    texts = {row[0]: row[5] for row in tables[1]["messages"]}
+    assert texts["discord:g1/1035"] == "edited later"
+    assert sorted(row[2] for row in tables[1]["members"]) == ["C", "C", "Z"]
