@@ -33,10 +33,6 @@ _ARROW_TYPES = {
     "list": pa.list_(pa.string()),
 }
 
-# Columns added after schema version 1 (see docs/first-party.md); added on first load if missing.
-_ADDED_COLUMNS = {"creators": ("promo_code",), "orders": ("promo_code",)}
-
-
 @dataclass
 class LoadResult:
     """What a load did: rows read, rows new to the warehouse, columns it ignored."""
@@ -247,10 +243,6 @@ def load_files(
     columns = [c for c in kind.column_names if c in parsed.present or c in kind.key]
     staged = _arrow(kind, columns, parsed.rows)
     with transaction(con):
-        for added in _ADDED_COLUMNS.get(kind.table, ()):
-            con.execute(
-                f"ALTER TABLE {kind.table} ADD COLUMN IF NOT EXISTS {added} VARCHAR"
-            )
         con.register("_tribu_staged", staged)
         try:
             if kind.name == "member-links":
