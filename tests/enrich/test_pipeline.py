@@ -76,17 +76,35 @@ def test_embeddings_fill_existing_rows(tmp_path) -> None:
     assert enrich_warehouse(db, workers=1, embeddings=True).embedded == 0
 
 
-def test_distinct_texts_map_every_message_back() -> None:
-    from tribu.enrich.pipeline import DistinctTexts
+def test_chunks_score_each_distinct_text_once_and_map_back() -> None:
+    from tribu.enrich import pipeline
 
-    # texts: a b a c b a -> distinct [a, b, c]; a is at rows 0, 2, 5, b at 1, 4, c at 3
-    distinct = DistinctTexts(["a", "b", "a", "c", "b", "a"])
-    assert distinct.texts == ["a", "b", "c"]
-    assert distinct.batches(2) == [(0, 2), (2, 3)]
-    rows, local = distinct.messages_of((0, 2))  # texts a and b
-    assert rows.tolist() == [0, 2, 5, 1, 4] and local.tolist() == [0, 0, 0, 1, 1]
-    rows, local = distinct.messages_of((2, 3))  # text c, index 0 within its batch
-    assert rows.tolist() == [3] and local.tolist() == [0]
+    # texts a b a | c b a (chunks of 3): chunk 1 distinct [a, b], chunk 2 distinct [c, b, a]
+    texts = ["a", "b", "a", "c", "b", "a"]
+    assert pipeline.distinct_texts(texts[:3])[1].tolist() == [0, 1, 0]
+    seen: list[list[str]] = []
+
+    def upper_range(bound: tuple[int, int]) -> list[str]:
+        part = pipeline._SHARED[bound[0] : bound[1]]
+        seen.append(part)
+        return [t.upper() for t in part]
+
+    chunks = list(
+        pipeline.chunked_results(
+            texts,
+            upper_range,
+            lambda part: [t.upper() for t in part],
+            lambda parts, inverse: [sum(parts, [])[i] for i in inverse.tolist()],
+            workers=1,
+            initializer=lambda: None,
+            batch_size=2,
+            chunk_size=3,
+        )
+    )
+    # batches of 2 distinct texts: [a, b] for chunk 1; [c, b] and [a] for chunk 2
+    assert seen == [["a", "b"], ["c", "b"], ["a"]]
+    assert chunks == [(0, 3, ["A", "B", "A"]), (3, 6, ["C", "B", "A"])]
+    assert pipeline._SHARED == []  # released after the run
 
 
 def test_repeated_texts_get_one_row_each_with_equal_values(tmp_path) -> None:

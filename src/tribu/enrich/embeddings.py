@@ -126,15 +126,14 @@ def _shared_embedder() -> Embedder:
     return _EMBEDDER["model"]
 
 
-_EMBED_TEXTS: list[str] = []
-
-
 def _embed_texts(texts: list[str]) -> np.ndarray:
     return quantise(_shared_embedder().transform(texts))
 
 
 def _embed_range(bounds: tuple[int, int]) -> np.ndarray:
-    return _embed_texts(_EMBED_TEXTS[bounds[0] : bounds[1]])
+    from tribu.enrich import pipeline
+
+    return _embed_texts(pipeline._SHARED[bounds[0] : bounds[1]])
 
 
 def _worker_init() -> None:
@@ -168,11 +167,10 @@ def embed_missing(
     """Embed and store every enriched message whose embedding is still NULL; return how many.
 
     Each distinct text (spaces normalised) is embedded once, in ``workers`` processes (forked
-    on Linux, one BLAS thread each); one transaction per batch. Messages without an enrichment
-    row are left to ``tribu enrich``.
+    on Linux, one BLAS thread each); one transaction per chunk of ``4 * batch_size`` messages.
+    Messages without an enrichment row are left to ``tribu enrich``.
     """
-    global _EMBED_TEXTS
-    from tribu.enrich.pipeline import DistinctTexts, parallel_map, progress_bar
+    from tribu.enrich.pipeline import chunked_results, progress_bar
 
     table = con.execute(
         "SELECT m.message_id, m.text FROM messages m JOIN enrichment e USING (message_id) "
@@ -184,26 +182,21 @@ def embed_missing(
     ]
     if not texts:
         return 0
-    distinct = DistinctTexts(texts)
-    bounds = distinct.batches(batch_size)
     _shared_embedder()
-    _EMBED_TEXTS = distinct.texts
-    try:
-        results = parallel_map(
-            _embed_range,
-            _embed_texts,
-            bounds,
-            lambda b: distinct.texts[b[0] : b[1]],
-            workers,
-            _worker_init,
-        )
-        with progress_bar(progress, len(texts), "Embedding messages") as advance:
-            for bound, quantised in zip(bounds, results, strict=True):
-                rows, local = distinct.messages_of(bound)
-                _store(con, ids.take(rows), quantised[local])
-                advance(len(rows))
-    finally:
-        _EMBED_TEXTS = []
+    chunks = chunked_results(
+        texts,
+        _embed_range,
+        _embed_texts,
+        lambda parts, inverse: np.concatenate(parts)[inverse],
+        workers=workers,
+        initializer=_worker_init,
+        batch_size=batch_size,
+        chunk_size=batch_size * 4,
+    )
+    with progress_bar(progress, len(texts), "Embedding messages") as advance:
+        for start, stop, quantised in chunks:
+            _store(con, ids.slice(start, stop - start), quantised)
+            advance(stop - start)
     return len(texts)
 
 

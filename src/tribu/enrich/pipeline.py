@@ -2,9 +2,10 @@
 
 :func:`enrich_warehouse` is what ``tribu enrich``, ``tribu ingest --enrich`` and the demo call.
 It is incremental: it reads only messages without an ``enrichment`` row (so a second run does
-nothing), cuts them into batches, scores the batches in worker processes (one per core, by
-default two) and writes each batch from the parent through Arrow, one transaction per batch, so
-an interrupted run keeps what it finished and the next run resumes.
+nothing), cuts them into chunks of consecutive messages, scores each chunk's distinct texts
+(chat repeats itself) in batches in worker processes (one per core, by default two) and writes
+each chunk from the parent through Arrow, in message order, one transaction per chunk, so an
+interrupted run keeps what it finished and the next run resumes.
 
 On Linux the workers are forked after the models are loaded and the texts read: they inherit
 both (copy-on-write), receive only (start, stop) offsets and send back language codes and
@@ -29,10 +30,16 @@ import numpy as np
 
 from tribu.warehouse.store import open_warehouse, transaction
 
-__all__ = ["DistinctTexts", "EnrichSummary", "enrich_batch", "enrich_warehouse"]
+__all__ = [
+    "EnrichSummary",
+    "chunked_results",
+    "distinct_texts",
+    "enrich_batch",
+    "enrich_warehouse",
+]
 
 _WORKER_STATE: dict[str, Any] = {}
-_TEXTS: list[str] = []  # the run's texts, inherited by forked workers
+_SHARED: list[str] = []  # the run's distinct texts, inherited by forked workers
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,15 @@ def enrich_batch(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 
 def _enrich_range(bounds: tuple[int, int]) -> tuple[list[str], np.ndarray]:
-    return enrich_batch(_TEXTS[bounds[0] : bounds[1]])
+    return enrich_batch(_SHARED[bounds[0] : bounds[1]])
+
+
+def _combine(
+    parts: list[tuple[list[str], np.ndarray]], inverse: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    langs = np.array([lang for part in parts for lang in part[0]], dtype=object)
+    scores = np.concatenate([part[1] for part in parts])
+    return langs[inverse].tolist(), scores[inverse]
 
 
 def worker_context() -> Any:
@@ -140,7 +155,7 @@ def enrich_warehouse(
     db : path, optional
         The warehouse (``--db``, ``$TRIBU_DB`` or ``./tribu.duckdb``).
     batch_size : int
-        Messages per batch: per worker task and per write transaction.
+        Distinct texts per worker task; a write transaction holds ``5 * batch_size`` messages.
     workers : int
         Worker processes; 0 or 1 scores in this process.
     embeddings : bool
@@ -149,7 +164,6 @@ def enrich_warehouse(
     progress : bool
         Show a Rich progress bar on the terminal.
     """
-    global _TEXTS
     started = time.perf_counter()
     con = open_warehouse(db)
     embedded = 0
@@ -162,32 +176,24 @@ def enrich_warehouse(
         ).to_arrow_table()
         ids = table.column("message_id").combine_chunks()
         texts = [text or "" for text in table.column("text").to_pylist()]
-        distinct = DistinctTexts(texts)
-        bounds = distinct.batches(batch_size)
-        if bounds:
+        if texts:
             _load_models()  # once, before forking: workers inherit the loaded models
-            _TEXTS = distinct.texts
-            try:
-                results = parallel_map(
-                    _enrich_range,
-                    enrich_batch,
-                    bounds,
-                    lambda b: distinct.texts[b[0] : b[1]],
-                    workers,
-                    _worker_init,
-                )
-                with _progress_bar(
-                    progress, len(texts), "Enriching messages"
-                ) as advance:
-                    for bound, (langs, scores) in zip(bounds, results, strict=True):
-                        rows, local = distinct.messages_of(bound)
-                        batch_langs = [langs[i] for i in local.tolist()]
-                        _insert(con, ids.take(rows), batch_langs, scores[local])
-                        for lang in batch_langs:
-                            languages[lang] = languages.get(lang, 0) + 1
-                        advance(len(rows))
-            finally:
-                _TEXTS = []
+        chunks = chunked_results(
+            texts,
+            _enrich_range,
+            enrich_batch,
+            _combine,
+            workers=workers,
+            initializer=_worker_init,
+            batch_size=batch_size,
+            chunk_size=batch_size * 5,
+        )
+        with _progress_bar(progress, len(texts), "Enriching messages") as advance:
+            for start, stop, (langs, scores) in chunks:
+                _insert(con, ids.slice(start, stop - start), langs, scores)
+                for lang in langs:
+                    languages[lang] = languages.get(lang, 0) + 1
+                advance(stop - start)
         if embeddings:
             from tribu.enrich.embeddings import embed_missing
 
@@ -207,34 +213,65 @@ def enrich_warehouse(
     )
 
 
-class DistinctTexts:
-    """The distinct texts of a run, and which messages carry each one.
+def distinct_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct texts in first-seen order, index of each text's distinct text)."""
+    position: dict[str, int] = {}
+    inverse = np.fromiter(
+        (position.setdefault(text, len(position)) for text in texts),
+        dtype=np.int64,
+        count=len(texts),
+    )
+    return list(position), inverse
 
-    Chat repeats itself (« ok », "gg", « merci »): each distinct text is scored once, in
-    batches of distinct texts, and every message carrying a text of a finished batch is written
-    with that batch, so an interrupted run still keeps whole messages.
+
+def chunked_results(
+    texts: list[str],
+    function: Callable[[tuple[int, int]], Any],
+    spawn_function: Callable[[list[str]], Any],
+    combine: Callable[[list[Any], np.ndarray], Any],
+    *,
+    workers: int,
+    initializer: Callable[[], None],
+    batch_size: int,
+    chunk_size: int,
+) -> Iterator[tuple[int, int, Any]]:
+    """Score ``texts`` chunk by chunk, each distinct text of a chunk once; yield per chunk.
+
+    Chat repeats itself (« ok », "gg", « merci »). Messages are cut into chunks of
+    ``chunk_size`` consecutive messages; the distinct texts of each chunk go to the workers in
+    batches of ``batch_size`` (``function`` gets (start, stop) offsets into the shared list of
+    distinct texts when forked, ``spawn_function`` the texts otherwise). For each chunk, in order,
+    yields ``(start, stop, combine(batch results, inverse))`` where ``inverse`` maps each message
+    of the chunk to its distinct text, so the caller writes whole chunks in message order.
     """
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        position: dict[str, int] = {}
-        inverse = np.fromiter(
-            (position.setdefault(text, len(position)) for text in texts),
-            dtype=np.int64,
-            count=len(texts),
+    global _SHARED
+    work: list[str] = []
+    plan: list[tuple[int, int, np.ndarray, list[tuple[int, int]]]] = []
+    for start in range(0, len(texts), chunk_size):
+        stop = min(start + chunk_size, len(texts))
+        unique, inverse = distinct_texts(texts[start:stop])
+        base = len(work)
+        work.extend(unique)
+        bounds = [
+            (base + low, base + min(low + batch_size, len(unique)))
+            for low in range(0, len(unique), batch_size)
+        ]
+        plan.append((start, stop, inverse, bounds))
+    _SHARED = work
+    try:
+        results = parallel_map(
+            function,
+            spawn_function,
+            [bound for *_, bounds in plan for bound in bounds],
+            lambda bound: work[bound[0] : bound[1]],
+            workers,
+            initializer,
         )
-        self.texts = list(position)
-        self._order = np.argsort(inverse, kind="stable")
-        self._sorted = inverse[self._order]
-
-    def batches(self, size: int) -> list[tuple[int, int]]:
-        """(start, stop) ranges of distinct texts, ``size`` at most each."""
-        n = len(self.texts)
-        return [(start, min(start + size, n)) for start in range(0, n, size)]
-
-    def messages_of(self, bound: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """(message rows, index of each one's text within the batch) for one batch."""
-        low, high = np.searchsorted(self._sorted, bound)
-        return self._order[low:high], self._sorted[low:high] - bound[0]
+        for start, stop, inverse, bounds in plan:
+            parts = [next(results) for _ in bounds]
+            yield start, stop, combine(parts, inverse)
+    finally:
+        _SHARED = []
 
 
 def _insert(con: Any, ids: Any, langs: list[str], scores: np.ndarray) -> None:
