@@ -72,3 +72,15 @@ def test_expected_fault_is_one_line_without_traceback(
     assert "/no/such/export.json" in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_usage_error_is_clicks_message_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["tribu", "kpis", "--no-such-option"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "No such option" in err
+    assert "Traceback" not in err

@@ -56,10 +56,13 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point of the ``tribu`` script."""
+    """Entry point of the ``tribu`` script.
+
+    Click runs in standalone mode, so usage errors and exit codes are its own; expected faults
+    (:class:`TribuError`) become one line on standard error and exit status 1.
+    """
     try:
-        # Without standalone mode click returns the code of a `typer.Exit` instead of exiting.
-        code = app(standalone_mode=False)
+        app()
     except TribuError as exc:
         Console(stderr=True).print(
             f"[bold red]Error:[/] {escape(str(exc))}",
@@ -68,20 +71,6 @@ def main() -> None:
             soft_wrap=True,
         )
         sys.exit(1)
-    except typer.Abort:
-        Console(stderr=True).print("Aborted.")
-        sys.exit(130)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", None) or getattr(exc, "code", 0) or 0
-        sys.exit(code)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
