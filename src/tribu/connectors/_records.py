@@ -24,10 +24,12 @@ an author is created from the message):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 __all__ = [
+    "RAW_LIMIT",
     "Channel",
     "Community",
     "Member",
@@ -113,11 +115,29 @@ class SystemNotice:
     text: str = ""
 
 
+RAW_LIMIT = 4096  # characters of an unreadable record kept in quarantine
+
+
 @dataclass(slots=True)
 class Quarantined:
     locator: str  # where in the file: "line 12" or a JSON path "messages[3]"
     reason: str
-    raw: str = ""  # the offending text, truncated to a few kilobytes
+    raw: str = ""  # the offending text, truncated to RAW_LIMIT characters
+
+    @classmethod
+    def from_error(
+        cls, locator: str, exc: Exception, raw: object, *, what: str = "entry"
+    ) -> Quarantined:
+        """Quarantine ``raw`` (a decoded JSON value) that failed with ``exc``."""
+        if isinstance(exc, KeyError):
+            reason = f"the {what} has no {exc.args[0]!r}; it was left out."
+        else:
+            reason = f"the {what} cannot be read ({exc}); it was left out."
+        try:
+            text = json.dumps(raw, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(raw)
+        return cls(locator, reason, text[:RAW_LIMIT])
 
 
 Record = (

@@ -36,7 +36,6 @@ flat whatever the number of messages.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -104,7 +103,6 @@ _MEMBERSHIP = {
     "RecipientRemove": "leave",
 }
 _SNIFF_BYTES = 4096
-_RAW_LIMIT = 4096
 
 
 def detect(path: Path) -> bool:
@@ -295,8 +293,8 @@ def _read_file(source: _Source, state: _ReadState) -> Iterator[Record]:
                     try:
                         records = context.records(raw)
                     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        yield Quarantined(
-                            f"messages[{index}]", _reason(exc), _raw_text(raw)
+                        yield Quarantined.from_error(
+                            f"messages[{index}]", exc, raw, what="message"
                         )
                         continue
                     yield from records
@@ -448,17 +446,3 @@ class _Context:
 
 def _display_name(person: dict[str, Any]) -> str:
     return str(person.get("nickname") or person.get("name") or person["id"])
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"the message has no {exc.args[0]!r}; it was left out."
-    return f"the message cannot be read ({exc}); it was left out."
-
-
-def _raw_text(raw: object) -> str:
-    try:
-        text = json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(raw)
-    return text[:_RAW_LIMIT]

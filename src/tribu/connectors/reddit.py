@@ -57,6 +57,7 @@ import zstandard
 
 from tribu.connectors._json_stream import iter_object, load
 from tribu.connectors._records import (
+    RAW_LIMIT,
     Channel,
     Community,
     Member,
@@ -83,7 +84,6 @@ _API_START = re.compile(r'\{\s*"(?:kind|json|interactions|data)"')
 _DUMP_SUFFIXES = (".ndjson", ".jsonl", ".zst")
 _SNIFF_BYTES = 4096
 _CHUNK = 1 << 20
-_RAW_LIMIT = 4096
 _ZSTD_WINDOW = 2**31  # Pushshift dumps are compressed with a 2 GiB window
 
 
@@ -298,7 +298,7 @@ def _read_dump(path: Path, state: _State) -> Iterator[Record]:
             yield Quarantined(
                 f"line {number}",
                 _why(exc),
-                line[:_RAW_LIMIT].decode("utf-8", "replace"),
+                line[:RAW_LIMIT].decode("utf-8", "replace"),
             )
             continue
         first = False
@@ -425,7 +425,7 @@ def _read_api(document: Any, where: str, state: _State) -> Iterator[Record]:
                 try:
                     records = state.records(kind, data)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    yield Quarantined(f"{where}{fullname}", _why(exc), _raw_text(data))
+                    yield Quarantined.from_error(f"{where}{fullname}", exc, data)
                 else:
                     state.things.add(fullname)
                     yield from records
@@ -443,11 +443,3 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"no {exc.args[0]!r}; left out."
     return f"cannot be read ({exc}); left out."
-
-
-def _raw_text(raw: object) -> str:
-    try:
-        text = json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(raw)
-    return text[:_RAW_LIMIT]

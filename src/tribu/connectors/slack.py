@@ -37,7 +37,6 @@ load. A broken ``users.json`` or ``channels.json`` (the export's index) stops th
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -112,7 +111,6 @@ _NOTICE_KINDS = {
 }
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_RAW_LIMIT = 4096
 
 
 def detect(path: Path) -> bool:
@@ -231,7 +229,7 @@ def _read_export(path: Path, files: _Files) -> Iterator[Record]:
         try:
             member = _member(community_key, user)
         except (KeyError, TypeError, AttributeError) as exc:
-            yield Quarantined(f"users.json[{index}]", _reason(exc), _raw_text(user))
+            yield Quarantined.from_error(f"users.json[{index}]", exc, user)
             continue
         if member.is_bot:
             bots.add(member.member_key)
@@ -322,7 +320,7 @@ def _read_day(
         try:
             records = _records(raw, channel_key, state)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            yield Quarantined(f"{where}: [{index}]", _reason(exc), _raw_text(raw))
+            yield Quarantined.from_error(f"{where}: [{index}]", exc, raw)
             continue
         yield from records
 
@@ -412,17 +410,3 @@ def _text(raw: dict[str, Any]) -> str:
     if "&" not in text:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"the entry has no {exc.args[0]!r}; it was left out."
-    return f"the entry cannot be read ({exc}); it was left out."
-
-
-def _raw_text(raw: object) -> str:
-    try:
-        text = json.dumps(raw, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(raw)
-    return text[:_RAW_LIMIT]
