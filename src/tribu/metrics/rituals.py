@@ -1,9 +1,11 @@
 """Rituals: recurring gatherings (a weekly live, a monthly tasting) hosted by the brand or mods.
 
-A ritual is found from regularity: top-level posts by hosts (brand accounts and moderators) that
-come back in the same channel on the same weekday and hour of the *display* time zone, week
-after week or month after month. Attendance is how many other people wrote in the channel
+A ritual is found from regularity: similar opening posts by hosts (brand accounts and
+moderators) that come back in the same channel (a thread is a channel) on the same weekday and
+hour of the *display* time zone, week after week or month after month, often enough for the
+span observed and with people attending. Attendance is how many people wrote in the channel
 during the hours after each occurrence; its trend says whether the ritual grows or fades.
+Candidate posts and their text signature come from :mod:`tribu.metrics._ritual_posts`.
 """
 
 from __future__ import annotations
@@ -13,95 +15,34 @@ import math
 import ibis
 import ibis.expr.types as ir
 
-from tribu.metrics._common import epoch, human_authored
+from tribu.metrics._common import epoch
 from tribu.metrics._registry import register
-from tribu.metrics._tz import local_epoch
-from tribu.metrics.roles import moderator_ids
+from tribu.metrics._ritual_posts import SLOT, host_posts, signed_posts
 
 __all__ = ["ritual_occurrences", "rituals"]
 
 
-def _host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
-    mods = moderator_ids(members)
-    hosts = members.filter(
-        members.is_brand.fill_null(False) | members.member_id.isin(mods.moderator_id)
-    ).select(host_id=members.member_id)
-    posts = messages.filter(
-        messages.reply_to_id.isnull(),
-        messages.thread_id.isnull() | (messages.thread_id == messages.message_id),
-    )
-    posts = posts.semi_join(hosts, posts.author_id == hosts.host_id)
-    posts = posts.mutate(t=epoch(posts.ts))
-    local = local_epoch(posts.t, tz)
-    local_day = (local / 86400).floor().cast("int64")
-    return posts.mutate(
-        local_day=local_day,
-        # 1970-01-01 was a Thursday: +3 makes Monday 0 and weeks start on Monday.
-        weekday=((local_day + 3) % 7).cast("int64"),
-        hour=((local - local_day * 86400) / 3600).floor().cast("int64"),
-        local_week=((local_day + 3) / 7).floor().cast("int64"),
+def _community_days(messages: ir.Table) -> ir.Table:
+    """Days observed per community: from its first message to its last (any author)."""
+    t = epoch(messages.ts)
+    span = messages.group_by("community_id").aggregate(first_t=t.min(), last_t=t.max())
+    return span.select(
+        "community_id",
+        span_days=(span.last_t - span.first_t).cast("float64") / 86400.0,
     )
 
 
-def ritual_occurrences(
-    messages: ir.Table,
-    members: ir.Table,
-    *,
-    tz: str = "Europe/Paris",
-    min_occurrences: int = 3,
-    weekly_min_coverage: float = 0.6,
-    monthly_gap_days: tuple[int, int] = (21, 42),
-    monthly_min_share: float = 0.6,
-    attendance_hours: float = 2.0,
+def _attendance(
+    occ: ir.Table, messages: ir.Table, members: ir.Table, attendance_hours: float
 ) -> ir.Table:
-    """Each occurrence of each ritual with its attendance (see :func:`rituals`).
+    """Distinct people who wrote in an occurrence's channel (threads included) after it.
 
-    Columns: ``community_id``, ``channel_id``, ``weekday``, ``hour``, ``period``,
-    ``message_id``, ``author_id``, ``ts``, ``occurrence`` (1, 2, ... in time order),
-    ``attendance``.
+    Columns: ``message_id``, ``attendance`` (occurrences nobody attended are absent).
     """
-    posts = _host_posts(messages, members, tz)
-    slot = ["community_id", "channel_id", "weekday", "hour"]
-    first_in_week = ibis.window(
-        group_by=[*slot, "local_week"], order_by=[posts.t, posts.message_id]
-    )
-    occ = posts.mutate(rank_in_week=ibis.row_number().over(first_in_week))
-    occ = occ.filter(occ.rank_in_week == 0)
-    in_slot = ibis.window(group_by=slot, order_by=[occ.t, occ.message_id])
-    occ = occ.mutate(gap_days=occ.local_day - occ.local_day.lag().over(in_slot))
-    slots = occ.group_by(slot).aggregate(
-        occurrences=occ.message_id.count().cast("int64"),
-        first_day=occ.local_day.min(),
-        last_day=occ.local_day.max(),
-        monthly_gaps=(
-            (occ.gap_days >= monthly_gap_days[0])
-            & (occ.gap_days <= monthly_gap_days[1])
-        )
-        .cast("int64")
-        .sum(),
-    )
-    # Occurrences fall on the same weekday, so the weeks spanned are (last - first) / 7 + 1.
-    coverage = slots.occurrences.cast("float64") / (
-        (slots.last_day - slots.first_day).cast("float64") / 7.0 + 1.0
-    )
-    slots = slots.filter(slots.occurrences >= max(min_occurrences, 2)).mutate(
-        period=ibis.cases(
-            (coverage >= weekly_min_coverage, "weekly"),
-            (
-                slots.monthly_gaps.cast("float64")
-                >= monthly_min_share * (slots.occurrences - 1).cast("float64"),
-                "monthly",
-            ),
-            else_=ibis.null("string"),
-        )
-    )
-    slots = slots.filter(slots.period.notnull()).select(*slot, "period")
-    occ = occ.inner_join(slots, slot).select(
-        *slot, "period", "message_id", "author_id", "ts", "t"
-    )
-    order = ibis.window(group_by=slot, order_by=[occ.t, occ.message_id])
-    occ = occ.mutate(occurrence=(ibis.row_number().over(order) + 1).cast("int64"))
-    chat = human_authored(messages, members)
+    others = members.filter(
+        members.is_bot.fill_null(False) | members.is_brand.fill_null(False)
+    ).select(other_id=members.member_id)
+    chat = messages.anti_join(others, messages.author_id == others.other_id)
     chat = chat.select(
         chat_channel=chat.channel_id, chat_author=chat.author_id, chat_t=epoch(chat.ts)
     )
@@ -110,9 +51,8 @@ def ritual_occurrences(
     # Equality joins on (channel, hour) for each hour the window touches, then the exact
     # bounds: a busy channel is never compared message by message with every occurrence.
     occ_hour = (occ.t / 3600).floor().cast("int64")
-    hours_touched = int(math.ceil(attendance_hours)) + 1
     parts = []
-    for offset in range(hours_touched):
+    for offset in range(int(math.ceil(attendance_hours)) + 1):
         keyed = occ.mutate(join_hour=occ_hour + offset)
         joined = keyed.inner_join(
             chat,
@@ -129,12 +69,75 @@ def ritual_occurrences(
             ).select("message_id", "chat_author")
         )
     came = ibis.union(*parts, distinct=False)
-    counts = came.group_by("message_id").aggregate(
+    return came.group_by("message_id").aggregate(
         attendance=came.chat_author.nunique().cast("int64")
     )
+
+
+def ritual_occurrences(
+    messages: ir.Table,
+    members: ir.Table,
+    *,
+    tz: str = "Europe/Paris",
+    min_occurrences: int = 3,
+    min_span_share: float = 0.25,
+    weekly_min_coverage: float = 0.6,
+    monthly_gap_days: tuple[int, int] = (28, 35),
+    monthly_min_share: float = 0.6,
+    min_text_share: float = 0.5,
+    attendance_hours: float = 2.0,
+    min_attendance: float = 2.0,
+) -> ir.Table:
+    """Each occurrence of each ritual with its attendance (see :func:`rituals`).
+
+    Columns: ``community_id``, ``channel_id``, ``weekday``, ``hour``, ``period``,
+    ``message_id``, ``author_id``, ``ts``, ``occurrence`` (1, 2, ... in time order),
+    ``attendance``.
+    """
+    posts = signed_posts(host_posts(messages, members, tz), min_text_share)
+    first_in_week = ibis.window(
+        group_by=[*SLOT, "local_week"], order_by=[posts.t, posts.message_id]
+    )
+    occ = posts.mutate(rank_in_week=ibis.row_number().over(first_in_week))
+    occ = occ.filter(occ.rank_in_week == 0)
+    in_slot = ibis.window(group_by=SLOT, order_by=[occ.t, occ.message_id])
+    occ = occ.mutate(gap_days=occ.local_day - occ.local_day.lag().over(in_slot))
+    low, high = monthly_gap_days
+    slots = occ.group_by(SLOT).aggregate(
+        occurrences=occ.message_id.count().cast("int64"),
+        first_day=occ.local_day.min(),
+        last_day=occ.local_day.max(),
+        monthly_gaps=((occ.gap_days >= low) & (occ.gap_days <= high))
+        .cast("int64")
+        .sum(),
+    )
+    slots = slots.inner_join(_community_days(messages), "community_id")
+    n = slots.occurrences.cast("float64")
+    # Occurrences fall on the same weekday, so the weeks spanned are (last - first) / 7 + 1.
+    coverage = n / ((slots.last_day - slots.first_day).cast("float64") / 7.0 + 1.0)
+    # Expected occurrences over the community's observed span: days / 7 or days / 30.44.
+    weekly_enough = n >= min_span_share * slots.span_days / 7.0
+    monthly_enough = n >= min_span_share * slots.span_days / 30.4375
+    monthly_regular = slots.monthly_gaps.cast("float64") >= monthly_min_share * (
+        n - 1.0
+    )
+    slots = slots.filter(slots.occurrences >= max(min_occurrences, 2)).mutate(
+        period=ibis.cases(
+            ((coverage >= weekly_min_coverage) & weekly_enough, "weekly"),
+            (monthly_regular & monthly_enough, "monthly"),
+            else_=ibis.null("string"),
+        )
+    )
+    slots = slots.filter(slots.period.notnull()).select(*SLOT, "period")
+    occ = occ.inner_join(slots, SLOT).select(
+        *SLOT, "period", "message_id", "author_id", "ts", "t"
+    )
+    order = ibis.window(group_by=SLOT, order_by=[occ.t, occ.message_id])
+    occ = occ.mutate(occurrence=(ibis.row_number().over(order) + 1).cast("int64"))
+    counts = _attendance(occ, messages, members, attendance_hours)
     out = occ.left_join(counts, "message_id")
-    return out.select(
-        *slot,
+    out = out.select(
+        *SLOT,
         "period",
         "message_id",
         "author_id",
@@ -142,6 +145,9 @@ def ritual_occurrences(
         "occurrence",
         attendance=out.attendance.fill_null(0),
     )
+    mean = out.attendance.cast("float64").mean().over(ibis.window(group_by=SLOT))
+    out = out.mutate(slot_attendance=mean)
+    return out.filter(out.slot_attendance >= min_attendance).drop("slot_attendance")
 
 
 @register("rituals")
@@ -151,23 +157,35 @@ def rituals(
     *,
     tz: str = "Europe/Paris",
     min_occurrences: int = 3,
+    min_span_share: float = 0.25,
     weekly_min_coverage: float = 0.6,
-    monthly_gap_days: tuple[int, int] = (21, 42),
+    monthly_gap_days: tuple[int, int] = (28, 35),
     monthly_min_share: float = 0.6,
+    min_text_share: float = 0.5,
     attendance_hours: float = 2.0,
+    min_attendance: float = 2.0,
 ) -> ir.Table:
     """Recurring gatherings: slot, period, occurrences, mean attendance and its trend.
 
-    Definition: host posts are top-level messages by brand accounts and moderators. They are
-    grouped by slot = (channel, weekday, hour) on the wall clock of ``tz``; within a slot the
-    first post of each week is an occurrence. A slot with at least ``min_occurrences`` is a
-    *weekly* ritual when its occurrences cover at least ``weekly_min_coverage`` of the weeks
-    from the first to the last (``occurrences / ((last day - first day) / 7 + 1)``; a skipped
-    week is tolerated), else a *monthly* one when at least ``monthly_min_share`` of the gaps
-    between consecutive occurrences lie within ``monthly_gap_days`` (21 to 42 days: every 3
-    to 6 weeks; an unrelated post in the same slot does not break it). Attendance of an
-    occurrence = distinct people (bots and the host excluded)
-    who wrote in the channel within ``attendance_hours`` after it.
+    Definition: host posts are the posts brand accounts and moderators open a conversation
+    with (not replies: top-level in a channel, a thread's first message, or top-level inside
+    a thread channel such as a Discord thread). They are grouped by slot = (channel, weekday,
+    hour) on the wall clock of ``tz``. A ritual's posts look alike: the slot's *signature* is
+    the leading word or hashtag (lower-cased) found in the most weeks, and it must be in at
+    least ``min_text_share`` of the weeks with a host post in the slot; posts without it are
+    ignored. The first signed post of each week is an occurrence. A slot with at least
+    ``min_occurrences`` is *weekly* when its occurrences cover at least
+    ``weekly_min_coverage`` of the weeks from its first to its last
+    (``occurrences / ((last day - first day) / 7 + 1)``; a skipped week is tolerated), else
+    *monthly* when at least ``monthly_min_share`` of the gaps between consecutive
+    occurrences last ``monthly_gap_days`` (28 to 35 days: a first Tuesday, a last Friday,
+    every four weeks). Either way it must also have at least ``min_span_share`` of the
+    occurrences the community's observed span allows (span from its first to its last
+    message, in days, / 7 for weekly, / 30.44 for monthly): three posts in a six-month export
+    are no weekly ritual. Attendance of an occurrence = distinct people (bots, brand accounts
+    and the host excluded) who wrote in the channel, thread messages included, within
+    ``attendance_hours`` after it; a ritual's mean attendance must reach ``min_attendance``
+    (an announcement nobody answers is no gathering).
     ``attendance_trend`` = least-squares slope of attendance against the occurrence number
     (1, 2, 3, ...): people gained (or lost, if negative) per occurrence; null with one point.
 
@@ -181,17 +199,34 @@ def rituals(
         18:00 across daylight-saving changes.
     min_occurrences
         Fewest occurrences for a ritual (default 3).
+    min_span_share
+        Share of the occurrences expected over the community's observed span a ritual needs
+        (0.25: a weekly ritual in a 26-week export needs 7 occurrences, a monthly one in 6
+        months needs 2, so ``min_occurrences`` rules).
     weekly_min_coverage
         Share of the spanned weeks a weekly ritual must occur in (default 0.6).
     monthly_gap_days, monthly_min_share
-        Bounds (days) of a monthly gap (21 to 42) and the share of gaps that must be
+        Bounds (days) of a monthly gap (28 to 35) and the share of gaps that must be
         monthly (0.6).
+    min_text_share
+        Share of the slot's weeks whose host post carries the signature (0.5); 0 turns text
+        similarity off (every host post of the slot counts).
     attendance_hours
         Hours after an occurrence during which writing in the channel counts as attending (2).
+    min_attendance
+        Fewest people attending an occurrence on average (2.0); 0 keeps unanswered
+        announcements.
 
-    Caveats: a ritual whose hour moves is split; text similarity of the posts is not used; a
-    host posting in the same slot nearly every week (a scheduled announcement) is a ritual
-    too, which its attendance then qualifies.
+    Caveats: a ritual whose hour moves (17:58 one week, 18:02 the next) is split; text
+    similarity is a shared first word or hashtag, not meaning; a ritual announced in one
+    channel and held in another (an AMA in a thread) is found where it is held.
+    Precision on the demo (``tribu demo``, seed 7, defaults): 4 rituals reported, all real
+    (the Friday live in Discord #lives, weekly, falling trend; the monthly AMA in its Discord
+    thread; the Monday news post on Telegram; the WhatsApp run-club call), none spurious
+    (before these rules: 23 reported, 18 spurious, the AMA missed). The Monday news posts on
+    Discord and Slack, which nobody answers, and the AMA's pinned notice are left out by
+    ``min_attendance`` (0 lists them); without text similarity (``min_text_share=0``) three
+    moderators' chatter slots on Slack come back as "monthly".
     Columns: community_id, channel_id, weekday, hour, period, occurrences, mean_attendance,
     attendance_trend, first_ts, last_ts.
 
@@ -206,10 +241,13 @@ def rituals(
         members,
         tz=tz,
         min_occurrences=min_occurrences,
+        min_span_share=min_span_share,
         weekly_min_coverage=weekly_min_coverage,
-        monthly_min_share=monthly_min_share,
         monthly_gap_days=monthly_gap_days,
+        monthly_min_share=monthly_min_share,
+        min_text_share=min_text_share,
         attendance_hours=attendance_hours,
+        min_attendance=min_attendance,
     )
     x = occ.occurrence.cast("float64")
     y = occ.attendance.cast("float64")
@@ -233,10 +271,7 @@ def rituals(
         ibis.null("float64"),
     )
     return sums.select(
-        "community_id",
-        "channel_id",
-        "weekday",
-        "hour",
+        *SLOT,
         "period",
         "occurrences",
         "mean_attendance",

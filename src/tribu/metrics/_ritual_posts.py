@@ -1,0 +1,105 @@
+"""The candidate posts of rituals: hosts' opening posts, their slot and their text signature.
+
+Rituals (:mod:`tribu.metrics.rituals`) start from the posts hosts (brand accounts and
+moderators) open conversations with: not replies, either top-level in a channel, the first
+message of a thread, or a top-level message inside a thread channel (a Discord thread is its
+own channel whose messages carry ``thread_id == channel_id``: the AMA opener posted in its
+thread is a candidate). Each post gets its slot (weekday and hour in the display time zone)
+and two cheap text keys: its leading word and its first hashtag, lower-cased. A slot keeps
+only the posts sharing its *signature*, the key found in the most weeks, so a host's everyday
+chatter at the same hour neither makes a ritual nor breaks one. Everything is pure Ibis
+(regular expressions that DuckDB's RE2 and Spark's Java engine read alike).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from tribu.metrics._common import epoch
+from tribu.metrics._tz import local_epoch
+from tribu.metrics.roles import moderator_ids
+
+__all__ = ["SLOT", "host_posts", "signed_posts"]
+
+SLOT: list[str] = ["community_id", "channel_id", "weekday", "hour"]
+
+# A hashtag runs to the next space or punctuation mark ("#CafeTribu!" -> "cafetribu").
+_HASHTAG = r"#([^\s#.,;:!?()]+)"
+_LEADING_WORD = r"^(\S+)"
+
+
+def host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
+    """Hosts' opening posts with ``t`` (epoch s), local day/week, weekday, hour and text keys.
+
+    Columns: those of ``messages`` plus ``t``, ``local_day``, ``local_week``, ``weekday``
+    (0 = Monday), ``hour``, ``leading_word`` and ``hashtag`` (null when absent).
+    """
+    mods = moderator_ids(members)
+    hosts = members.filter(
+        members.is_brand.fill_null(False) | members.member_id.isin(mods.moderator_id)
+    ).select(host_id=members.member_id)
+    posts = messages.filter(
+        messages.reply_to_id.isnull(),
+        messages.thread_id.isnull()
+        | (messages.thread_id == messages.message_id)
+        | (messages.thread_id == messages.channel_id),
+    )
+    posts = posts.semi_join(hosts, posts.author_id == hosts.host_id)
+    posts = posts.mutate(t=epoch(posts.ts))
+    local = local_epoch(posts.t, tz)
+    local_day = (local / 86400).floor().cast("int64")
+    text = posts.text.fill_null("").strip().lower()
+    word = text.re_extract(_LEADING_WORD, 1)
+    tag = text.re_extract(_HASHTAG, 1)
+    return posts.mutate(
+        local_day=local_day,
+        # 1970-01-01 was a Thursday: +3 makes Monday 0 and weeks start on Monday.
+        weekday=((local_day + 3) % 7).cast("int64"),
+        hour=((local - local_day * 86400) / 3600).floor().cast("int64"),
+        local_week=((local_day + 3) / 7).floor().cast("int64"),
+        leading_word=ibis.ifelse(word == "", ibis.null("string"), word),
+        hashtag=ibis.ifelse(tag == "", ibis.null("string"), tag),
+    )
+
+
+def signed_posts(posts: ir.Table, min_text_share: float) -> ir.Table:
+    """The posts of each slot that share its signature, when it is shared widely enough.
+
+    The signature of a slot is the leading word or hashtag found in the most distinct weeks
+    among the slot's host posts (ties: leading word first, then alphabetical). Its share is
+    those weeks over all the weeks with a host post in the slot; a slot below
+    ``min_text_share`` keeps no post. With ``min_text_share <= 0`` text is not used and every
+    post is kept.
+
+    Columns: ``SLOT`` + ``message_id``, ``author_id``, ``ts``, ``t``, ``local_day``,
+    ``local_week``.
+    """
+    keep = [*SLOT, "message_id", "author_id", "ts", "t", "local_day", "local_week"]
+    if min_text_share <= 0:
+        return posts.select(*keep)
+    keyed = ibis.union(
+        posts.select(*keep, key_kind=ibis.literal("1 word"), key=posts.leading_word),
+        posts.select(*keep, key_kind=ibis.literal("2 hashtag"), key=posts.hashtag),
+        distinct=False,
+    )
+    keyed = keyed.filter(keyed.key.notnull())
+    by_key = keyed.group_by([*SLOT, "key_kind", "key"]).aggregate(
+        key_weeks=keyed.local_week.nunique().cast("int64")
+    )
+    best = ibis.window(
+        group_by=SLOT,
+        order_by=[ibis.desc(by_key.key_weeks), by_key.key_kind, by_key.key],
+    )
+    by_key = by_key.mutate(rank=ibis.row_number().over(best))
+    signature = by_key.filter(by_key.rank == 0)
+    weeks = posts.group_by(SLOT).aggregate(
+        slot_weeks=posts.local_week.nunique().cast("int64")
+    )
+    signature = signature.inner_join(weeks, SLOT)
+    signature = signature.filter(
+        signature.key_weeks.cast("float64")
+        >= min_text_share * signature.slot_weeks.cast("float64")
+    ).select(*SLOT, "key_kind", "key")
+    signed = keyed.inner_join(signature, [*SLOT, "key_kind", "key"])
+    return signed.select(*keep)
