@@ -206,6 +206,20 @@ def test_a_date_against_the_file_layout_is_quarantined(tmp_path: Path) -> None:
     assert tally(records)["messages"] == 1
 
 
+def test_a_file_whose_dates_all_fail_is_refused_naming_the_first_line(
+    tmp_path: Path,
+) -> None:
+    # Line 1 is not a header; lines 2 and 3 look like headers but 45 and 40 are no month
+    # nor day in any order: no date of the file fits a layout.
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "hello\n32/45/2020 10:00 - Bob: hi\n33/40/2020 10:01 - Bob: re\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"chat.txt, line 2: dates in no known"):
+        list(whatsapp.read(path))
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -233,6 +233,8 @@ def _records(
     yield Channel(key, key, title, "group")
     state = _ChatState(key)
     pending: _Pending | None = None
+    dated = 0  # headers whose date fits the layout
+    first_undated: tuple[int, str] | None = None
     for line_no, line in enumerate(lines, start=1):
         found = HEADER.match(line)
         if found is None:
@@ -258,12 +260,15 @@ def _records(
             if pending is not None:
                 yield from _finish(pending, state)
                 pending = None
+            if first_undated is None:
+                first_undated = (line_no, str(exc))
             yield Quarantined(
                 f"line {line_no}",
                 f"date does not fit the file's layout ({layout.describe()}): {exc}.",
                 line[:_MAX_RAW],
             )
             continue
+        dated += 1
         if pending is not None:
             yield from _finish(pending, state)
         rest = line[found.end() :]
@@ -275,6 +280,12 @@ def _records(
             pending = _Pending(line_no, ts, None, [rest])
     if pending is not None:
         yield from _finish(pending, state)
+    if dated == 0 and first_undated is not None:
+        # Every header failed: the file's dates are in no layout tribu knows.
+        line_no, reason = first_undated
+        raise InputError(
+            path, f"line {line_no}", f"dates in no known WhatsApp layout ({reason})."
+        )
 
 
 def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
