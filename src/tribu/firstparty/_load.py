@@ -33,6 +33,7 @@ _ARROW_TYPES = {
     "list": pa.list_(pa.string()),
 }
 
+
 @dataclass
 class LoadResult:
     """What a load did: rows read, rows new to the warehouse, columns it ignored."""
