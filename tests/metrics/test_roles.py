@@ -24,9 +24,9 @@ def test_member_roles(measure) -> None:
     }
     # Moderators by platform role: 'Moderator' (alice) and 'admin' (the brand account).
     assert {m for m, r in rows.items() if r["is_moderator"]} == {"alice", "brand"}
-    # Power users: 6 active people -> top ceil(0.2 x 6) = 2 by messages: alice 9, bob 8;
-    # both have >= 5 messages over >= 3 weeks. The brand is never a power user.
-    assert {m for m, r in rows.items() if r["is_power_user"]} == {"alice", "bob"}
+    # Power users: on top of 8 of c1's 10 weeks (0.75 x 10 = 7.5) is beyond anyone in
+    # this sparse fixture (see test_power_users_by_weeks_on_top): none at the defaults.
+    assert {m for m, r in rows.items() if r["is_power_user"]} == set()
     # Newcomers: last message 04-10 10:00, 30 days back = 03-11 10:00. erin (04-01) yes;
     # carol (03-10 09:00) just before; dave (03-16) left on 03-20.
     assert {m for m, r in rows.items() if r["is_newcomer"]} == {"erin"}
@@ -52,7 +52,7 @@ def test_member_roles(measure) -> None:
     ("name", "expected"),
     [
         ("moderators", {"alice", "brand"}),
-        ("power_users", {"alice", "bob"}),
+        ("power_users", set()),
         ("newcomers", {"erin"}),
         ("members_at_risk", {"fanny"}),
         ("relays", {"carol"}),
@@ -60,6 +60,29 @@ def test_member_roles(measure) -> None:
 )
 def test_role_lists(measure, name: str, expected: set[str]) -> None:
     assert {r["member_id"] for r in measure(name)} == expected
+
+
+def test_power_users_by_weeks_on_top(measure) -> None:
+    # c1's weeks (Monday-based, UTC) with any message: 01-05, 02-02, 02-16, 02-23, 03-02,
+    # 03-09, 03-16, 03-23, 03-30, 04-06 = 10. People's messages per week, and who is on top
+    # (top ceil(0.05 x active) = 1 person, ties kept):
+    #   01-05 alice 1 -> alice          02-02 alice 1 -> alice
+    #   02-16 fanny 1 -> fanny          02-23 fanny 2 -> fanny
+    #   03-02 alice 2, bob 1, fanny 1 -> alice
+    #   03-09 carol 3, alice 2, bob 1 -> carol
+    #   03-16 bob 2, carol 2, dave 2, alice 1 -> bob, carol, dave (tie)
+    #   03-23 bob 2, alice 1, carol 1, fanny 1 -> bob
+    #   03-30 bob 2, alice 1, carol 1, erin 1 -> bob
+    #   04-06 erin 1 -> erin
+    # Weeks on top: alice 3, bob 3, carol 2, fanny 2, dave 1, erin 1.
+    # On top in 30 % of weeks (>= 3): alice (9 messages) and bob (8).
+    def flagged(**settings: object) -> set[str]:
+        return {r["member_id"] for r in measure("power_users", **settings)}
+
+    assert flagged(min_top_week_share=0.3) == {"alice", "bob"}
+    # In 20 % (>= 2): carol (7 messages) and fanny (5) too; fanny falls under 6 messages.
+    assert flagged(min_top_week_share=0.2) == {"alice", "bob", "carol", "fanny"}
+    assert flagged(min_top_week_share=0.2, min_messages=6) == {"alice", "bob", "carol"}
 
 
 def test_betweenness_by_hand(tables) -> None:

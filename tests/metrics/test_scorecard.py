@@ -31,9 +31,10 @@ def test_scorecard_community(tables) -> None:
     assert card["activity"]["median_hours_to_first_response"] == 1.0
     assert card["activity"]["conversations"] == 28
     roles = card["roles"]
-    assert (roles["moderators"], roles["power_users"], roles["newcomers"]) == (2, 2, 1)
+    # No power user in this sparse fixture at the defaults (see test_roles.py).
+    assert (roles["moderators"], roles["power_users"], roles["newcomers"]) == (2, 0, 1)
     assert (roles["members_at_risk"], roles["relays"]) == (1, 1)
-    assert [r["member_id"] for r in roles["top_power_users"]] == ["alice", "bob"]
+    assert roles["top_power_users"] == []
     assert card["rituals"][0]["weekday_name"] == "Thursday"
     assert card["rituals"][0]["hour"] == 18
     spring = next(c for c in card["campaigns"] if c["campaign_id"] == "spring")
@@ -57,7 +58,7 @@ def test_scorecard_period_and_channel(tables) -> None:
 def test_scorecard_without_relays(tables) -> None:
     card = scorecard(tables, community="c1", with_relays=False)
     assert card["roles"]["relays"] == 0
-    assert card["roles"]["power_users"] == 2
+    assert card["roles"]["power_users"] == 0
 
 
 def test_bad_period_is_a_clear_error(tables) -> None:

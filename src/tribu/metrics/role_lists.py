@@ -9,18 +9,9 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from tribu.metrics._registry import register
-from tribu.metrics.roles import _roles, member_roles
+from tribu.metrics.roles import ROLE_DEFAULTS, _roles, member_roles
 
 __all__ = ["members_at_risk", "moderators", "newcomers", "power_users", "relays"]
-
-_DEFAULTS: dict[str, float | int] = {
-    "power_share": 0.2,
-    "min_messages": 5,
-    "min_active_weeks": 3,
-    "newcomer_days": 30,
-    "at_risk_days": 28,
-    "min_previous_messages": 3,
-}
 
 
 def _flagged(flag: str, roles: ir.Table) -> ir.Table:
@@ -30,7 +21,7 @@ def _flagged(flag: str, roles: ir.Table) -> ir.Table:
 def _default_roles(
     messages: ir.Table, members: ir.Table, member_events: ir.Table, **settings: object
 ) -> ir.Table:
-    return _roles(messages, members, member_events, **{**_DEFAULTS, **settings})  # type: ignore[arg-type]
+    return _roles(messages, members, member_events, **{**ROLE_DEFAULTS, **settings})  # type: ignore[arg-type]
 
 
 @register("roles")
@@ -39,9 +30,9 @@ def power_users(
     members: ir.Table,
     member_events: ir.Table,
     *,
-    power_share: float = 0.2,
+    power_share: float = 0.05,
     min_messages: int = 5,
-    min_active_weeks: int = 3,
+    min_top_week_share: float = 0.75,
 ) -> ir.Table:
     """Members with sustained top activity (the ``is_power_user`` rows of :func:`member_roles`).
 
@@ -61,7 +52,7 @@ def power_users(
             member_events,
             power_share=power_share,
             min_messages=min_messages,
-            min_active_weeks=min_active_weeks,
+            min_top_week_share=min_top_week_share,
         ),
     )
 

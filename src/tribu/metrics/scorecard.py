@@ -258,12 +258,7 @@ def scorecard(
             messages,
             members,
             events,
-            power_share=0.2,
-            min_messages=5,
-            min_active_weeks=3,
-            newcomer_days=30,
-            at_risk_days=28,
-            min_previous_messages=3,
+            **roles.ROLE_DEFAULTS,  # type: ignore[arg-type]
         ).mutate(betweenness=ibis.null("float64"), is_relay=ibis.literal(False))
     member_roles = _materialize(built)
     flags = rows(
