@@ -222,8 +222,10 @@ def rituals(
     channel and held in another (an AMA in a thread) is found where it is held.
     Precision on the demo (``tribu demo``, seed 7, defaults): 4 rituals reported, all real
     (the Friday live in Discord #lives, weekly, falling trend; the monthly AMA in its Discord
-    thread; the Monday news post on Telegram; the WhatsApp run-club call), none spurious
-    (before these rules: 23 reported, 18 spurious, the AMA missed). The Monday news posts on
+    thread; the Monday news post on Telegram; the WhatsApp run-club call, shown at 20:00 as
+    the WhatsApp connector keeps the export's local times as UTC), none spurious (before
+    these rules: 23 reported, 17 of them moderators' everyday chatter on Slack and Discord
+    as "monthly" slots, and the AMA missed). The Monday news posts on
     Discord and Slack, which nobody answers, and the AMA's pinned notice are left out by
     ``min_attendance`` (0 lists them); without text similarity (``min_text_share=0``) three
     moderators' chatter slots on Slack come back as "monthly".

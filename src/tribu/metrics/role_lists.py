@@ -41,8 +41,10 @@ def power_users(
 
     Examples
     --------
-    Six active people: the top ceil(0.2 x 6) = 2 by messages (Alice 9, Bob 8), both with 5+
-    messages over 3+ weeks.
+    Ten weeks with messages; Alice and Bob were each the week's most active person (top
+    5 % of 1-4 active people: one, ties kept) in 3 of them: power users once
+    ``min_top_week_share`` is 0.3 (3 >= 0.3 x 10), with 9 and 8 messages (>= 5); at the
+    default 0.75 they would need 8 weeks on top.
     """
     return _flagged(
         "is_power_user",

@@ -284,9 +284,9 @@ def member_roles(
     (5 %) of the week's active people by messages in at least ``min_top_week_share`` (75 %)
     of the community's weeks (Monday-based UTC weeks with any message), and at least
     ``min_messages`` in all. *Newcomer* = joined recently and still there. *At risk* =
-    activity halved or worse against the previous period. *Relay* = among the top ``relay_share`` of
-    the community's people by betweenness in the reply/mention graph, with betweenness > 0
-    (brand accounts are in the graph but never labelled relays).
+    activity halved or worse against the previous period. *Relay* = among the top
+    ``relay_share`` of the community's people by betweenness in the reply/mention graph,
+    with betweenness > 0 (brand accounts are in the graph but never labelled relays).
 
     Grain: one row per member (bots excluded). Unit: flags; betweenness in [0, 1].
 
