@@ -19,12 +19,25 @@ So c-lune has 9 messages in ch-general, 9 in ch-lives (18 in all), c-moon 3; ali
 wrote on 03-04 and 03-08 (week of 03-04: 2), 03-15 (week of 03-11: 1) and 03-18 (1).
 Campaigns: camp-printemps (c-lune, 120 EUR) and camp-lives (no community, 50 EUR).
 Display names and texts carry ``<script>``, ``onerror=`` and ``javascript:`` payloads.
+
+First-party rows (all EUR, margin 1), hand-worked numbers in ``tests/report/test_firstparty.py``:
+
+* customers: cu1 (2024-01-10, instagram, cost 30, member m-alice), cu2 (2024-01-20, instagram,
+  cost 50), cu3 (2024-02-05, newsletter, cost 0), cu4 (2024-02-15, instagram, cost unknown);
+* orders: cu1 100 on 01-10 and 60 on 02-01; cu2 80 on 01-25 (promo code NANO10); cu3 40 on
+  02-05 and 40 on 06-01; cu4 50 on 05-20 (the last order: as-of date 2024-06-01);
+* NPS: January 10, 9, 3; February 10, 7; March 2, 8. Reviews: January 5, 4; February 5;
+  March 2, 3;
+* creators: lune.nano (5,000 followers, code NANO10) and lune.micro (20,000); posts: p1 nano
+  paid 100 with « Publicité », p2 nano paid 50 with no label and hostile text (flagged), p3
+  micro unpaid quoting « publicité », p4 micro paid 300 with #CollaborationCommerciale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from tribu.warehouse.store import open_warehouse
 
@@ -236,8 +249,135 @@ CHANNELS = [
 ]
 
 
-def build_fixture_warehouse(path: Path) -> Path:
-    """Create the fixture warehouse at ``path`` and return it."""
+def _day(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{text}T12:00:00").replace(tzinfo=UTC)
+
+
+# customer_id, acquired_at, channel, acquisition_cost, member_id
+CUSTOMERS = [
+    ("cu1", "2024-01-10", "instagram", 30.0, "m-alice"),
+    ("cu2", "2024-01-20", "instagram", 50.0, None),
+    ("cu3", "2024-02-05", "newsletter", 0.0, None),
+    ("cu4", "2024-02-15", "instagram", None, None),
+]
+# order_id, customer_id, day, amount, promo_code
+ORDERS = [
+    ("o1", "cu1", "2024-01-10", 100.0, None),
+    ("o2", "cu1", "2024-02-01", 60.0, None),
+    ("o3", "cu2", "2024-01-25", 80.0, "NANO10"),
+    ("o4", "cu3", "2024-02-05", 40.0, None),
+    ("o5", "cu3", "2024-06-01", 40.0, None),
+    ("o6", "cu4", "2024-05-20", 50.0, None),
+]
+# customer_id, day, score, channel
+NPS = [
+    ("cu1", "2024-01-15", 10, "instagram"),
+    ("cu2", "2024-01-26", 9, "instagram"),
+    ("cu3", "2024-01-28", 3, "newsletter"),
+    ("cu1", "2024-02-10", 10, "instagram"),
+    ("cu3", "2024-02-11", 7, "newsletter"),
+    ("cu2", "2024-03-02", 2, "instagram"),
+    ("cu4", "2024-03-03", 8, "instagram"),
+]
+# place_id, day, rating, text
+REVIEWS = [
+    ("shop-paris", "2024-01-12", 5, "Super accueil"),
+    ("shop-lyon", "2024-01-20", 4, HOSTILE_IMG),
+    ("shop-paris", "2024-02-14", 5, "Parfait"),
+    ("shop-paris", "2024-03-05", 2, "Trop d'attente"),
+    ("shop-lyon", "2024-03-09", 3, "Moyen"),
+]
+# creator_id, handle, platform, followers, promo_code
+CREATORS = [
+    ("cr-nano", "lune.nano", "instagram", 5_000, "NANO10"),
+    ("cr-micro", "lune.micro", "tiktok", 20_000, "MICRO10"),
+]
+HOSTILE_POST = f"Mes baskets préférées {HOSTILE_SCRIPT} {HOSTILE_IMG}"
+# post_id, creator_id, campaign_id, day, text, likes, comments, shares, saves, views, cost
+CREATOR_POSTS = [
+    (
+        "p1",
+        "cr-nano",
+        "camp-printemps",
+        "2024-03-05",
+        "Publicité : ma routine printemps",
+        180,
+        12,
+        5,
+        3,
+        3000,
+        100.0,
+    ),
+    (
+        "p2",
+        "cr-nano",
+        "camp-printemps",
+        "2024-03-12",
+        HOSTILE_POST,
+        80,
+        15,
+        3,
+        2,
+        1500,
+        50.0,
+    ),
+    (
+        "p3",
+        "cr-micro",
+        None,
+        "2024-03-08",
+        "On me demande : « publicité » ? Non, je paie mes baskets.",
+        300,
+        60,
+        40,
+        0,
+        9000,
+        None,
+    ),
+    (
+        "p4",
+        "cr-micro",
+        "camp-lives",
+        "2024-03-15",
+        "#CollaborationCommerciale live vendredi",
+        500,
+        80,
+        20,
+        0,
+        12000,
+        300.0,
+    ),
+]
+
+
+def _first_party(con: Any) -> None:
+    """Customers, orders, NPS answers, reviews, creators and their posts (see the docstring)."""
+    con.executemany(
+        "INSERT INTO customers VALUES (?, ?, ?, ?, 'EUR', ?)",
+        [(c, _day(d), ch, cost, m) for c, d, ch, cost, m in CUSTOMERS],
+    )
+    con.executemany(
+        "INSERT INTO orders VALUES (?, ?, ?, ?, 'EUR', ?)",
+        [(o, c, _day(d), a, code) for o, c, d, a, code in ORDERS],
+    )
+    con.executemany(
+        "INSERT INTO nps VALUES (?, ?, ?, ?)",
+        [(c, _day(d), score, ch) for c, d, score, ch in NPS],
+    )
+    con.executemany(
+        "INSERT INTO reviews VALUES (?, ?, ?, ?)",
+        [(p, _day(d), rating, text) for p, d, rating, text in REVIEWS],
+    )
+    con.executemany("INSERT INTO creators VALUES (?, ?, ?, ?, ?)", CREATORS)
+    con.executemany(
+        "INSERT INTO creator_posts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "CASE WHEN ? IS NULL THEN NULL ELSE 'EUR' END)",
+        [(*row[:3], _day(row[3]), *row[4:], row[10]) for row in CREATOR_POSTS],
+    )
+
+
+def build_fixture_warehouse(path: Path, *, first_party: bool = True) -> Path:
+    """Create the fixture warehouse at ``path`` (with first-party rows unless told not to)."""
     con = open_warehouse(path)
     try:
         con.executemany(
@@ -305,6 +445,8 @@ def build_fixture_warehouse(path: Path) -> Path:
             "50.0, 'EUR', ['live'], [])",
             [_ts("01", "00:00"), _ts("31", "23:59")],
         )
+        if first_party:
+            _first_party(con)
     finally:
         con.close()
     return path

@@ -21,10 +21,17 @@ import plotly.offline
 
 from tribu.report.charts import CHARTS, Chart, build_chart
 from tribu.report.data import Filters, MeasureData, open_tables
+from tribu.report.firstparty import FirstPartyPage, firstparty_page
 from tribu.report.labels import SCORECARD_CARDS, labels, pick_lang
 from tribu.report.summary import summary_sentences
 
-__all__ = ["json_for_script", "render_report", "scorecard_items", "write_report"]
+__all__ = [
+    "firstparty_pages",
+    "json_for_script",
+    "render_report",
+    "scorecard_items",
+    "write_report",
+]
 
 
 def json_for_script(value: Any) -> str:
@@ -85,6 +92,15 @@ def _shown(key: str, value: Any, lang: str = "en") -> str:
     return text
 
 
+def firstparty_pages(data: MeasureData, words: dict[str, str]) -> list[FirstPartyPage]:
+    """The business and creators sections, for the warehouses that have their tables filled.
+
+    They cover the whole first-party data: the community filters do not apply to them.
+    """
+    pages = [firstparty_page(data, kind, words) for kind in ("business", "creators")]
+    return [page for page in pages if page.available]
+
+
 def render_report(
     data: MeasureData, *, lang: str | None = None, filters: Filters | None = None
 ) -> str:
@@ -112,6 +128,7 @@ def render_report(
             summary=summary_sentences(data, filters, words),
             scorecard=scorecard_items(card, words),
             charts=charts,
+            firstparty=firstparty_pages(data, words),
             plotly_js=plotly.offline.get_plotlyjs(),
         )
     )

@@ -121,7 +121,18 @@ def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
 
 # Cache entries kept for a snapshot's whole life (the costly, filter-independent ones).
 _PERMANENT = frozenset(
-    {"expression", "measure", "table", "period", "brand_ids", "french_share", "schema"}
+    {
+        "expression",
+        "measure",
+        "table",
+        "period",
+        "brand_ids",
+        "french_share",
+        "schema",
+        "business",
+        "creators",
+        "table_rows",
+    }
 )
 
 

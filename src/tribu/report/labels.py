@@ -7,6 +7,7 @@ French is the default when most of a community's messages are French (``enrichme
 from __future__ import annotations
 
 from tribu.errors import ConfigError
+from tribu.report.firstparty_labels import FIRSTPARTY_LABELS
 
 __all__ = ["LABELS", "LANGS", "SCORECARD_CARDS", "check_lang", "labels", "pick_lang"]
 
@@ -201,6 +202,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+
+for _lang, _words in FIRSTPARTY_LABELS.items():  # the business and creators pages
+    LABELS[_lang].update(_words)
 
 # The scorecard's headline numbers, as "section.key" paths into the scorecard dict, in order.
 SCORECARD_CARDS: tuple[str, ...] = tuple(

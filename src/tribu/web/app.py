@@ -30,9 +30,15 @@ from tribu import __version__
 from tribu.errors import TribuError
 from tribu.report.charts import CHARTS
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable
+from tribu.report.firstparty import (
+    business_result,
+    creators_result,
+    firstparty_available,
+)
 from tribu.report.labels import pick_lang
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
+from tribu.web.firstparty_api import firstparty_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 
@@ -80,6 +86,10 @@ def warm_dashboard(data: MeasureData) -> None:
             summary_payload(data, filters, lang)
     with contextlib.suppress(Exception):
         data.scorecard(Filters())
+    for kind, result in (("business", business_result), ("creators", creators_result)):
+        with contextlib.suppress(Exception):
+            if firstparty_available(data, kind):
+                result(data)
 
 
 def _error(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
@@ -212,6 +222,7 @@ def create_app(
         return _error(500, "Server error", f"{type(exc).__name__}: {exc}")
 
     app.include_router(api_router())
+    app.include_router(firstparty_router())
     app.include_router(pages_router())
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]

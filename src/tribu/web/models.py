@@ -14,6 +14,9 @@ import ibis.expr.datatypes as dtypes
 from pydantic import BaseModel, Field, create_model
 
 __all__ = [
+    "BusinessResponse",
+    "CreatorsResponse",
+    "FirstPartySection",
     "Campaign",
     "Channel",
     "ChartResponse",
@@ -208,3 +211,35 @@ def measure_rows_model(measure: str, row: type[BaseModel]) -> type[BaseModel]:
     return create_model(
         f"{_model_name(measure)}Rows", __base__=MeasureRows, rows=(list[row], ...)
     )
+
+
+class FirstPartySection(BaseModel):
+    """One table of the business or creators page, raw (numbers unformatted)."""
+
+    columns: list[dict[str, str]]
+    rows: list[dict[str, Any]]
+    csv_url: str
+
+
+class BusinessResponse(BaseModel):
+    """The business page's numbers (``tribu business``), over all first-party data."""
+
+    available: bool = Field(description="False when customers or orders are empty.")
+    currency: str | None = None
+    margin: float | None = None
+    nps_rating_correlation: dict[str, Any] | None = Field(
+        default=None, description="n, rho, p_value and the verdict in words."
+    )
+    predictive_notes: list[str] = Field(default_factory=list)
+    sections: dict[str, FirstPartySection] = Field(default_factory=dict)
+
+
+class CreatorsResponse(BaseModel):
+    """The creators page's numbers (``tribu creators``); ``disclosure`` lists flagged posts."""
+
+    available: bool = Field(
+        description="False when creators or creator_posts are empty."
+    )
+    currency: str | None = None
+    recommendations: list[dict[str, Any]] = Field(default_factory=list)
+    sections: dict[str, FirstPartySection] = Field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""The HTML pages: login, dashboard, member page, and the static files they load.
+"""The HTML pages: login, dashboard, business, creators, member page, and their static files.
 
 Pages are Jinja2 templates with autoescaping on; they hold no member text in scripts. The
 dashboard's charts are fetched as JSON from ``/api/v1/charts/...`` and drawn by
@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tribu.report.build import json_for_script
 from tribu.report.charts import CHARTS, plot_text
 from tribu.report.data import MeasureData, MeasureUnavailable, records
+from tribu.report.firstparty import firstparty_page
 from tribu.report.labels import labels, pick_lang
 from tribu.web.auth import SESSION_COOKIE
 
@@ -42,13 +43,21 @@ STATIC_FILES: dict[str, tuple[str, str, str]] = {
     "style.css": ("tribu.report.templates", "style.css", "text/css"),
     "dashboard.js": ("tribu.web.static", "dashboard.js", "text/javascript"),
     "member.js": ("tribu.web.static", "member.js", "text/javascript"),
+    "firstparty.js": ("tribu.web.static", "firstparty.js", "text/javascript"),
 }
 
 
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("tribu.web", "templates"), autoescape=True
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("tribu.web", "templates"),
+                # the business/creators partial is the report's, shared, not copied
+                jinja2.PackageLoader("tribu.report", "templates"),
+            ]
+        ),
+        autoescape=True,
     )
     env.filters["json_for_script"] = json_for_script
     return env
@@ -117,7 +126,7 @@ def member_figures(
 
 
 def pages_router() -> APIRouter:
-    """Login, logout, dashboard, member page and static files."""
+    """Login, logout, dashboard, business and creators pages, member page, static files."""
     router = APIRouter(include_in_schema=False)
 
     @router.get("/login")
@@ -179,6 +188,26 @@ def pages_router() -> APIRouter:
             last_day=last,
             token=request.state.token,
         )
+
+    def firstparty(request: Request, kind: str, lang: str | None) -> Response:
+        data: MeasureData = request.app.state.snapshots.data
+        chosen = _lang(data, lang, None)
+        words = labels(chosen)
+        return render(
+            "firstparty.html",
+            lang=chosen,
+            w=words,
+            page=firstparty_page(data, kind, words),
+            csv_base=f"/api/v1/{kind}",
+        )
+
+    @router.get("/business")
+    def business(request: Request, lang: str | None = None) -> Response:
+        return firstparty(request, "business", lang)
+
+    @router.get("/creators")
+    def creators(request: Request, lang: str | None = None) -> Response:
+        return firstparty(request, "creators", lang)
 
     @router.get("/members/{member_id}")
     def member_page(
