@@ -26,7 +26,7 @@ SLOT: list[str] = ["community_id", "channel_id", "weekday", "hour"]
 
 # A hashtag runs to the next space or punctuation mark ("#CafeTribu!" -> "cafetribu").
 _HASHTAG = r"#([^\s#.,;:!?()]+)"
-_LEADING_WORD = r"^(\S+)"
+_LEADING_WORD = r"^\s*(\S+)"
 
 
 def host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
@@ -49,7 +49,7 @@ def host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
     posts = posts.mutate(t=epoch(posts.ts))
     local = local_epoch(posts.t, tz)
     local_day = (local / 86400).floor().cast("int64")
-    text = posts.text.fill_null("").strip().lower()
+    text = posts.text.fill_null("").lower()
     word = text.re_extract(_LEADING_WORD, 1)
     tag = text.re_extract(_HASHTAG, 1)
     return posts.mutate(
