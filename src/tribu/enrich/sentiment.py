@@ -38,6 +38,13 @@ __all__ = ["CLASSES", "SentimentScorer", "shipped_model_dir"]
 CLASSES = ("negative", "neutral", "positive")
 
 
+def _by_count(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most frequent first, ties in alphabetical order: the same vocabulary on every run
+    (``Counter.most_common`` breaks ties by insertion order, which follows set order, which
+    changes with Python's string hash seed)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def shipped_model_dir() -> Path:
     """Folder of the weights that ship with tribu."""
     return Path(str(resources.files("tribu.enrich") / "models"))
@@ -118,13 +125,13 @@ class SentimentScorer:
             pair_counts.update(
                 {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
             )
-        words = [
-            w for w, c in word_counts.most_common(self.max_words) if c >= self.min_count
+        words = [w for w, c in _by_count(word_counts) if c >= self.min_count][
+            : self.max_words
         ]
         known = set(words)
         pairs = [
             p
-            for p, c in pair_counts.most_common()
+            for p, c in _by_count(pair_counts)
             if c >= self.min_count and all(part in known for part in p.split(" "))
         ][: self.max_pairs]
         space = FeatureSpace(words, pairs, self.char_bits)
@@ -132,7 +139,10 @@ class SentimentScorer:
         model = LogisticRegression(
             C=self.C, max_iter=3000, class_weight=self.class_weight
         )
-        model.fit(matrix, list(labels), sample_weight=sample_weight)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):  # same sums in the same order: same weights
+            model.fit(matrix, list(labels), sample_weight=sample_weight)
         order = [list(model.classes_).index(c) for c in CLASSES]
         self.features_ = space
         self.coef_ = model.coef_[order].T.astype(np.float32)
