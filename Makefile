@@ -11,10 +11,10 @@ export TRIBU_NO_UPDATE_CHECK := 1
 
 .PHONY: demo test lint fix bench docs browser clean train-sentiment
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 # Debian's chromium for the browser tests (Playwright's own browser download does not work here).
