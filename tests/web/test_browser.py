@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.report.fixture_warehouse import HOSTILE_POST
 from tests.web.conftest import Site
 
 pytestmark = pytest.mark.browser
@@ -192,6 +193,41 @@ def test_hostile_text_does_not_run(page: Any, live_site: Site) -> None:
     page.goto(f"{live_site.url}/members/m-bob")
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript:']").count() == 0
+
+
+def test_business_and_creators_pages(page: Any, live_site: Site) -> None:
+    login(page, live_site, live_site.viewer)
+    page.add_init_script(
+        "window.__ran = 0; window.alert = () => { window.__ran += 1; };"
+    )
+    page.click("#nav-business")
+    page.wait_for_url(f"{live_site.url}/business")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 5"
+    )
+    # January instagram CAC: (30 + 50) / 2 customers = 40
+    first = page.locator("#table-business-cac_by_channel_month tbody tr").first
+    assert first.locator("td").all_inner_texts()[-1] in ("40,00", "40.00")
+    repurchase = page.evaluate(
+        "Array.from(document.getElementById('chart-business-repurchase_rate_by_cohort')"
+        ".data[0].y)"
+    )
+    assert repurchase == [0.5, 0.0, None]  # 1 of 2, 0 of 1, May censored
+    page.screenshot(path=str(IMG / "business.png"), full_page=True)
+    page.click("#nav-creators")
+    page.wait_for_url(f"{live_site.url}/creators")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 1"
+    )
+    flagged = page.locator("#table-creators-disclosure tbody tr")
+    assert flagged.count() == 1  # p2: paid 50 € with no « Publicité »
+    cells = flagged.first.locator("td").all_inner_texts()
+    assert cells[1] == "lune.nano"
+    assert cells[3] == HOSTILE_POST  # shown as text, <script> and onerror= included
+    assert page.locator("#panel-creators-disclosure img[src='x']").count() == 0
+    page.screenshot(path=str(IMG / "creators.png"), full_page=True)
+    assert page.evaluate("window.__ran") == 0
+    assert page.dialogs == [] and page.errors == []
 
 
 def test_report_opens_offline(browser: Any, fixture_report: Path) -> None:

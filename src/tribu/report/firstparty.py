@@ -19,15 +19,22 @@ autoescaping and, in figures, through :func:`tribu.report.charts.plot_text`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from tribu.errors import TribuError
-from tribu.report.charts import _layout, plot_text
+from tribu.report.charts import _layout as _chart_layout
+from tribu.report.charts import plot_text
 from tribu.report.data import MeasureData, records
+from tribu.report.firstparty_columns import (
+    BUSINESS_COLUMNS,
+    CREATORS_COLUMNS,
+    FIRSTPARTY_TABLES,
+    cell,
+    number,
+)
 
 __all__ = [
     "BUSINESS_COLUMNS",
@@ -43,105 +50,6 @@ __all__ = [
     "firstparty_available",
     "firstparty_page",
 ]
-
-# page -> the first-party tables that must have rows for the page to be shown
-FIRSTPARTY_TABLES: dict[str, tuple[str, ...]] = {
-    "business": ("customers", "orders"),
-    "creators": ("creators", "creator_posts"),
-}
-
-# section -> (column, kind) shown; kinds: month, date, text, int, money, num, pct, nps
-BUSINESS_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "cac_by_channel_month": [
-        ("month", "month"),
-        ("channel", "text"),
-        ("new_customers", "int"),
-        ("spend", "money"),
-        ("cac", "money"),
-    ],
-    "clv_cac_by_channel": [
-        ("channel", "text"),
-        ("customers", "int"),
-        ("revenue", "money"),
-        ("clv", "money"),
-        ("cac", "money"),
-        ("clv_to_cac", "num"),
-        ("clv_predicted", "money"),
-        ("predicted_clv_to_cac", "num"),
-    ],
-    "repurchase_rate_by_cohort": [
-        ("month", "month"),
-        ("customers", "int"),
-        ("eligible", "int"),
-        ("censored", "int"),
-        ("repurchased", "int"),
-        ("rate", "pct"),
-    ],
-    "nps_rating_by_month": [
-        ("month", "month"),
-        ("answers", "int"),
-        ("nps", "nps"),
-        ("reviews", "int"),
-        ("mean_rating", "num"),
-    ],
-    "nps_by_channel": [
-        ("channel", "text"),
-        ("answers", "int"),
-        ("promoters", "int"),
-        ("detractors", "int"),
-        ("nps", "nps"),
-    ],
-    "segments": [
-        ("persona", "text"),
-        ("customers", "int"),
-        ("share", "pct"),
-        ("revenue", "money"),
-        ("revenue_share", "pct"),
-        ("recency_days", "num"),
-        ("frequency", "num"),
-        ("basket", "money"),
-    ],
-    "members_vs_non_members": [
-        ("group", "text"),
-        ("customers", "int"),
-        ("buyers", "int"),
-        ("repeat_share", "pct"),
-        ("orders_per_customer", "num"),
-        ("revenue_per_customer", "money"),
-        ("clv", "money"),
-    ],
-}
-CREATORS_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "tiers": [
-        ("tier", "text"),
-        ("creators", "int"),
-        ("paid_posts", "int"),
-        ("spend", "money"),
-        ("median_er", "pct"),
-        ("benchmark", "pct"),
-        ("cpe", "money"),
-        ("views_per_euro", "num"),
-        ("attributed_orders", "int"),
-        ("revenue_per_euro", "num"),
-    ],
-    "creators": [
-        ("handle", "text"),
-        ("tier", "text"),
-        ("followers", "int"),
-        ("posts", "int"),
-        ("er", "pct"),
-        ("benchmark", "pct"),
-        ("er_vs_benchmark", "num"),
-        ("cpe", "money"),
-    ],
-    "disclosure": [
-        ("ts", "date"),
-        ("handle", "text"),
-        ("campaign_id", "text"),
-        ("text", "text"),
-        ("reason", "text"),
-    ],
-}
 
 
 @dataclass
@@ -227,30 +135,6 @@ def creators_result(data: MeasureData) -> tuple[Any, str | None]:
     return data.cached(("creators",), build)  # type: ignore[no-any-return]
 
 
-def _number(value: float, decimals: int, lang: str) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
-
-
-def cell(value: Any, kind: str, lang: str) -> str:
-    """A table cell for reading (``–`` for a missing value; French spacing in fr)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "month":
-        return str(value)[:7]
-    if kind == "date":
-        return str(value)[:10]
-    if kind == "int":
-        return _number(float(value), 0, lang)
-    if kind == "pct":
-        return _number(float(value) * 100, 1, lang) + " %"
-    if kind == "nps":
-        return _number(float(value), 1, lang)
-    if kind in ("money", "num"):
-        return _number(float(value), 2, lang)
-    return str(value)
-
-
 def _table(
     block: Block, frame: pd.DataFrame, columns: list[tuple[str, str]], w: dict[str, str]
 ) -> Block:
@@ -264,7 +148,8 @@ def _table(
 
 def _xy(frame: pd.DataFrame, x: str, y: str) -> tuple[list[Any], list[Any]]:
     rows = records(frame)
-    return [plot_text(str(r[x])[:10]) for r in rows], [r[y] for r in rows]
+    width = 7 if x == "month" else 10  # 2024-01 for a month, the day otherwise
+    return [plot_text(str(r[x])[:width]) for r in rows], [r[y] for r in rows]
 
 
 def correlation_words(corr: Any, w: dict[str, str]) -> str:
@@ -274,8 +159,8 @@ def correlation_words(corr: Any, w: dict[str, str]) -> str:
     if corr.rho is None:
         return w["corr_too_few" if corr.n < 3 else "corr_flat"].format(n=corr.n)
     lang = w["lang"]
-    rho = _number(corr.rho, 2, lang)
-    p = _number(corr.p_value, 3, lang)
+    rho = number(corr.rho, 2, lang)
+    p = number(corr.p_value, 3, lang)
     if corr.n < MIN_MONTHS:
         return w["corr_small"].format(n=corr.n, rho=rho, min_n=MIN_MONTHS)
     if corr.p_value < 0.05:
@@ -288,6 +173,13 @@ def correlation_words(corr: Any, w: dict[str, str]) -> str:
             strength=w[strength], direction=w[direction], rho=rho, p=p, n=corr.n
         )
     return w["corr_none"].format(rho=rho, p=p, n=corr.n)
+
+
+def _layout(title: str, x: str, y: str) -> dict[str, Any]:
+    """The report's chart layout; months and names are categories, not a time axis."""
+    layout = _chart_layout(title, x, y)
+    layout["xaxis"]["type"] = "category"
+    return layout
 
 
 def _money_note(unit: str | None, margin: float, w: dict[str, str]) -> str:
@@ -313,8 +205,9 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
         return page
     s = result.sections
     page.notes.append(_money_note(unit, float(result.settings["margin"]), w))
+    colon = "\u00a0:" if w["lang"] == "fr" else ":"  # French puts a space before
     page.notes += [
-        f"{w['predictive_note']}: {note}" for note in result.predictive.notes
+        f"{w['predictive_note']}{colon} {n}" for n in result.predictive.notes
     ]
     figures: dict[str, dict[str, Any]] = {}
 
@@ -426,7 +319,7 @@ def creators_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
             said += f" {rec.reason}" if w["lang"] == "en" else ""
         else:
             said = w["recommend"].format(
-                tier=rec.tier, value=_number(rec.value, 2, w["lang"]), measure=measure
+                tier=rec.tier, value=number(rec.value, 2, w["lang"]), measure=measure
             )
         advice.notes.append(f"{w[f'objective:{rec.objective}']} — {said}")
     flagged = s["disclosure"].assign(
