@@ -85,13 +85,29 @@ def _data(request: Request) -> MeasureData:
     return data
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: no member text is read as a formula.
+
+    Text starting with ``= + - @`` (or a tab/CR) gets a leading apostrophe, as OWASP advises
+    against CSV injection; numbers and other values pass unchanged, ``None`` becomes empty.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_stream(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for start in range(0, len(rows), 5000):
         for row in rows[start : start + 5000]:
-            writer.writerow(["" if row[c] is None else row[c] for c in columns])
+            writer.writerow([csv_cell(row[c]) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
