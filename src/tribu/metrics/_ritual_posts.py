@@ -47,17 +47,17 @@ def host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
     )
     posts = posts.semi_join(hosts, posts.author_id == hosts.host_id)
     posts = posts.mutate(t=epoch(posts.ts))
-    local = local_epoch(posts.t, tz)
-    local_day = (local / 86400).floor().cast("int64")
+    # The time-zone CASE is computed once, in its own column, then read by the others.
+    posts = posts.mutate(local=local_epoch(posts.t, tz))
+    posts = posts.mutate(local_day=(posts.local / 86400).floor().cast("int64"))
     text = posts.text.fill_null("").lower()
     word = text.re_extract(_LEADING_WORD, 1)
     tag = text.re_extract(_HASHTAG, 1)
     return posts.mutate(
-        local_day=local_day,
         # 1970-01-01 was a Thursday: +3 makes Monday 0 and weeks start on Monday.
-        weekday=((local_day + 3) % 7).cast("int64"),
-        hour=((local - local_day * 86400) / 3600).floor().cast("int64"),
-        local_week=((local_day + 3) / 7).floor().cast("int64"),
+        weekday=((posts.local_day + 3) % 7).cast("int64"),
+        hour=((posts.local - posts.local_day * 86400) / 3600).floor().cast("int64"),
+        local_week=((posts.local_day + 3) / 7).floor().cast("int64"),
         leading_word=ibis.ifelse(word == "", ibis.null("string"), word),
         hashtag=ibis.ifelse(tag == "", ibis.null("string"), tag),
     )
@@ -72,34 +72,55 @@ def signed_posts(posts: ir.Table, min_text_share: float) -> ir.Table:
     ``min_text_share`` keeps no post. With ``min_text_share <= 0`` text is not used and every
     post is kept.
 
+    Window functions only (no aggregate joined back): ``posts`` is referenced once, so the
+    engine's plan holds one copy of it (Spark inlines each reference to a common table).
+
     Columns: ``SLOT`` + ``message_id``, ``author_id``, ``ts``, ``t``, ``local_day``,
     ``local_week``.
     """
     keep = [*SLOT, "message_id", "author_id", "ts", "t", "local_day", "local_week"]
     if min_text_share <= 0:
         return posts.select(*keep)
-    keyed = ibis.union(
-        posts.select(*keep, key_kind=ibis.literal("1 word"), key=posts.leading_word),
-        posts.select(*keep, key_kind=ibis.literal("2 hashtag"), key=posts.hashtag),
-        distinct=False,
+    kinds = ibis.memtable({"key_kind": ["1 word", "2 hashtag"]})
+    keyed = posts.cross_join(kinds)
+    keyed = keyed.select(
+        *keep,
+        "key_kind",
+        key=ibis.ifelse(keyed.key_kind == "1 word", keyed.leading_word, keyed.hashtag),
+    )
+    by_kind = [*SLOT, "key_kind"]
+    # Weeks with a host post in the slot: the first post of each week, counted per kind
+    # (every post is there once per kind, so both kinds count the same weeks).
+    week_first = ibis.row_number().over(
+        ibis.window(
+            group_by=[*by_kind, "local_week"], order_by=[keyed.t, keyed.message_id]
+        )
+    )
+    keyed = keyed.mutate(week_first=(week_first == 0).cast("int64"))
+    keyed = keyed.mutate(
+        slot_weeks=keyed.week_first.sum().over(ibis.window(group_by=by_kind))
     )
     keyed = keyed.filter(keyed.key.notnull())
-    by_key = keyed.group_by([*SLOT, "key_kind", "key"]).aggregate(
-        key_weeks=keyed.local_week.nunique().cast("int64")
+    key_first = ibis.row_number().over(
+        ibis.window(
+            group_by=[*by_kind, "key", "local_week"],
+            order_by=[keyed.t, keyed.message_id],
+        )
     )
-    best = ibis.window(
-        group_by=SLOT,
-        order_by=[ibis.desc(by_key.key_weeks), by_key.key_kind, by_key.key],
+    keyed = keyed.mutate(key_first=(key_first == 0).cast("int64"))
+    keyed = keyed.mutate(
+        key_weeks=keyed.key_first.sum().over(ibis.window(group_by=[*by_kind, "key"]))
     )
-    by_key = by_key.mutate(rank=ibis.row_number().over(best))
-    signature = by_key.filter(by_key.rank == 0)
-    weeks = posts.group_by(SLOT).aggregate(
-        slot_weeks=posts.local_week.nunique().cast("int64")
+    best = ibis.dense_rank().over(
+        ibis.window(
+            group_by=SLOT,
+            order_by=[ibis.desc(keyed.key_weeks), keyed.key_kind, keyed.key],
+        )
     )
-    signature = signature.inner_join(weeks, SLOT)
-    signature = signature.filter(
-        signature.key_weeks.cast("float64")
-        >= min_text_share * signature.slot_weeks.cast("float64")
-    ).select(*SLOT, "key_kind", "key")
-    signed = keyed.inner_join(signature, [*SLOT, "key_kind", "key"])
+    keyed = keyed.mutate(best=best)
+    signed = keyed.filter(
+        keyed.best == 0,
+        keyed.key_weeks.cast("float64")
+        >= min_text_share * keyed.slot_weeks.cast("float64"),
+    )
     return signed.select(*keep)

@@ -32,12 +32,15 @@ def _community_days(messages: ir.Table) -> ir.Table:
     )
 
 
-def _attendance(
+def _with_attendance(
     occ: ir.Table, messages: ir.Table, members: ir.Table, attendance_hours: float
 ) -> ir.Table:
-    """Distinct people who wrote in an occurrence's channel (threads included) after it.
+    """``occ`` plus ``attendance``: distinct people who wrote in the channel after it.
 
-    Columns: ``message_id``, ``attendance`` (occurrences nobody attended are absent).
+    Bots, brand accounts and the host do not count; thread messages count with their
+    thread's channel. Each occurrence is repeated for each hour its window touches and left-
+    joined on (channel, hour), then the exact bounds: a busy channel is never compared
+    message by message with every occurrence, and ``occ`` is referenced once.
     """
     others = members.filter(
         members.is_bot.fill_null(False) | members.is_brand.fill_null(False)
@@ -48,29 +51,26 @@ def _attendance(
     )
     chat = chat.mutate(chat_hour=(chat.chat_t / 3600).floor().cast("int64"))
     span = int(attendance_hours * 3600)
-    # Equality joins on (channel, hour) for each hour the window touches, then the exact
-    # bounds: a busy channel is never compared message by message with every occurrence.
-    occ_hour = (occ.t / 3600).floor().cast("int64")
-    parts = []
-    for offset in range(int(math.ceil(attendance_hours)) + 1):
-        keyed = occ.mutate(join_hour=occ_hour + offset)
-        joined = keyed.inner_join(
-            chat,
-            [
-                keyed.channel_id == chat.chat_channel,
-                keyed.join_hour == chat.chat_hour,
-            ],
-        )
-        parts.append(
-            joined.filter(
-                joined.chat_t >= joined.t,
-                joined.chat_t < joined.t + span,
-                joined.chat_author != joined.author_id,
-            ).select("message_id", "chat_author")
-        )
-    came = ibis.union(*parts, distinct=False)
-    return came.group_by("message_id").aggregate(
-        attendance=came.chat_author.nunique().cast("int64")
+    offsets = ibis.memtable(
+        {"hour_offset": list(range(int(math.ceil(attendance_hours)) + 1))}
+    )
+    keyed = occ.cross_join(offsets)
+    keyed = keyed.mutate(
+        join_hour=(keyed.t / 3600).floor().cast("int64") + keyed.hour_offset
+    )
+    joined = keyed.left_join(
+        chat,
+        [
+            keyed.channel_id == chat.chat_channel,
+            keyed.join_hour == chat.chat_hour,
+            chat.chat_t >= keyed.t,
+            chat.chat_t < keyed.t + span,
+            chat.chat_author != keyed.author_id,
+        ],
+    )
+    columns = [c for c in occ.columns]
+    return joined.group_by(columns).aggregate(
+        attendance=joined.chat_author.nunique().cast("int64")
     )
 
 
@@ -103,51 +103,57 @@ def ritual_occurrences(
     in_slot = ibis.window(group_by=SLOT, order_by=[occ.t, occ.message_id])
     occ = occ.mutate(gap_days=occ.local_day - occ.local_day.lag().over(in_slot))
     low, high = monthly_gap_days
-    slots = occ.group_by(SLOT).aggregate(
-        occurrences=occ.message_id.count().cast("int64"),
-        first_day=occ.local_day.min(),
-        last_day=occ.local_day.max(),
+    # Slot statistics as window functions over the slot (no aggregate joined back).
+    slot = ibis.window(group_by=SLOT)
+    occ = occ.mutate(
+        occurrences=occ.message_id.count().over(slot).cast("int64"),
+        first_day=occ.local_day.min().over(slot),
+        last_day=occ.local_day.max().over(slot),
         monthly_gaps=((occ.gap_days >= low) & (occ.gap_days <= high))
+        .fill_null(False)
         .cast("int64")
-        .sum(),
+        .sum()
+        .over(slot),
     )
-    slots = slots.inner_join(_community_days(messages), "community_id")
-    n = slots.occurrences.cast("float64")
+    occ = occ.inner_join(_community_days(messages), "community_id")
+    n = occ.occurrences.cast("float64")
     # Occurrences fall on the same weekday, so the weeks spanned are (last - first) / 7 + 1.
-    coverage = n / ((slots.last_day - slots.first_day).cast("float64") / 7.0 + 1.0)
+    coverage = n / ((occ.last_day - occ.first_day).cast("float64") / 7.0 + 1.0)
     # Expected occurrences over the community's observed span: days / 7 or days / 30.44.
-    weekly_enough = n >= min_span_share * slots.span_days / 7.0
-    monthly_enough = n >= min_span_share * slots.span_days / 30.4375
-    monthly_regular = slots.monthly_gaps.cast("float64") >= monthly_min_share * (
-        n - 1.0
-    )
-    slots = slots.filter(slots.occurrences >= max(min_occurrences, 2)).mutate(
+    weekly_enough = n >= min_span_share * occ.span_days / 7.0
+    monthly_enough = n >= min_span_share * occ.span_days / 30.4375
+    monthly_regular = occ.monthly_gaps.cast("float64") >= monthly_min_share * (n - 1.0)
+    occ = occ.filter(occ.occurrences >= max(min_occurrences, 2)).mutate(
         period=ibis.cases(
             ((coverage >= weekly_min_coverage) & weekly_enough, "weekly"),
             (monthly_regular & monthly_enough, "monthly"),
             else_=ibis.null("string"),
         )
     )
-    slots = slots.filter(slots.period.notnull()).select(*SLOT, "period")
-    occ = occ.inner_join(slots, SLOT).select(
-        *SLOT, "period", "message_id", "author_id", "ts", "t"
-    )
+    occ = occ.filter(occ.period.notnull())
     order = ibis.window(group_by=SLOT, order_by=[occ.t, occ.message_id])
-    occ = occ.mutate(occurrence=(ibis.row_number().over(order) + 1).cast("int64"))
-    counts = _attendance(occ, messages, members, attendance_hours)
-    out = occ.left_join(counts, "message_id")
-    out = out.select(
+    occ = occ.select(
+        *SLOT,
+        "period",
+        "message_id",
+        "author_id",
+        "ts",
+        "t",
+        occurrence=(ibis.row_number().over(order) + 1).cast("int64"),
+    )
+    out = _with_attendance(occ, messages, members, attendance_hours)
+    mean = out.attendance.cast("float64").mean().over(ibis.window(group_by=SLOT))
+    out = out.mutate(slot_attendance=mean)
+    out = out.filter(out.slot_attendance >= min_attendance)
+    return out.select(
         *SLOT,
         "period",
         "message_id",
         "author_id",
         "ts",
         "occurrence",
-        attendance=out.attendance.fill_null(0),
+        "attendance",
     )
-    mean = out.attendance.cast("float64").mean().over(ibis.window(group_by=SLOT))
-    out = out.mutate(slot_attendance=mean)
-    return out.filter(out.slot_attendance >= min_attendance).drop("slot_attendance")
 
 
 @register("rituals")
