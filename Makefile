@@ -7,7 +7,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
-export TRIBU_NO_UPDATE_CHECK := 1
 
 .PHONY: demo test lint fix bench docs browser clean train-sentiment
 

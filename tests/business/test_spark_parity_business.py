@@ -19,17 +19,15 @@ NAMES = sorted(n for n, m in MEASURES.items() if m.family in FAMILIES)
 
 @pytest.fixture(scope="session")
 def spark_tables(tmp_path_factory):
-    pyspark = pytest.importorskip("pyspark.sql")
     import ibis
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from tribu.warehouse.engines import spark_session
+
     spark = (
-        pyspark.SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
+        spark_session()
+    )  # the one session of the test run, configured as tribu runs it
     backend = ibis.pyspark.connect(spark)
     folder = tmp_path_factory.mktemp("parity_business")
     tables = {}

@@ -176,7 +176,10 @@ def export_parquet(db: str | os.PathLike[str] | None = None) -> Path:
 
 @cache
 def spark_session() -> Any:
-    """The process's local Spark session: ``local[2]``, no web UI, UTC, quiet logs."""
+    """The process's local Spark session: ``local[2]``, no web UI, UTC, quiet logs.
+
+    The driver gets 3 GB of heap (``$TRIBU_SPARK_MEMORY`` to change it).
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -193,6 +196,8 @@ def spark_session() -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
+        # local mode runs everything in the driver: give it room (the default is 1 GB).
+        .config("spark.driver.memory", os.environ.get("TRIBU_SPARK_MEMORY", "3g"))
         .config("spark.driver.extraJavaOptions", java_opts)
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()
