@@ -7,12 +7,12 @@ Counts were worked out by reading each file (and checked with jq on the raw file
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.connectors._tally import tally
 from tribu.connectors import telegram
 from tribu.connectors._records import (
     Community,
@@ -21,29 +21,8 @@ from tribu.connectors._records import (
     Message,
     Quarantined,
     Reaction,
-    Record,
-    SystemNotice,
 )
 from tribu.errors import InputError
-
-
-def tally(records: Iterable[Record]) -> dict[str, int]:
-    """Messages, distinct authors, replies, reactions (summed counts), joins, leaves..."""
-    rows = list(records)
-    messages = [r for r in rows if isinstance(r, Message)]
-    return {
-        "communities": sum(isinstance(r, Community) for r in rows),
-        "messages": len(messages),
-        "authors": len({(m.community_key, m.author_key) for m in messages}),
-        "replies": sum(m.reply_to_key is not None for m in messages),
-        "reactions": sum(r.count for r in rows if isinstance(r, Reaction)),
-        "joins": sum(isinstance(r, MemberEvent) and r.kind == "join" for r in rows),
-        "leaves": sum(isinstance(r, MemberEvent) and r.kind == "leave" for r in rows),
-        "notices": sum(isinstance(r, SystemNotice) for r in rows),
-        "attachments": sum(m.attachment_count for m in messages),
-        "quarantined": sum(isinstance(r, Quarantined) for r in rows),
-    }
-
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data" / "telegram"
