@@ -76,7 +76,19 @@ def column_types(frame: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def to_pandas(expr: ir.Table) -> pd.DataFrame:
-    """Run ``expr``; date columns stay dates (pandas would make them datetimes)."""
+    """Run ``expr`` in a stable row order; date columns stay dates (not pandas datetimes).
+
+    Measures promise no row order (DuckDB scans in parallel), so rows are sorted by their
+    scalar columns, left to right: pages of the API and CSV downloads come out the same
+    on every call.
+    """
+    scalar = [
+        column
+        for column, dtype in expr.schema().items()
+        if not (dtype.is_array() or dtype.is_map() or dtype.is_struct())
+    ]
+    if scalar:
+        expr = expr.order_by(scalar)
     frame = expr.to_pandas()
     for column, dtype in expr.schema().items():
         if dtype.is_date() and column in frame:
