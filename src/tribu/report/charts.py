@@ -70,21 +70,44 @@ def _numbers(values: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in values]
 
 
+def _series(
+    frame: pd.DataFrame,
+    by: str,
+    x: str,
+    y: str,
+    names: dict[str, str],
+    *,
+    x_values: Callable[[pd.Series], list[Any]] = _iso,
+    y_values: Callable[[pd.Series], list[Any]] = _numbers,
+    label: Callable[[Any], str] = str,
+    **style: Any,
+) -> list[dict[str, Any]]:
+    """One Plotly scatter trace per value of ``by``, ordered by ``x``, named from ``names``."""
+    return [
+        {
+            "type": "scatter",
+            **style,
+            "name": plot_text(label(names.get(str(key), key))),
+            "x": x_values(part[x]),
+            "y": y_values(part[y]),
+        }
+        for key, part in frame.sort_values(x).groupby(by)
+    ]
+
+
 def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Messages per day, one line per channel (measure ``daily_activity``)."""
     frame, _ = data.filtered("daily_activity", filters)
     channels = _names(data.channels(), "channel_id")
-    traces = []
-    for channel_id, part in frame.sort_values("day").groupby("channel_id", sort=True):
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": plot_text(channels.get(str(channel_id), channel_id)),
-                "x": _iso(part["day"]),
-                "y": [int(v) for v in part["messages"]],
-            }
-        )
+    traces = _series(
+        frame,
+        "channel_id",
+        "day",
+        "messages",
+        channels,
+        y_values=lambda values: [int(v) for v in values],
+        mode="lines+markers",
+    )
     figure = {"data": traces, "layout": _layout(w["activity"], w["day"], w["messages"])}
     return Chart("activity", w["activity"], "daily_activity", figure, len(frame))
 
@@ -104,19 +127,15 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
             "opacity": 0.5,
         }
     ]
-    for community_id, part in weekly.sort_values("week").groupby("community_id"):
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": plot_text(
-                    f"{w['engagement_weekly']} "
-                    f"({communities.get(str(community_id), community_id)})"
-                ),
-                "x": _iso(part["week"]),
-                "y": _numbers(part["median_engagement_rate"]),
-            }
-        )
+    traces += _series(
+        weekly,
+        "community_id",
+        "week",
+        "median_engagement_rate",
+        communities,
+        label=lambda name: f"{w['engagement_weekly']} ({name})",
+        mode="lines+markers",
+    )
     layout = _layout(w["engagement"], w["week"], w["engagement_rate"])
     layout["yaxis"]["tickformat"] = ".1%"
     return Chart(
@@ -132,17 +151,16 @@ def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Kaplan–Meier curve of the time to first positive sentiment, per community."""
     frame, _ = data.filtered("time_to_sentiment_survival", filters)
     communities = _names(data.communities(), "community_id")
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "line": {"shape": "hv"},
-            "name": plot_text(communities.get(str(cid), cid)),
-            "x": _numbers(part["hours"]),
-            "y": _numbers(part["survival"]),
-        }
-        for cid, part in frame.sort_values("hours").groupby("community_id")
-    ]
+    traces = _series(
+        frame,
+        "community_id",
+        "hours",
+        "survival",
+        communities,
+        x_values=_numbers,
+        mode="lines",
+        line={"shape": "hv"},
+    )
     layout = _layout(w["survival"], w["hours"], w["share_not_reached"])
     layout["yaxis"]["range"] = [0, 1.05]
     return Chart(
@@ -158,16 +176,14 @@ def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Mean sentiment per week, one line per channel (measure ``sentiment_weekly``)."""
     frame, _ = data.filtered("sentiment_weekly", filters)
     channels = _names(data.channels(), "channel_id")
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": plot_text(channels.get(str(chid), chid)),
-            "x": _iso(part["week"]),
-            "y": _numbers(part["mean_sentiment"]),
-        }
-        for chid, part in frame.sort_values("week").groupby("channel_id")
-    ]
+    traces = _series(
+        frame,
+        "channel_id",
+        "week",
+        "mean_sentiment",
+        channels,
+        mode="lines+markers",
+    )
     layout = _layout(w["sentiment"], w["week"], w["mean_sentiment"])
     layout["yaxis"]["range"] = [0, 1]
     return Chart(
