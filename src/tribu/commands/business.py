@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tribu.csv_cells import csv_cell
 from tribu.errors import ConfigError
 from tribu.warehouse.store import open_warehouse
 
@@ -120,11 +121,19 @@ def _emit(
         for name, frame in chosen.items():
             if not section:
                 sys.stdout.write(f"# section: {name}\n")
-            frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+            _defused(frame).to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
             if not section:
                 sys.stdout.write("\n")
         return True
     return False
+
+
+def _defused(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with member-controlled text cells made safe for spreadsheets."""
+    text_columns = frame.select_dtypes(include="object").columns
+    if text_columns.empty:
+        return frame
+    return frame.assign(**{c: frame[c].map(csv_cell) for c in text_columns})
 
 
 def _cell(value: Any, column: str) -> str:

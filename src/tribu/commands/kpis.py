@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tribu.csv_cells import csv_cell
 from tribu.errors import ConfigError
 
 __all__ = ["register"]
@@ -131,7 +132,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns or ["value"])
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     except OSError as exc:
         raise ConfigError(
             f"{path}: cannot write the CSV file ({exc.strerror})."

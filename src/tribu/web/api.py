@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from tribu.csv_cells import csv_cell
 from tribu.metrics import MEASURES
 from tribu.report.charts import CHARTS, build_chart
 from tribu.report.data import (
@@ -83,22 +84,6 @@ FiltersDep = Annotated[Filters, Depends(measure_filters)]
 def _data(request: Request) -> MeasureData:
     data: MeasureData = request.app.state.snapshots.data
     return data
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """A cell safe to open in a spreadsheet: no member text is read as a formula.
-
-    Text starting with ``= + - @`` (or a tab/CR) gets a leading apostrophe, as OWASP advises
-    against CSV injection; numbers and other values pass unchanged, ``None`` becomes empty.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_stream(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]:
