@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench docs browser clean train-sentiment
+.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench: $(STAMP)
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m tribu.enrich.train_sentiment
+
+train-embeddings: $(STAMP)
+	$(BIN)/python -m tribu.enrich.train_embeddings
 
 clean:
 	rm -rf build .pytest_cache

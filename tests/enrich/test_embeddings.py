@@ -1,4 +1,8 @@
-"""Embedder: unit vectors, shared across French and English, duplicates embedded once."""
+"""Embedder: unit vectors, shared across French and English, duplicates embedded once.
+
+The first three tests run the ``use`` model (512-d); the warehouse tests the default static one
+(256-d).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from tribu.enrich.embeddings import Embedder
 
 
 def test_translations_are_closer_than_unrelated_messages() -> None:
-    vectors = Embedder(dtype="float32").transform(
+    vectors = Embedder(model="use", dtype="float32").transform(
         [
             "Le colis est arrivé cassé",
             "The parcel arrived broken",
@@ -23,14 +27,16 @@ def test_translations_are_closer_than_unrelated_messages() -> None:
 
 
 def test_float16_by_default_and_duplicates_identical() -> None:
-    vectors = Embedder().transform(["gg", "gg"])
-    assert vectors.dtype == np.float16 and (vectors[0] == vectors[1]).all()
+    for model in ("use", "static"):
+        vectors = Embedder(model=model).transform(["gg", "gg"])
+        assert vectors.dtype == np.float16 and (vectors[0] == vectors[1]).all()
+        assert vectors[0].any()
 
 
 def test_int8_storage_keeps_cosines() -> None:
     from tribu.enrich.embeddings import dequantise, quantise
 
-    vectors = Embedder(dtype="float32").transform(
+    vectors = Embedder(model="use", dtype="float32").transform(
         [
             "Le colis est arrivé cassé",
             "The parcel arrived broken",
@@ -84,7 +90,7 @@ def test_embeddings_for_computes_once_and_caches(tmp_path, monkeypatch) -> None:
     )
     first = module.embeddings_for(con, ["m0", "m2"])
     assert embedded == ["Le colis est arrivé cassé", "Trop bien le live !"]
-    assert first.shape == (2, 512) and first.dtype == np.float32
+    assert first.shape == (2, 256) and first.dtype == np.float32
     # m2 had no enrichment row: it got one, with language and sentiment
     row = con.execute(
         "SELECT lang, sentiment FROM enrichment WHERE message_id='m2'"

@@ -71,7 +71,7 @@ def test_embeddings_fill_existing_rows(tmp_path) -> None:
     con = open_warehouse(db)
     lengths = con.execute("SELECT len(embedding) FROM enrichment").fetchall()
     con.close()
-    assert lengths == [(512,), (512,), (512,)]
+    assert lengths == [(256,), (256,), (256,)]  # the default static model: 256-d
     # already embedded: nothing left to do
     assert enrich_warehouse(db, workers=1, embeddings=True).embedded == 0
 

@@ -28,9 +28,17 @@ def enrich(
     embeddings: Annotated[
         bool,
         typer.Option(
-            help="Then embed every message still without an embedding (512-d, int8; slower)."
+            help="Then embed every message still without an embedding (int8 vectors)."
         ),
     ] = False,
+    embedder: Annotated[
+        str | None,
+        typer.Option(
+            help="Embedding model: 'static' (default, fast, 256-d) or 'use' (multilingual "
+            "USE, 512-d, ~30x slower). Default: the warehouse's current model. Switching "
+            "re-embeds every message."
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option(min=0, help="Worker processes (one per core).")
     ] = 2,
@@ -44,13 +52,19 @@ def enrich(
     """Add language and sentiment to every message not yet enriched (incremental)."""
     from tribu.enrich.pipeline import enrich_warehouse
 
+    if embedder is not None and embedder not in ("static", "use"):
+        raise typer.BadParameter(
+            f"got {embedder!r}; choose 'static' or 'use'.", param_hint="--embedder"
+        )
     summary = enrich_warehouse(
         db,
         batch_size=batch_size,
         workers=workers,
-        embeddings=embeddings,
+        embeddings=embeddings and embedder is None,
         progress=not as_json,
     )
+    if embeddings and embedder is not None:
+        summary = _embed_with(db, embedder, summary, workers, not as_json)
     result = {
         "enriched": summary.enriched,
         "embedded": summary.embedded,
@@ -68,6 +82,31 @@ def enrich(
     typer.echo(
         f"Enriched {summary.enriched} messages ({langs or 'no new rows'}); "
         f"embedded {summary.embedded}; {summary.seconds:.1f} s."
+    )
+
+
+def _embed_with(
+    db: str | None, embedder: str, summary: Any, workers: int, progress: bool
+) -> Any:
+    """Embed the missing messages with a chosen model, after enrichment; updated summary."""
+    import dataclasses
+    import time
+
+    from tribu.enrich.embeddings import embed_missing
+    from tribu.warehouse.store import open_warehouse
+
+    started = time.perf_counter()
+    con = open_warehouse(db)
+    try:
+        embedded = embed_missing(
+            con, workers=workers, progress=progress, embedder=embedder
+        )
+    finally:
+        con.close()
+    return dataclasses.replace(
+        summary,
+        embedded=embedded,
+        seconds=summary.seconds + time.perf_counter() - started,
     )
 
 

