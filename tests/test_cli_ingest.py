@@ -246,6 +246,33 @@ def test_unknown_platform_is_refused(tmp_path, capsys, monkeypatch):
     assert code == 1 and "--platform 'myspace' is not a known connector" in err
 
 
+def test_tz_reads_whatsapp_local_times(tmp_path, capsys, monkeypatch):
+    chat = tmp_path / "WhatsApp Chat with Run Club.txt"
+    chat.write_text(
+        "15/07/2026 18:00 - Solène: On court dimanche ?\n", encoding="utf-8"
+    )
+    db = tmp_path / "w.duckdb"
+    code, out, err = run(
+        ["ingest", "--db", str(db), "--tz", "Europe/Paris", "--json", str(chat)],
+        capsys, monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err
+    # 18:00 in Paris in July (UTC+2) is 16:00 UTC.
+    [community] = json.loads(out)["communities"]
+    assert community["first_ts"] == "2026-07-15T16:00:00+00:00"
+
+
+def test_unknown_tz_is_refused(tmp_path, capsys, monkeypatch):
+    csv = tmp_path / "good.csv"
+    csv.write_text(GOOD_CSV)
+    db = tmp_path / "t.duckdb"
+    code, _, err = run(
+        ["ingest", "--db", str(db), "--tz", "Paris", str(csv)], capsys, monkeypatch
+    )
+    assert code == 1 and "IANA name" in err and "'Paris'" in err
+    assert len(err.strip().splitlines()) == 1 and not db.exists()
+
+
 def test_forget_by_platform_id(warehouse, capsys, monkeypatch):
     # good.csv: u1 wrote "Bonjour", u2 wrote "Salut", in community generic:good.
     code, out, err = run(

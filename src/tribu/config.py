@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tribu.errors import ConfigError
 
@@ -32,11 +33,23 @@ __all__ = [
     "TribuConfig",
     "load_config",
     "resolve_config_path",
+    "time_zone",
 ]
 
 CONFIG_ENV = "TRIBU_CONFIG"
 DEFAULT_CONFIG = "tribu.toml"
 OBJECTIVES = ("reach", "conversion")
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone called ``name``, or a one-line ConfigError saying what is expected."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"The time zone must be an IANA name such as 'Europe/Paris' or 'UTC'. "
+            f"Got {name!r} instead."
+        ) from exc
 
 
 @dataclass(frozen=True)

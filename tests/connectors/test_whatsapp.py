@@ -10,6 +10,7 @@ import json
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from tests.connectors._tally import tally
 from tribu.connectors import whatsapp
 from tribu.connectors._records import (
     Community,
+    MemberEvent,
     Message,
     Quarantined,
 )
@@ -334,3 +336,28 @@ def test_endless_message_is_refused(
     )
     with pytest.raises(InputError, match="line 1"):
         list(whatsapp.read(path))
+
+
+def test_local_zone_converts_times_to_utc_and_keeps_keys(tmp_path: Path) -> None:
+    # Paris is UTC+1 until the DST change of 31 March 2024, UTC+2 after:
+    # 30/03 12:00 Paris = 11:00 UTC; 01/04 12:00 Paris = 10:00 UTC.
+    chat = tmp_path / "WhatsApp Chat with Run Club.txt"
+    chat.write_text(
+        "30/03/2024 12:00 - Solène: Sortie demain ?\n"
+        "01/04/2024 12:00 - Marc: Moi !\n"
+        "01/04/2024 12:05 - Zoé a rejoint en utilisant le lien d'invitation de ce groupe\n",
+        encoding="utf-8",
+    )
+    as_utc = list(whatsapp.read(chat))
+    paris = list(whatsapp.read(chat, local_zone=ZoneInfo("Europe/Paris")))
+    messages = [r for r in paris if isinstance(r, Message)]
+    assert [m.ts for m in messages] == [
+        datetime(2024, 3, 30, 11, 0, tzinfo=UTC),
+        datetime(2024, 4, 1, 10, 0, tzinfo=UTC),
+    ]
+    joins = [r for r in paris if isinstance(r, MemberEvent)]
+    assert joins[0].ts == datetime(2024, 4, 1, 10, 5, tzinfo=UTC)
+    # The key hashes the time as written, so re-reading with a zone gives the same ids.
+    assert [m.message_key for m in messages] == [
+        r.message_key for r in as_utc if isinstance(r, Message)
+    ]

@@ -53,6 +53,14 @@ def ingest(
             help="Column map of a generic CSV/JSONL file: text=body,ts=created_at,...",
         ),
     ] = None,
+    local_zone: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="Time zone of exports whose times carry none (WhatsApp), e.g. "
+            "Europe/Paris: the phone's zone. Default: taken as UTC.",
+        ),
+    ] = None,
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Enrich the messages after loading.")
     ] = False,
@@ -73,6 +81,7 @@ def ingest(
         config=config,
         column_map=parse_column_map(column_map) if column_map else None,
         progress=not as_json and console.is_terminal,
+        local_zone=local_zone,
     )
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))

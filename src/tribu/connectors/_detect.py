@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tribu.connectors import CONNECTOR_MODULES
 from tribu.connectors._archive import SafeZip
@@ -37,11 +38,14 @@ class Source:
     platform: str
     module: ModuleType
     column_map: Mapping[str, str] | None = None
+    local_zone: ZoneInfo | None = None
 
     def records(self) -> Iterator[Any]:
         """Stream the connector's records."""
         if self.module.name == GENERIC:
             return iter(self.module.read(self.path, column_map=self.column_map))
+        if getattr(self.module, "LOCAL_TIMES", False):
+            return iter(self.module.read(self.path, local_zone=self.local_zone))
         return iter(self.module.read(self.path))
 
 
@@ -76,6 +80,7 @@ def detect_sources(
     platform: str | None = None,
     column_map: Mapping[str, str] | None = None,
     modules: tuple[str, ...] | None = None,
+    local_zone: ZoneInfo | None = None,
 ) -> Detection:
     """Pair every path (and every file inside given folders) with its connector.
 
@@ -108,7 +113,7 @@ def detect_sources(
         return None
 
     def source(path: Path, module: ModuleType) -> Source:
-        return Source(path, module.name, module, column_map)
+        return Source(path, module.name, module, column_map, local_zone)
 
     found = Detection()
     for path in paths:

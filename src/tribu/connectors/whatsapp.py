@@ -12,7 +12,9 @@ small closed set, and no maintained, permissively licensed parser covers French 
 
 Choices (documented in ``docs/connectors/whatsapp.md``):
 
-- times are local without a zone and are stored as if UTC;
+- times are local without a zone: they are read in the zone given to :func:`read`
+  (``tribu ingest --tz Europe/Paris``) and stored in UTC; without one they are stored as if
+  UTC. The message key hashes the local time as written, so it does not depend on the zone;
 - a member's key is the name as written (WhatsApp has no ids): the contact name, or the phone
   number of an unsaved contact; the exporter is ``you`` in system lines;
 - a message key hashes its time, author and text, plus a counter for repeats in the same
@@ -27,9 +29,10 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from tribu.connectors._archive import SafeZip
 from tribu.connectors._records import (
@@ -56,7 +59,10 @@ from tribu.connectors._whatsapp_system import (
 )
 from tribu.errors import InputError
 
-__all__ = ["chat_name", "detect", "name", "read"]
+# Its times are local and carry no zone: the ingest passes ``local_zone`` (``--tz``).
+LOCAL_TIMES = True
+
+__all__ = ["LOCAL_TIMES", "chat_name", "detect", "name", "read"]
 
 name = "whatsapp"
 
@@ -105,8 +111,11 @@ def chat_name(path: Path) -> str:
     return found.group(1).strip() if found else stem
 
 
-def read(path: Path) -> Iterator[Record]:
+def read(path: Path, local_zone: ZoneInfo | None = None) -> Iterator[Record]:
     """Yield the records of a WhatsApp export (``.txt``, or ``.zip`` holding one).
+
+    ``local_zone`` is the zone the phone that exported the chat was set to; its local times
+    are converted to UTC. Without it they are taken as UTC.
 
     Raises
     ------
@@ -133,12 +142,12 @@ def read(path: Path) -> Iterator[Record]:
             with archive.open(member) as fh:
                 layout = _settle_layout(path, _lines(path, fh))
             with archive.open(member) as fh:
-                yield from _records(path, title, _lines(path, fh), layout)
+                yield from _records(path, title, _lines(path, fh), layout, local_zone)
         return
     with path.open("rb") as fh:
         layout = _settle_layout(path, _lines(path, fh))
     with path.open("rb") as fh:
-        yield from _records(path, chat_name(path), _lines(path, fh), layout)
+        yield from _records(path, chat_name(path), _lines(path, fh), layout, local_zone)
 
 
 def _chat_member(archive: SafeZip) -> str | None:
@@ -207,11 +216,18 @@ class _Pending:
 class _ChatState:
     """What the second pass remembers: members already yielded, keys of the current minute."""
 
-    def __init__(self, community_key: str) -> None:
+    def __init__(self, community_key: str, local_zone: ZoneInfo | None = None) -> None:
         self.community_key = community_key
+        self.local_zone = local_zone
         self.members: set[str] = set()
         self.minute: datetime | None = None
         self.minute_keys: dict[str, int] = {}
+
+    def utc(self, ts: datetime) -> datetime:
+        """The UTC instant of a header's wall-clock time (read as UTC by the parser)."""
+        if self.local_zone is None:
+            return ts
+        return ts.replace(tzinfo=self.local_zone).astimezone(UTC)
 
     def message_key(self, ts: datetime, author: str, text: str) -> str:
         if ts != self.minute:
@@ -226,12 +242,16 @@ class _ChatState:
 
 
 def _records(
-    path: Path, title: str, lines: Iterator[str], layout: Layout
+    path: Path,
+    title: str,
+    lines: Iterator[str],
+    layout: Layout,
+    local_zone: ZoneInfo | None = None,
 ) -> Iterator[Record]:
     key = title
     yield Community(key, name, title)
     yield Channel(key, key, title, "group")
-    state = _ChatState(key)
+    state = _ChatState(key, local_zone)
     pending: _Pending | None = None
     dated = 0  # headers whose date fits the layout
     first_undated: tuple[int, str] | None = None
@@ -319,7 +339,7 @@ def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
         community,
         state.message_key(pending.ts, author, text),
         author,
-        pending.ts,
+        state.utc(pending.ts),
         invisible_free(text),
         author_name=author,
         attachment_count=attachments,
@@ -329,11 +349,10 @@ def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
 def _system(pending: _Pending, text: str, state: _ChatState) -> Iterator[Record]:
     community = state.community_key
     meaning = system_line(text)
+    ts = state.utc(pending.ts)
     for person in meaning.joined:
-        yield MemberEvent(community, person, "join", pending.ts, member_name=person)
+        yield MemberEvent(community, person, "join", ts, member_name=person)
     for person in meaning.left:
-        yield MemberEvent(community, person, "leave", pending.ts, member_name=person)
+        yield MemberEvent(community, person, "leave", ts, member_name=person)
     if not meaning.joined and not meaning.left:
-        yield SystemNotice(
-            community, community, meaning.kind, pending.ts, invisible_free(text)
-        )
+        yield SystemNotice(community, community, meaning.kind, ts, invisible_free(text))

@@ -57,20 +57,20 @@ def generate_step(run: DemoRun) -> None:
 
 
 def ingest_step(run: DemoRun) -> None:
-    """Load the four exports into the demo warehouse and print the ingest summary."""
-    try:
-        from tribu.warehouse.ingest import ingest_paths
-    except (
-        ImportError
-    ) as exc:  # pragma: no cover - only while the ingest stage is missing
-        raise TribuError(
-            f"tribu demo: the ingest stage is not available ({exc}); the demo data is in "
-            f"{run.out_dir}."
-        ) from exc
+    """Load the four exports into the demo warehouse and print the ingest summary.
+
+    The WhatsApp export is written in Paris local time, as a phone in France writes it.
+    """
+    from tribu.warehouse.ingest import ingest_paths
+
     assert run.files is not None
     run.db.parent.mkdir(parents=True, exist_ok=True)
     summary = ingest_paths(
-        run.files.inputs, db=run.db, config=run.files.config, progress=True
+        run.files.inputs,
+        db=run.db,
+        config=run.files.config,
+        progress=True,
+        local_zone="Europe/Paris",
     )
     run.results["ingest"] = summary
     render = getattr(summary, "render", None)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import ibis
 import ibis.expr.types as ir
 
-from tribu.errors import ConfigError
+from tribu.config import time_zone
 
 __all__ = ["local_epoch", "offset_transitions"]
 
@@ -25,13 +25,7 @@ _LAST = datetime(2060, 1, 1, tzinfo=UTC)
 
 
 def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(
-            f"The time zone must be an IANA name such as 'Europe/Paris' or 'UTC'. "
-            f"Got {tz!r} instead."
-        ) from exc
+    return time_zone(tz)
 
 
 def _offset(zone: ZoneInfo, at: datetime) -> int:

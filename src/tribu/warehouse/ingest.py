@@ -37,7 +37,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tribu.config import TribuConfig, load_config
+from tribu.config import TribuConfig, load_config, time_zone
 from tribu.connectors._detect import Source, detect_sources
 from tribu.warehouse._merge import drop_temp, merge_stage
 from tribu.warehouse._people import People
@@ -89,6 +89,7 @@ def ingest_paths(
     column_map: Mapping[str, str] | None = None,
     progress: bool = False,
     batch_rows: int = BATCH_ROWS,
+    local_zone: str | None = None,
 ) -> IngestSummary:
     """Ingest exports (files, folders, zips) into the warehouse and say what was loaded.
 
@@ -111,6 +112,9 @@ def ingest_paths(
         Show a Rich progress bar (records read) per source.
     batch_rows
         Records of a kind buffered before they are staged.
+    local_zone
+        IANA zone (``"Europe/Paris"``) of exports whose times carry no zone (WhatsApp): their
+        times are converted from it to UTC. Without it they are taken as UTC.
 
     Returns
     -------
@@ -125,7 +129,10 @@ def ingest_paths(
     """
     settings = config if isinstance(config, TribuConfig) else load_config(config)
     detection = detect_sources(
-        [Path(p) for p in paths], platform=platform, column_map=column_map
+        [Path(p) for p in paths],
+        platform=platform,
+        column_map=column_map,
+        local_zone=time_zone(local_zone) if local_zone else None,
     )
     own = not isinstance(db, duckdb.DuckDBPyConnection)
     con = open_warehouse(db) if own else db  # type: ignore[arg-type]
