@@ -147,6 +147,23 @@ def test_parse_rates_and_settings(tmp_path: Path) -> None:
         currency_settings("USD=0.92,GBP=1.1", config=tmp_path / "none.toml")
 
 
+def test_gross_margin_from_option_then_config_then_one(tmp_path: Path) -> None:
+    from tribu.business.money import gross_margin
+
+    config = tmp_path / "tribu.toml"
+    config.write_text("[business]\nmargin = 0.55\n")
+    assert gross_margin(0.4, config=config) == 0.4  # the option wins
+    assert gross_margin(config=config) == 0.55
+    assert gross_margin(config=tmp_path / "none.toml") == 1.0  # CLV = revenue
+    with pytest.raises(ConfigError, match=r"--margin option must be .* Got 1.5"):
+        gross_margin(1.5, config=config)
+    config.write_text('[business]\nmargin = "55 %"\n')
+    with pytest.raises(
+        ConfigError, match=r"business.margin in tribu.toml .* Got '55 %'"
+    ):
+        gross_margin(config=config)
+
+
 def test_mixed_currencies_without_rates_are_refused(tmp_path: Path) -> None:
     con = open_warehouse(tmp_path / "w.duckdb")
     con.execute(

@@ -97,6 +97,24 @@ def test_business_page_in_french(measure_data: MeasureData) -> None:
     ]
 
 
+def test_business_page_takes_the_margin_from_tribu_toml(
+    fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "tribu.toml"
+    config.write_text("[business]\nmargin = 0.5\n")
+    monkeypatch.setenv("TRIBU_CONFIG", str(config))
+    data = MeasureData(open_tables(fixture_db))
+    try:
+        result, _ = business_result(data)
+        page = business_page(data, labels("en"))
+    finally:
+        next(iter(data.tables.values())).get_backend().disconnect()
+    # instagram CLV at margin 1 is 290 / 3 (test_business_numbers); half of it at 0.5
+    clv = result.sections["clv_cac_by_channel"].set_index("channel")
+    assert clv.loc["instagram", "clv"] == pytest.approx(290 / 3 / 2)
+    assert "margin 50.0" in page.notes[0]
+
+
 def test_creators_numbers_and_disclosure(measure_data: MeasureData) -> None:
     result, _ = creators_result(measure_data)
     tiers = result.sections["tiers"].set_index("tier")

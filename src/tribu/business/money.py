@@ -13,6 +13,12 @@ Rates come from ``--rates EUR=1,USD=0.92`` or from ``tribu.toml``::
     [currency]
     reporting = "EUR"
     rates = { USD = 0.92, GBP = 1.17 }
+
+The gross margin that turns revenue into CLV comes from ``--margin`` or from ``tribu.toml``
+(:func:`gross_margin`)::
+
+    [business]
+    margin = 0.55
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ __all__ = [
     "CurrencySettings",
     "check_currencies",
     "currency_settings",
+    "gross_margin",
     "in_reporting_currency",
     "parse_rates",
 ]
@@ -74,6 +81,43 @@ def parse_rates(text: str) -> dict[str, float]:
     return rates
 
 
+def _config_section(name: str, config: Path | None) -> dict[str, object]:
+    """The ``[name]`` table of ``config`` (default ``$TRIBU_CONFIG``, else ``./tribu.toml``)."""
+    config = config or Path(os.environ.get("TRIBU_CONFIG") or "tribu.toml")
+    if not config.is_file():
+        return {}
+    try:
+        section = tomllib.loads(config.read_text(encoding="utf-8")).get(name, {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config}: not valid TOML ({exc}).") from exc
+    return section if isinstance(section, dict) else {}
+
+
+def gross_margin(option: float | None = None, config: Path | None = None) -> float:
+    """The gross margin (fraction of revenue kept) for CLV: ``option``, else ``margin`` under
+    ``[business]`` in ``tribu.toml``, else 1.0 (CLV = revenue).
+
+    Raises
+    ------
+    ConfigError
+        When the margin is not a number in (0, 1]; the message says where it came from.
+    """
+    where = "The --margin option"
+    value: object = option
+    if value is None:
+        value = _config_section("business", config).get("margin", 1.0)
+        where = "business.margin in tribu.toml"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= 1
+    ):
+        raise ConfigError(
+            f"{where} must be a fraction in (0, 1], e.g. 0.55. Got {value!r}."
+        )
+    return float(value)
+
+
 def currency_settings(
     rates_option: str | None = None,
     reporting_option: str | None = None,
@@ -83,15 +127,7 @@ def currency_settings(
 
     ``config`` defaults to ``$TRIBU_CONFIG``, else ``./tribu.toml``; a missing file is fine.
     """
-    config = config or Path(os.environ.get("TRIBU_CONFIG") or "tribu.toml")
-    table: dict[str, object] = {}
-    if config.is_file():
-        try:
-            table = tomllib.loads(config.read_text(encoding="utf-8")).get(
-                "currency", {}
-            )
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config}: not valid TOML ({exc}).") from exc
+    table = _config_section("currency", config)
     reporting = reporting_option or table.get("reporting")
     rates: dict[str, float] | None = None
     if rates_option:

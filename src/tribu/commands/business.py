@@ -228,8 +228,12 @@ def load(
 def business(
     db: DbOption = None,
     margin: Annotated[
-        float, typer.Option(help="Gross margin as a fraction (0.55 = 55 %).")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            help="Gross margin as a fraction (0.55 = 55 %). "
+            "Default: margin under [business] in tribu.toml, else 1 (CLV = revenue)."
+        ),
+    ] = None,
     as_of: Annotated[
         datetime | None,
         typer.Option("--as-of", help="Date the data stops (default: last order)."),
@@ -243,9 +247,9 @@ def business(
 ) -> None:
     """Business measures: CAC, CLV and CLV/CAC, repurchase, NPS, segments, members."""
     from tribu.business import business_overview
+    from tribu.business.money import gross_margin
 
-    if not 0 < margin <= 1:
-        raise ConfigError(f"The --margin option must be in (0, 1]. Got {margin}.")
+    margin = gross_margin(margin)
     con = open_warehouse(db, read_only=True)
     try:
         rate_map, unit = _settings(con, rates, reporting)

@@ -102,10 +102,12 @@ def _currency(data: MeasureData) -> tuple[dict[str, float] | None, str | None]:
 def business_result(data: MeasureData) -> tuple[Any, str | None]:
     """The :class:`~tribu.business.BusinessOverview` of the warehouse and its currency."""
     from tribu.business import business_overview
+    from tribu.business.money import gross_margin
 
     def build() -> tuple[Any, str | None]:
         rates, unit = _currency(data)
-        return business_overview(data.tables, rates=rates), unit
+        overview = business_overview(data.tables, rates=rates, margin=gross_margin())
+        return overview, unit
 
     return data.cached(("business",), build)  # type: ignore[no-any-return]
 
