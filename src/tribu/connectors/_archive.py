@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, cast
 
 from tribu.errors import InputError, UnsafeArchiveError
 
@@ -75,7 +75,10 @@ class SafeZip:
 
     def open(self, name: str) -> IO[bytes]:
         """Open one member for streaming reads, enforcing the size limit as it is read."""
-        return _LimitedReader(self, self._zip.open(name), name)
+        reader = _LimitedReader(self, self._zip.open(name), name)
+        # A duck-typed stream: it wraps the member's IO[bytes] and gives the reading part of
+        # that interface (read, readline, iteration, ``with``), all the connectors use.
+        return cast(IO[bytes], reader)
 
     def read(self, name: str) -> bytes:
         """Read one whole member (for small members such as ``users.json``)."""

@@ -40,8 +40,9 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Generator, Iterator
-from typing import IO, Any, NoReturn
+from collections.abc import Callable, Generator, Iterator
+from types import ModuleType
+from typing import IO, Any, NoReturn, cast
 
 from tribu.errors import InputError
 
@@ -53,14 +54,20 @@ CHUNK_CHARS = 1 << 20
 MAX_VALUE_CHARS = 256 << 20
 """A single value (one message, one header) larger than this is refused."""
 
+_orjson: ModuleType | None
 try:  # orjson is pinned; without it the standard library path does everything
     import orjson as _orjson
 except ImportError:  # pragma: no cover
     _orjson = None
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# The pattern matches the empty string, so ``match`` never returns None: the cast says so
+# without an extra check (or Python frame) in the hot loop.
+_match_blanks = cast("Callable[[str, int], re.Match[str]]", _WHITESPACE.match)
 _decode = json.JSONDecoder().raw_decode
-_scan = json.JSONDecoder().scan_once  # raw_decode without its Python frame
+# raw_decode without its Python frame. typeshed omits ``scan_once``, the attribute
+# JSONDecoder.__init__ sets (json.scanner.make_scanner): a fault in the stdlib stubs.
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _MARGIN = 8  # an error this close to the buffer's end may just need more text
 
 
@@ -146,7 +153,7 @@ class _Reader:
     def next_char(self) -> str:
         """Skip whitespace; the next character, or "" at the end of the file."""
         while True:
-            self.pos = _WHITESPACE.match(self.buf, self.pos).end()
+            self.pos = _match_blanks(self.buf, self.pos).end()
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._fill():
@@ -202,7 +209,7 @@ class _Reader:
             index = yield from self._indented_items()
             if index < 0:
                 return
-        match = _WHITESPACE.match
+        match = _match_blanks
         scan = _scan
         while True:
             buf = self.buf
@@ -242,7 +249,8 @@ class _Reader:
         line_start = self.buf.rfind("\n", 0, self.pos) + 1
         indent = self.buf[line_start : self.pos]
         if (
-            not line_start
+            _orjson is None
+            or not line_start
             or not indent
             or indent.strip(" \t")
             or self.buf[self.pos] != "{"

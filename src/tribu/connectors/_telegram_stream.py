@@ -20,10 +20,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from tribu.errors import InputError
 
@@ -31,6 +31,8 @@ __all__ = ["ChatStart", "MessageItem", "walk_export"]
 
 _CHUNK = 1 << 20
 _WS = re.compile(r"[ \t\n\r]*")
+# The pattern matches the empty string, so ``match`` never returns None: the cast says so.
+_match_blanks = cast("Callable[[str, int], re.Match[str]]", _WS.match)
 _DECODER = json.JSONDecoder()
 _CHAT_LISTS = ("chats", "left_chats")
 
@@ -91,7 +93,7 @@ class _Cursor:
     def peek(self, where: str) -> str:
         """The next non-blank character, refilling as needed."""
         while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
+            self.pos = _match_blanks(self.buf, self.pos).end()
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._fill():
@@ -133,7 +135,9 @@ class _Cursor:
             raise InputError(
                 self.path, where, "expected an object key; the file is not valid JSON."
             )
-        key = self.value(where)
+        key: str = self.value(
+            where
+        )  # it starts with '"': a JSON string by construction
         self.expect(":", where)
         return key
 
@@ -159,7 +163,9 @@ class _Cursor:
         return False
 
 
-def walk_export(path: Path, fh: IO[bytes]) -> Iterator[ChatStart | MessageItem]:
+def walk_export(
+    path: Path, fh: IO[bytes]
+) -> Generator[ChatStart | MessageItem, None, None]:
     """Yield each chat's start, then its messages, for either export layout.
 
     Raises
@@ -177,7 +183,7 @@ def walk_export(path: Path, fh: IO[bytes]) -> Iterator[ChatStart | MessageItem]:
     cur.pos += 1
     yield from _chat_object(cur, "", top=True)
     while True:
-        cur.pos = _WS.match(cur.buf, cur.pos).end()
+        cur.pos = _match_blanks(cur.buf, cur.pos).end()
         if cur.pos < len(cur.buf):
             raise InputError(path, "the end", "holds data after the JSON object.")
         if not cur._fill():
@@ -246,7 +252,7 @@ def _messages(cur: _Cursor, where: str) -> Iterator[MessageItem]:
     decode = _DECODER.raw_decode
     while True:
         # Fast path: the whole element and its comma sit in the buffer.
-        cur.pos = _WS.match(cur.buf, cur.pos).end()
+        cur.pos = _match_blanks(cur.buf, cur.pos).end()
         try:
             obj, end = decode(cur.buf, cur.pos)
         except json.JSONDecodeError:

@@ -129,12 +129,17 @@ def detect(path: Path) -> bool:
 
 
 class _FileSource:
-    """One DCE file on disk, opened as often as needed."""
+    """One DCE file on disk, opened as often as needed (through ``opener`` when given)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, opener: Callable[[], IO[bytes]] | None = None
+    ) -> None:
         self.label = str(path)
+        self._opener = opener
 
     def open(self) -> IO[bytes]:
+        if self._opener is not None:
+            return self._opener()
         return open(self.label, "rb")
 
 
@@ -184,9 +189,7 @@ def read(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[
     """
     path = Path(path)
     if opener is not None:
-        source = _FileSource(path)
-        source.open = opener  # type: ignore[method-assign]
-        yield from _read_file(source, _ReadState())
+        yield from _read_file(_FileSource(path, opener), _ReadState())
         return
     archive: SafeZip | None = None
     try:

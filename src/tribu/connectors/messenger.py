@@ -82,10 +82,13 @@ def _looks_like_thread(path: Path) -> bool:
 
 def _thread_files(folder: Path) -> list[Path]:
     """``message_N.json`` files under ``folder``, in thread then number order."""
-    found = [p for p in folder.rglob("message_*.json") if _FILE_NAME.match(p.name)]
-    return sorted(
-        found, key=lambda p: (str(p.parent), int(_FILE_NAME.match(p.name)[1]))
-    )
+    numbered: list[tuple[Path, int]] = []
+    for p in folder.rglob("message_*.json"):
+        match = _FILE_NAME.match(p.name)
+        if match:
+            numbered.append((p, int(match[1])))
+    numbered.sort(key=lambda pn: (str(pn[0].parent), pn[1]))
+    return [p for p, _ in numbered]
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -205,7 +208,8 @@ class _Thread:
         kind = raw.get("type", "Generic")
         if kind in ("Subscribe", "Unsubscribe"):
             event = "join" if kind == "Subscribe" else "leave"
-            users = raw.get("users") if isinstance(raw.get("users"), list) else []
+            listed = raw.get("users")
+            users = listed if isinstance(listed, list) else []
             for user in users:
                 person = user.get("name") if isinstance(user, dict) else None
                 if isinstance(person, str):
@@ -226,9 +230,8 @@ class _Thread:
             + (1 if raw.get("share") else 0)
         )
         key = self.message_key(int(ms), sender, text)
-        reactions = (
-            raw.get("reactions") if isinstance(raw.get("reactions"), list) else []
-        )
+        listed_reactions = raw.get("reactions")
+        reactions = listed_reactions if isinstance(listed_reactions, list) else []
         reaction_records = [
             Reaction(
                 self.key,

@@ -227,7 +227,7 @@ class _State:
         )
         if upvotes:
             out.append(Reaction(community_key, fullname, "upvote", upvotes))
-        if kind == "t1":
+        if kind == "t1" and reply_to is not None:  # a comment always has a parent
             self.parents.add(reply_to)
         return out
 
@@ -395,8 +395,9 @@ def _body(interaction: Any) -> str | bytes | None:
         return None
     if not isinstance(body, dict):
         return None
-    if isinstance(body.get("string"), str) and body["string"]:
-        return body["string"]
+    text = body.get("string")
+    if isinstance(text, str) and text:
+        return text
     if isinstance(body.get("base64_string"), str):
         try:
             return base64.b64decode(body["base64_string"])

@@ -247,23 +247,23 @@ def _read_export(path: Path, files: _Files) -> Iterator[Record]:
                 folders[label] = (key, label, kind)
                 folders.setdefault(key, (key, label, kind))
     days: dict[str, list[str]] = {}
-    for member in files.names:
-        pure = PurePosixPath(member[len(prefix) :])
+    for member_path in files.names:
+        pure = PurePosixPath(member_path[len(prefix) :])
         if (
-            member.startswith(prefix)
+            member_path.startswith(prefix)
             and len(pure.parts) == 2
             and _DAY_FILE.match(pure.name)
         ):
-            days.setdefault(pure.parts[0], []).append(member)
+            days.setdefault(pure.parts[0], []).append(member_path)
     state = _State(community_key, bots)
     for folder in sorted(days):
         channel_key, channel_name, kind = folders.get(folder, (folder, folder, "text"))
         yield Channel(community_key, channel_key, channel_name, kind)
-        for member in sorted(days[folder]):
+        for day_path in sorted(days[folder]):
             yield from _read_day(
                 files,
-                member,
-                f"{folder}/{PurePosixPath(member).name}",
+                day_path,
+                f"{folder}/{PurePosixPath(day_path).name}",
                 channel_key,
                 state,
             )
@@ -335,7 +335,12 @@ def _records(raw: dict[str, Any], channel_key: str, state: _State) -> list[Recor
     if membership:
         return [MemberEvent(community_key, str(raw["user"]), membership, ts)]
     if subtype not in _MESSAGE_SUBTYPES:
-        kind = _NOTICE_KINDS.get(subtype, "service")
+        # Past the check above, subtype is not None; a non-text one is no known notice.
+        kind = (
+            _NOTICE_KINDS.get(subtype, "service")
+            if isinstance(subtype, str)
+            else "service"
+        )
         return [SystemNotice(community_key, channel_key, kind, ts, _text(raw))]
     out: list[Record] = []
     author = raw.get("user") or (raw.get("comment") or {}).get("user")
