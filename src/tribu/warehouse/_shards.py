@@ -325,7 +325,7 @@ def _drop_seen_members(base: Path, first: Stage, people: People) -> int:
     table = pq.read_table(path)
     ours = pq.read_table(base / "a" / "members.parquet")
     read_first = ours.filter(ours["from_record"])["member_id"]
-    repeated = table.filter(
+    repeated: int = table.filter(  # pyarrow is untyped: num_rows is an int
         pc.and_(
             table["from_record"], pc.is_in(table["member_id"], value_set=read_first)
         )

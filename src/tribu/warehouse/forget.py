@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def member_ids_for(
     return found or candidates[:1]
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object]) -> int:
     row = con.execute(sql, params).fetchone()
     return int(row[0]) if row else 0
 

@@ -135,13 +135,15 @@ def ingest_paths(
         local_zone=time_zone(local_zone) if local_zone else None,
     )
     own = not isinstance(db, duckdb.DuckDBPyConnection)
-    con = open_warehouse(db) if own else db  # type: ignore[arg-type]
-    db_path = resolve_db_path(None if not own else db)  # type: ignore[arg-type]
-    if not own:
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        con = db
         row = con.execute(
             "SELECT path FROM duckdb_databases() WHERE NOT internal"
         ).fetchone()
         db_path = Path(row[0]) if row and row[0] else Path(":memory:")
+    else:
+        con = open_warehouse(db)
+        db_path = resolve_db_path(db)
     try:
         return _run(
             con,
@@ -246,7 +248,7 @@ def _run(
             if bar is not None:
                 task = bar.add_task(source.path.name, total=None)
             on_progress = (
-                (lambda n, t=task: bar.update(t, completed=n))  # type: ignore[misc]
+                (lambda n, t=task: bar.update(t, completed=n))
                 if bar is not None
                 else None
             )
@@ -351,11 +353,11 @@ def _community_summaries(
         FROM _winners w LEFT JOIN _existing e USING (message_id) GROUP BY 1
         """
     ).fetchall():
-        item = result[cid]
-        item.messages, item.new_messages = messages, messages - existed
+        community = result[cid]
+        community.messages, community.new_messages = messages, messages - existed
         # DuckDB answers in the session's time zone; the summary speaks UTC.
-        item.first_ts = first.astimezone(UTC) if first else None
-        item.last_ts = last.astimezone(UTC) if last else None
+        community.first_ts = first.astimezone(UTC) if first else None
+        community.last_ts = last.astimezone(UTC) if last else None
     for cid, count in con.execute(
         "SELECT community_id, count(*) FROM _member_rows GROUP BY 1"
     ).fetchall():

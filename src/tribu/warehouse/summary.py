@@ -91,7 +91,7 @@ class IngestSummary:
                 return [plain(v) for v in value]
             return value
 
-        data = plain(asdict(self))
+        data: dict[str, Any] = plain(asdict(self))  # plain() of a dict is a dict
         data["skipped"] = [str(p) for p in self.skipped]
         data["quarantined"] = self.quarantined
         return data
