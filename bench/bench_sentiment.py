@@ -1,8 +1,10 @@
 """Sentiment quality: macro-F1 of tribu's model vs the word lists, and what an embedding head adds.
 
-``run()`` evaluates the shipped model and the word-list baselines on the hand-labelled
-development set (tests/data/sentiment) and on the held-out 15 % of the training files, per
-language. It then measures an optional embedding head: a logistic regression on USE embeddings
+``run()`` evaluates the shipped model and the word-list baselines on every hand-labelled set in
+``tests/data/sentiment`` (each ``<name>_fr.csv`` / ``<name>_en.csv`` pair is one set, recorded
+as ``<name>_set``: the development set ``dev``, the independent ``blind`` set, any other) and on
+the held-out 15 % of the training files, per language.
+It then measures an optional embedding head: a logistic regression on USE embeddings
 trained on the same training rows, mixed half and half with the linear model's probabilities
 (the weight 0.5 was fixed before looking at any figure, not tuned), and records its gain and its
 cost (messages per CPU-second of each). Throughput of ``tribu enrich`` is in
@@ -21,16 +23,31 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results" / "sentiment.json"
 
 
+def labelled_sets() -> dict[str, list[tuple[str, str, str]]]:
+    """Rows of each hand-labelled set in tests/data/sentiment, by set name (``dev``, ...)."""
+    from tribu.enrich.evaluation import read_labelled_csv
+
+    folder = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment"
+    sets: dict[str, list[tuple[str, str, str]]] = {}
+    for path in sorted(folder.glob("*_*.csv")):
+        name, _, lang = path.stem.rpartition("_")
+        if lang in ("fr", "en") and name:
+            sets.setdefault(name, []).extend(read_labelled_csv(path))
+    return sets
+
+
 def _quality() -> dict[str, Any]:
     from tribu.enrich.evaluation import evaluate
-    from tribu.enrich.train_sentiment import _summary, dev_rows, training_split
+    from tribu.enrich.train_sentiment import _summary, training_split
 
     _, heldout = training_split()
     held = [row for part in heldout.values() for row in part]
-    return {
-        "dev_set": _summary(evaluate(dev_rows())),
-        "heldout_training": _summary(evaluate(held)),
+    out = {
+        f"{name}_set": _summary(evaluate(rows))
+        for name, rows in labelled_sets().items()
     }
+    out["heldout_training"] = _summary(evaluate(held))
+    return out
 
 
 def _margins(quality: dict[str, Any]) -> dict[str, Any]:
@@ -58,19 +75,12 @@ def _macro_f1(labels: list[str], proba: np.ndarray) -> float:
 def _embedding_head() -> dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
 
-    from tribu.enrich._chat_examples import chat_examples
-    from tribu.enrich._chat_examples_more import more_chat_examples
     from tribu.enrich.embeddings import Embedder
     from tribu.enrich.sentiment import CLASSES, SentimentScorer
-    from tribu.enrich.train_sentiment import _key, dev_rows, training_split
+    from tribu.enrich.train_sentiment import CHAT_WEIGHT, _with_chat, training_split
 
     train, heldout = training_split()
-    dev = dev_rows()
-    dev_keys = {_key(text) for text, _, _ in dev}
-    own = [
-        (t, lab, lang, 1.0) for t, lab, lang in chat_examples() + more_chat_examples()
-    ]
-    rows = [r for r in train + own if _key(r[0]) not in dev_keys]
+    rows = _with_chat(train, CHAT_WEIGHT)  # the rows the shipped model was trained on
     held = [row for part in heldout.values() for row in part]
     embedder = Embedder(threads=1, dtype="float32").fit()
 
@@ -102,7 +112,9 @@ def _embedding_head() -> dict[str, Any]:
         },
         "macro_f1": {},
     }
-    for name, data in (("heldout_training", held), ("dev_set", dev)):
+    evaluated = {"heldout_training": held}
+    evaluated.update({f"{name}_set": rows for name, rows in labelled_sets().items()})
+    for name, data in evaluated.items():
         base = linear.predict_proba([r[0] for r in data])
         with_head = head.predict_proba(embed([r[0] for r in data]))[:, order]
         for lang in ("fr", "en"):

@@ -100,3 +100,26 @@ def test_missing_weights_raise_model_error(tmp_path) -> None:
 
     with pytest.raises(ModelError, match="sentiment.npz"):
         SentimentScorer(model_dir=tmp_path).score(["ok"])
+
+
+def test_plain_multinomial_option_learns_the_same_toy_split() -> None:
+    # nb_alpha=None fits one multinomial logistic regression instead of NB-LR
+    texts = ["super top", "génial super", "nul horrible", "horrible nul", "le live"] * 3
+    labels = ["positive", "positive", "negative", "negative", "neutral"] * 3
+    model = SentimentScorer(min_count=1, C=10.0, nb_alpha=None).fit(texts, labels)
+    assert model.predict(["super génial", "horrible", "le live"]) == [
+        "positive",
+        "negative",
+        "neutral",
+    ]
+
+
+def test_nb_ratio_points_a_class_only_word_towards_its_class() -> None:
+    # "génial" occurs only in positive texts: its naive-Bayes ratio for "positive" is > 0 and
+    # for "negative" < 0, and the ratio is folded into the saved weight, so its positive
+    # weight must exceed its negative weight.
+    texts = ["génial", "génial top", "nul", "nul bof", "le live", "à 20h"] * 2
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 2
+    model = SentimentScorer(min_count=1, nb_alpha=0.25).fit(texts, labels)
+    column = model.features_.words.index("génial")
+    assert model.coef_[column, 2] > 0 > model.coef_[column, 0]

@@ -66,3 +66,22 @@ def test_thresholds_on_the_community_development_set() -> None:
     labels = np.array([label for _, label, _ in rows])
     assert _share(labels, scores < 0.3, "negative") >= 0.90
     assert _share(labels, scores >= 0.6, "positive") >= 0.88
+
+
+def test_inner_validation_split_is_carved_from_the_training_part_only() -> None:
+    # every setting is chosen on the inner split: it must share no row with the held-out part
+    # (15 % of each file) and none with the inner training rows; together they are the
+    # training part, row for row
+    from tribu.enrich.train_sentiment import inner_split
+
+    train, parts = training_split()
+    inner_train, inner_validation = inner_split()
+    held = {row for part in parts.values() for row in part}
+    validation = set(inner_validation)
+    assert not validation & held
+    assert not validation & {row[:3] for row in inner_train}
+    assert sorted(validation | {row[:3] for row in inner_train}) == sorted(
+        {row[:3] for row in train}
+    )
+    # about 15 % of the training part
+    assert 0.14 <= len(inner_validation) / len(train) <= 0.16

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from tribu.enrich._batch_text import SEPARATOR, tokenise_batch
 from tribu.enrich._features import CHAR_BITS, DENSE_NAMES, FeatureSpace
@@ -68,6 +69,10 @@ class SentimentScorer:
         log2 of the number of hashed character n-gram buckets.
     class_weight : str or None
         Passed to scikit-learn (``"balanced"`` evens out the classes).
+    nb_alpha : float or None
+        Smoothing of the naive-Bayes log-count ratios that scale the features of each
+        one-class-against-the-rest logistic regression (see ``fit``); None fits one plain
+        multinomial logistic regression instead.
 
     Attributes
     ----------
@@ -94,6 +99,7 @@ class SentimentScorer:
         min_count: int = 2,
         char_bits: int = CHAR_BITS,
         class_weight: str | None = None,
+        nb_alpha: float | None = 0.25,
     ) -> None:
         self.model_dir = model_dir
         self.C = C
@@ -102,6 +108,7 @@ class SentimentScorer:
         self.min_count = min_count
         self.char_bits = char_bits
         self.class_weight = class_weight
+        self.nb_alpha = nb_alpha
 
     # ---- learning -------------------------------------------------------------------------
     def fit(
@@ -110,9 +117,90 @@ class SentimentScorer:
         labels: Sequence[str],
         sample_weight: Sequence[float] | None = None,
     ) -> SentimentScorer:
-        """Build the vocabularies from ``texts`` and fit the logistic regression."""
+        """Build the vocabularies from ``texts`` and fit the classifier.
+
+        With ``nb_alpha`` set (the default), one binary logistic regression per class (this
+        class against the two others) is fitted on the features scaled by their naive-Bayes
+        log-count ratio for that class (NB-LR, Wang & Manning 2012); the ratios are folded into
+        the saved weights and the three scores go through a softmax, so scoring is the same
+        computation as for a plain multinomial model. ``nb_alpha=None`` fits the plain
+        multinomial logistic regression.
+        """
+        space = self.build_feature_space(texts)
+        matrix = space.matrix(space.tokenise(texts))
+        weights = (
+            np.ones(len(texts))
+            if sample_weight is None
+            else np.asarray(sample_weight, dtype=np.float64)
+        )
+        if self.nb_alpha is None:
+            coef, intercept = self._fit_multinomial(matrix, labels, weights)
+        else:
+            coef, intercept = self._fit_nb_logistic(
+                matrix, labels, weights, space.offsets["dense"]
+            )
+        self.features_ = space
+        self.coef_ = coef.astype(np.float32)
+        self.intercept_ = intercept.astype(np.float32)
+        return self
+
+    def _logistic(self) -> Any:
         from sklearn.linear_model import LogisticRegression
 
+        return LogisticRegression(
+            C=self.C, max_iter=3000, class_weight=self.class_weight
+        )
+
+    def _fit_multinomial(
+        self, matrix: sp.csr_matrix, labels: Sequence[str], weights: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from threadpoolctl import threadpool_limits
+
+        model = self._logistic()
+        with threadpool_limits(limits=1):  # same sums in the same order: same weights
+            model.fit(matrix, list(labels), sample_weight=weights)
+        order = [list(model.classes_).index(c) for c in CLASSES]
+        return model.coef_[order].T, model.intercept_[order]
+
+    def _fit_nb_logistic(
+        self,
+        matrix: sp.csr_matrix,
+        labels: Sequence[str],
+        weights: np.ndarray,
+        n_sparse: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        from threadpoolctl import threadpool_limits
+
+        alpha = float(self.nb_alpha or 0.0)
+        truth = np.asarray(labels)
+        present = matrix.copy()
+        present.data = (present.data != 0).astype(np.float32)
+        coef = np.zeros((matrix.shape[1], len(CLASSES)))
+        intercept = np.zeros(len(CLASSES))
+        for k, name in enumerate(CLASSES):
+            inside = truth == name
+            if not inside.any():
+                raise ModelError(f"No training text is labelled {name!r}.")
+            counts_in = alpha + present[inside].T @ weights[inside]
+            counts_out = alpha + present[~inside].T @ weights[~inside]
+            ratio = np.log(
+                (counts_in / counts_in[:n_sparse].sum())
+                / (counts_out / counts_out[:n_sparse].sum())
+            )
+            ratio[n_sparse:] = 1.0  # dense columns keep their own scale
+            model = self._logistic()
+            with threadpool_limits(limits=1):
+                model.fit(
+                    (matrix @ sp.diags(ratio.astype(np.float32))).tocsr(),
+                    inside,
+                    sample_weight=weights,
+                )
+            coef[:, k] = model.coef_[0] * ratio
+            intercept[k] = model.intercept_[0]
+        return coef, intercept
+
+    def build_feature_space(self, texts: Sequence[str]) -> FeatureSpace:
+        """Vocabularies of words and word pairs seen in at least ``min_count`` of ``texts``."""
         batch = tokenise_batch(texts)
         word_counts: Counter[str] = Counter()
         pair_counts: Counter[str] = Counter()
@@ -134,20 +222,7 @@ class SentimentScorer:
             for p, c in _by_count(pair_counts)
             if c >= self.min_count and all(part in known for part in p.split(" "))
         ][: self.max_pairs]
-        space = FeatureSpace(words, pairs, self.char_bits)
-        matrix = space.matrix(space.tokenise(texts))
-        model = LogisticRegression(
-            C=self.C, max_iter=3000, class_weight=self.class_weight
-        )
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1):  # same sums in the same order: same weights
-            model.fit(matrix, list(labels), sample_weight=sample_weight)
-        order = [list(model.classes_).index(c) for c in CLASSES]
-        self.features_ = space
-        self.coef_ = model.coef_[order].T.astype(np.float32)
-        self.intercept_ = model.intercept_[order].astype(np.float32)
-        return self
+        return FeatureSpace(words, pairs, self.char_bits)
 
     def save(self, directory: str | os.PathLike[str], metadata: dict[str, Any]) -> None:
         """Write the fitted weights (npz, float16), vocabulary (txt) and metadata (json)."""
