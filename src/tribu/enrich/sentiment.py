@@ -1,10 +1,13 @@
 """Sentiment of chat messages: a score in [0, 1], 0 very negative, 0.5 neutral, 1 very positive.
 
-:class:`SentimentScorer` is a three-class logistic regression (scikit-learn) over words with their
-negation marks, word pairs, hashed character 3–5-grams and the word lists' sums and compound
-scores (see :mod:`tribu.enrich._features`). It was picked over a classifier on sentence
-embeddings because it is about a hundred times faster and, on chat, about as good (measured in
-``docs/enrichment.md``). Features are computed for a whole batch at once
+:class:`SentimentScorer` is a three-class linear model over words with their negation marks,
+word pairs, hashed character 3–5-grams and the word lists' sums and compound scores (see
+:mod:`tribu.enrich._features`): NB-LR, one scikit-learn logistic regression per class on the
+features scaled by their naive-Bayes log-count ratios, with a softmax over the three (it beat
+the plain multinomial logistic regression on an inner validation split of the training data;
+see :mod:`tribu.enrich.train_sentiment`). It was picked over a classifier on sentence
+embeddings because it scores better on every labelled set and needs no embedding per message
+(measured in ``docs/enrichment.md``). Features are computed for a whole batch at once
 (:mod:`tribu.enrich._batch_text`), and identical texts in a batch are scored once.
 
 The score is ``P(positive) + 0.5 * P(neutral)`` = ``0.5 + (P(positive) - P(negative)) / 2``, so
