@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tribu.demo._counts import PlatformCounts
 from tribu.demo._model import Person, Post
@@ -126,7 +127,7 @@ def message_instant(post: Post) -> datetime:
 
 def _message(
     post: Post, ids: _Ids, message_ids: dict[int, str], thread_id: str | None
-) -> dict:
+) -> dict[str, Any]:
     guild = ids.guild
     types = {
         "join": "GuildMemberJoin",
@@ -208,7 +209,9 @@ def write_discord(
     posts = sorted(community.posts, key=lambda p: (message_instant(p), p.seq))
     message_ids = {p.seq: snowflake(message_instant(p), p.seq) for p in posts}
     thread = next((c for c in community.channels if c.role == "thread"), None)
-    files, messages, replies, joins, reactions, authors = [], 0, 0, 0, 0, {}
+    files: list[Path] = []
+    messages, replies, joins, reactions = 0, 0, 0, 0
+    authors: dict[int, None] = {}  # the author keys seen, as an ordered set
     for spec in community.channels:
         in_channel = [p for p in posts if p.channel == spec.name]
         if spec.role == "thread":

@@ -315,7 +315,9 @@ def _customers_and_orders(
     # More customers in later months: the brand grows.
     offsets = np.sort(span * rng.power(1.4, n_customers))
     codes = [(code, _tier(f)) for (_, _, f, _, code) in _CREATORS if code]
-    customers, orders, links = [], [], []
+    customers: list[list[object]] = []
+    orders: list[list[object]] = []
+    links: list[list[object]] = []
     member_pool = member_ids or [f"demo-member-{i:04d}" for i in range(400)]
     order_no = 0
     for i in range(n_customers):
@@ -352,7 +354,7 @@ def _customers_and_orders(
 
 
 def _nps(rng: np.random.Generator, customers: list[list[object]]) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     months = 24
     for i, customer in enumerate(customers):
         if rng.random() > 0.3:
@@ -370,7 +372,7 @@ def _nps(rng: np.random.Generator, customers: list[list[object]]) -> list[list[o
 
 
 def _reviews(rng: np.random.Generator) -> list[list[object]]:
-    rows = []
+    rows: list[list[object]] = []
     for place, per_month in (("paris-marais", 9), ("lyon-confluence", 5)):
         for month in range(24):
             year, mon = divmod(START.month - 1 + month, 12)

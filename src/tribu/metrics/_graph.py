@@ -143,7 +143,8 @@ def _dependencies(adjacency: sparse.csr_matrix, sources: np.ndarray) -> np.ndarr
         parents = dist == depth - 1
         delta[parents] += sigma[parents] * pulled[parents]
     delta[sources, columns] = 0.0
-    return delta.sum(axis=1)
+    dependency: np.ndarray = delta.sum(axis=1)  # numpy types an axis sum as Any
+    return dependency
 
 
 def _betweenness_arrays(

@@ -57,10 +57,10 @@ def campaign_messages(messages: ir.Table, campaigns: ir.Table) -> ir.Table:
     anywhere = kw.filter(kw.campaign_community.isnull())
     by_keyword = []
     for part, predicates in (
-        (scoped, lambda k: [m.community_id == k.campaign_community]),
-        (anywhere, lambda k: [m.ts >= k.starts, m.ts <= k.ends]),
+        (scoped, [m.community_id == scoped.campaign_community]),
+        (anywhere, [m.ts >= anywhere.starts, m.ts <= anywhere.ends]),
     ):
-        joined = m.inner_join(part, predicates(part))
+        joined = m.inner_join(part, predicates)
         by_keyword.append(
             joined.filter(
                 _in_campaign(joined), joined.lowered.contains(joined.keyword)

@@ -87,7 +87,12 @@ def interaction_edges(messages: ir.Table, members: ir.Table) -> ir.Table:
     ).distinct()
 
 
-def _top(value: ir.NumericValue, community: ir.StringValue, share: float, eligible):  # noqa: ANN001, ANN202
+def _top(
+    value: ir.NumericValue,
+    community: ir.StringValue,
+    share: float,
+    eligible: ir.BooleanValue,
+) -> ir.BooleanValue:
     """True for the top ``share`` of eligible members by ``value`` (at least one; ties kept)."""
     w = ibis.window(group_by=[community, eligible], order_by=ibis.desc(value))
     count_w = ibis.window(group_by=[community, eligible])

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.types as ir
@@ -119,6 +119,8 @@ def open_tables(db: str | os.PathLike[str]) -> dict[str, ir.Table]:
     return tables
 
 
+_T = TypeVar("_T")  # what a cached build returns
+
 # Cache entries kept for a snapshot's whole life (the costly, filter-independent ones).
 _PERMANENT = frozenset(
     {
@@ -161,12 +163,15 @@ class MeasureData:
     def __post_init__(self) -> None:
         load_measures()
 
-    def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], build: Callable[[], _T]) -> _T:
         """Return the value cached under ``key``, building it (once) if missing.
 
         Whole measures and reference lists are kept for the snapshot's life; per-filter views
         (charts, summaries, scorecards, members) are dropped least recently used first.
         """
+        # A key always holds what the build given with that key returned (keys name what
+        # is built), so a cached value has the build's type.
+        value: _T
         try:
             value = self._cache[key]
         except KeyError:
@@ -177,7 +182,8 @@ class MeasureData:
             return value
         with self._lock:
             if key in self._cache:
-                return self._cache[key]
+                value = self._cache[key]
+                return value
             value = build()
             self._cache[key] = value
             views = [k for k in self._cache if k[0] not in _PERMANENT]
@@ -208,12 +214,12 @@ class MeasureData:
                 f"{', '.join(sorted(MEASURES)) or 'none'}."
             )
         key = ("expression", name, tuple(sorted(settings.items())))
-        return self.cached(key, lambda: compute(name, self.tables, **settings))  # type: ignore[no-any-return]
+        return self.cached(key, lambda: compute(name, self.tables, **settings))
 
     def frame(self, name: str, **settings: Any) -> pd.DataFrame:
         """Measure ``name`` over the whole warehouse, as a pandas frame (cached)."""
         key = ("measure", name, tuple(sorted(settings.items())))
-        return self.cached(key, lambda: to_pandas(self.expression(name, **settings)))  # type: ignore[no-any-return]
+        return self.cached(key, lambda: to_pandas(self.expression(name, **settings)))
 
     def filtered(
         self, name: str, filters: Filters, **settings: Any
@@ -286,7 +292,7 @@ class MeasureData:
             ids = t.filter(t.is_brand).select("member_id").to_pandas()
             return set(ids["member_id"])
 
-        return self.cached(("brand_ids",), build)  # type: ignore[no-any-return]
+        return self.cached(("brand_ids",), build)
 
     def period(self) -> tuple[dt.date | None, dt.date | None]:
         """First and last message dates (UTC) in the warehouse."""
@@ -299,7 +305,7 @@ class MeasureData:
                 return None, None
             return (pd.Timestamp(first).date(), pd.Timestamp(last).date())
 
-        return self.cached(("period",), build)  # type: ignore[no-any-return]
+        return self.cached(("period",), build)
 
     def french_share(self, community: str | None = None) -> float | None:
         """Share of the community's enriched messages detected as French, or None."""
@@ -317,7 +323,7 @@ class MeasureData:
             n = int(row["n"].iloc[0] or 0)
             return None if n == 0 else float(row["fr"].iloc[0] or 0) / n
 
-        return self.cached(("french_share", community), build)  # type: ignore[no-any-return]
+        return self.cached(("french_share", community), build)
 
     # -- members ------------------------------------------------------------------------------
 
@@ -329,7 +335,7 @@ class MeasureData:
             rows = records(t.filter(t.member_id == member_id).to_pandas())
             return rows[0] if rows else None
 
-        return self.cached(("member", member_id), build)  # type: ignore[no-any-return]
+        return self.cached(("member", member_id), build)
 
     def member_weekly(self, member_id: str) -> pd.DataFrame:
         """A member's messages and mean sentiment per ISO week (week starts Monday, UTC).
@@ -353,4 +359,4 @@ class MeasureData:
             )
             return to_pandas(weekly.order_by("week"))
 
-        return self.cached(("member_weekly", member_id), build)  # type: ignore[no-any-return]
+        return self.cached(("member_weekly", member_id), build)

@@ -109,7 +109,7 @@ def business_result(data: MeasureData) -> tuple[Any, str | None]:
         overview = business_overview(data.tables, rates=rates, margin=gross_margin())
         return overview, unit
 
-    return data.cached(("business",), build)  # type: ignore[no-any-return]
+    return data.cached(("business",), build)
 
 
 def creators_result(data: MeasureData) -> tuple[Any, str | None]:
@@ -134,7 +134,7 @@ def creators_result(data: MeasureData) -> tuple[Any, str | None]:
         result.sections["disclosure"] = flagged
         return result, unit
 
-    return data.cached(("creators",), build)  # type: ignore[no-any-return]
+    return data.cached(("creators",), build)
 
 
 def _table(

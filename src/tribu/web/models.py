@@ -8,6 +8,7 @@ without a change here.
 from __future__ import annotations
 
 import datetime as dt
+from types import GenericAlias
 from typing import Any
 
 import ibis.expr.datatypes as dtypes
@@ -208,8 +209,10 @@ def measure_row_model(measure: str, schema: Any) -> type[BaseModel]:
 
 def measure_rows_model(measure: str, row: type[BaseModel]) -> type[BaseModel]:
     """The typed answer of ``GET /api/v1/measures/{measure}``."""
+    # list[row], spelt out: row is a model made at run time, so no static type form.
+    rows_type: Any = GenericAlias(list, (row,))
     return create_model(
-        f"{_model_name(measure)}Rows", __base__=MeasureRows, rows=(list[row], ...)
+        f"{_model_name(measure)}Rows", __base__=MeasureRows, rows=(rows_type, ...)
     )
 
 
