@@ -60,6 +60,9 @@ DEFAULT_EMBEDDER = "static"
 EMBEDDING_DIM = 256  # the default (static) model's; USE gives 512
 USE_MODEL_ID = "use-multilingual-v3"
 META_KEY = "embedding_model"
+STATIC_CHUNK = (
+    100_000  # messages per write with the static model: each UPDATE scans the table
+)
 
 
 class Embedder:
@@ -284,15 +287,16 @@ def embed_missing(
     ]
     if not texts:
         return 0
+    use = model.model == "use"
     chunks = chunked_results(
         texts,
         _embed_range,
         _embed_texts,
         lambda parts, inverse: np.concatenate(parts)[inverse],
-        workers=workers if model.model == "use" else 1,
+        workers=workers if use else 1,
         initializer=_worker_init,
-        batch_size=batch_size,
-        chunk_size=batch_size * 4,
+        batch_size=batch_size if use else STATIC_CHUNK,
+        chunk_size=batch_size * 4 if use else STATIC_CHUNK,
     )
     with progress_bar(progress, len(texts), "Embedding messages") as advance:
         for start, stop, quantised in chunks:

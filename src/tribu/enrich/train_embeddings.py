@@ -49,9 +49,9 @@ __all__ = [
 SEED = 0
 HELD_OUT = 5_000
 DIM = 256
-VOCABULARY = 24_000
-BUCKETS = 4_000
-RIDGE = 0.3
+VOCABULARY = 28_000
+BUCKETS = 3_000
+RIDGE = 0.1
 ITERATIONS = 120
 CACHE = Path(__file__).resolve().parents[3] / "build" / "embeddings"
 
