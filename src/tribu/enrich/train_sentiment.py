@@ -4,9 +4,11 @@ Reads the permissively licensed training files (``../shared/data/train/sentiment
 the repository, or ``--data DIR``; see their ``SOURCES.md``), keeps 15 % of each file apart as a
 held-out split (stratified, seed 0), adds tribu's own chat-style examples
 (:mod:`tribu.enrich._chat_examples`, :mod:`tribu.enrich._chat_examples_more`,
-:mod:`tribu.enrich._chat_examples_slang`), fits :class:`tribu.enrich.sentiment.SentimentScorer`
-and writes ``sentiment.npz``, ``sentiment_vocabulary.txt`` and ``sentiment.json`` (data, settings,
-inner-validation, held-out and development figures) into ``tribu/enrich/models/``.
+:mod:`tribu.enrich._chat_examples_slang`) and the training part of tribu's hand-written chat
+messages (``training/sentiment/*.csv``, 15 % of each file held out the same way), fits
+:class:`tribu.enrich.sentiment.SentimentScorer` and writes ``sentiment.npz``,
+``sentiment_vocabulary.txt`` and ``sentiment.json`` (data, settings, inner-validation,
+held-out and development figures) into ``tribu/enrich/models/``.
 
 Every setting (:data:`SETTINGS`: smoothing, C, file weights, chat weight) was chosen on an
 *inner* validation split carved out of the training part only (:func:`inner_split`: 15 % of
@@ -38,6 +40,8 @@ __all__ = [
     "SETTINGS",
     "default_data_dir",
     "dev_rows",
+    "evaluation_keys",
+    "handwritten_split",
     "inner_split",
     "main",
     "own_examples",
@@ -103,6 +107,7 @@ SELECTION = {
 }
 HELDOUT_SHARE = 0.15
 SEED = 0
+HANDWRITTEN_DIR = REPO_ROOT / "training" / "sentiment"
 
 
 def default_data_dir() -> Path:
@@ -120,8 +125,42 @@ def dev_rows() -> list[LabelledRow]:
     ]
 
 
+def evaluation_keys() -> set[str]:
+    """Normalised keys of every hand-labelled evaluation set (``tests/data/sentiment/*.csv``:
+    the development set, the blind set): no training row may match one."""
+    folder = REPO_ROOT / "tests" / "data" / "sentiment"
+    return {
+        _key(text)
+        for path in folder.glob("*.csv")
+        for text, _, _ in read_labelled_csv(path)
+    }
+
+
+def handwritten_split() -> tuple[list[LabelledRow], list[LabelledRow]]:
+    """(training part, held-out part) of tribu's hand-written chat messages.
+
+    ``training/sentiment/*.csv`` at the repository root (see its README.md): each file is split
+    like the shared training files (15 % held out, stratified, seed 0); rows matching an
+    evaluation set are dropped first.
+    """
+    from sklearn.model_selection import train_test_split
+
+    excluded = evaluation_keys()
+    kept: list[LabelledRow] = []
+    held: list[LabelledRow] = []
+    for path in sorted(HANDWRITTEN_DIR.glob("*.csv")):
+        rows = [r for r in read_labelled_csv(path) if _key(r[0]) not in excluded]
+        train_part, held_part = _stratified(rows, HELDOUT_SHARE, SEED, train_test_split)
+        kept.extend(train_part)
+        held.extend(held_part)
+    return kept, held
+
+
 def _key(text: str) -> str:
-    return "".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
+    """Letters and digits only, lower-cased; a text without any (emoji, "?") is its own key,
+    so that "😡" and "😍" do not collide."""
+    normal = unicodedata.normalize("NFKC", text).lower()
+    return "".join(re.findall(r"\w+", normal)) or "".join(normal.split())
 
 
 def _file_splits(
@@ -194,10 +233,12 @@ def own_examples() -> list[LabelledRow]:
 def _with_chat(
     rows: list[tuple[str, str, str, float]], chat_weight: float
 ) -> list[tuple[str, str, str, float]]:
-    """``rows`` plus tribu's chat examples, minus anything matching the development set."""
-    dev_keys = {_key(text) for text, _, _ in dev_rows()}
-    chat = [(text, label, lang, chat_weight) for text, label, lang in own_examples()]
-    return [row for row in rows + chat if _key(row[0]) not in dev_keys]
+    """``rows`` plus tribu's chat examples and the training part of its hand-written messages,
+    minus anything matching an evaluation set."""
+    excluded = evaluation_keys()
+    own = own_examples() + handwritten_split()[0]
+    chat = [(text, label, lang, chat_weight) for text, label, lang in own]
+    return [row for row in rows + chat if _key(row[0]) not in excluded]
 
 
 def _fit(rows: list[tuple[str, str, str, float]]) -> SentimentScorer:
@@ -262,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
             "n_features": int(scorer.coef_.shape[0]),
             "training_rows": len(rows),
             "chat_examples": len(own_examples()),
+            "handwritten_training_rows": len(handwritten_split()[0]),
+            "heldout_handwritten_macro_f1": _summary(
+                evaluate(handwritten_split()[1], scorer)
+            ),
             "heldout_share": HELDOUT_SHARE,
             "seed": SEED,
             "heldout_macro_f1": _summary(evaluate(held_rows, scorer)),
