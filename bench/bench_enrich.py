@@ -150,6 +150,7 @@ def _embeddings(db: str) -> dict[str, Any]:
     from tribu.warehouse.store import open_warehouse
 
     con = open_warehouse(db)
+    con.execute("SET enable_progress_bar = false")
     con.execute("CHECKPOINT")
     before = os.path.getsize(db)
     started = time.perf_counter()

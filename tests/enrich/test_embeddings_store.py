@@ -89,3 +89,49 @@ def test_embeddings_for_records_the_model_on_first_use(tmp_path) -> None:
     assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-5)
     assert _meta(con).startswith("static-")
     con.close()
+
+
+def test_cli_embedder_option_switches_model_and_re_embeds(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tribu.cli import app
+
+    db = str(tmp_path / "w.duckdb")
+    con = open_warehouse(db)
+    con.executemany(
+        "INSERT INTO messages (message_id, community_id, channel_id, author_id, ts, text) "
+        "VALUES (?, 'c', 'ch', 'a', now(), ?)",
+        [("m0", "Le live commence à 20h"), ("m1", "The live starts at 8pm")],
+    )
+    con.close()
+    runner = CliRunner()
+
+    def enrich(*options: str) -> dict:
+        args = ["enrich", "--db", db, "--workers", "1", "--json", *options]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    def stored() -> tuple[str | None, list]:
+        con = open_warehouse(db)
+        lengths = con.execute(
+            "SELECT DISTINCT len(embedding) FROM enrichment"
+        ).fetchall()
+        model = stored_model(con)
+        con.close()
+        return model, lengths
+
+    assert enrich("--embeddings", "--embedder", "use")["embedded"] == 2
+    assert stored() == ("use-multilingual-v3", [(512,)])
+    # no --embedder: the warehouse's model (USE) is kept, nothing left to embed
+    assert enrich("--embeddings")["embedded"] == 0
+    # switching to static re-embeds both messages, never a mix of 512 and 256
+    assert enrich("--embeddings", "--embedder", "static")["embedded"] == 2
+    model, lengths = stored()
+    assert model.startswith("static-") and lengths == [(256,)]
+    bad = runner.invoke(
+        app, ["enrich", "--db", db, "--embeddings", "--embedder", "bert"]
+    )
+    assert bad.exit_code != 0 and "choose 'static' or 'use'" in bad.output

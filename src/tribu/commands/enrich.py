@@ -34,9 +34,9 @@ def enrich(
     embedder: Annotated[
         str | None,
         typer.Option(
-            help="Embedding model: 'static' (default, fast, 256-d) or 'use' (multilingual "
-            "USE, 512-d, ~30x slower). Default: the warehouse's current model. Switching "
-            "re-embeds every message."
+            help="Embedding model: 'static' (default, fast, 256-d) or 'use' "
+            "(multilingual USE, 512-d, ~60x slower to compute). Default: the "
+            "warehouse's current model. Switching re-embeds every message."
         ),
     ] = None,
     workers: Annotated[

@@ -11,7 +11,9 @@ Its token vectors are distilled from Google's multilingual Universal Sentence En
 
 Embedding a message is a sparse bag of tokens (:func:`bag_of_tokens`) times the token matrix,
 then L2 normalisation: no neural network, a few microseconds a message. scipy's sparse matrix
-product does the sum; numpy only.
+product does the sum. model2vec distils static embedders the same way, but its models live on
+the Hugging Face hub and it distils from PyTorch models; here the teacher is USE (pure numpy) and
+the weights ship in the repository.
 """
 
 from __future__ import annotations
@@ -145,4 +147,7 @@ class StaticModel:
             self.vectors
         )
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
-        return np.divide(summed, norms, out=np.zeros_like(summed), where=norms > 0)
+        unit: np.ndarray = np.divide(
+            summed, norms, out=np.zeros_like(summed), where=norms > 0
+        )
+        return unit

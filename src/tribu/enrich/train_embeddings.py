@@ -67,7 +67,8 @@ def teacher_vectors(texts: list[str], processes: int = 2) -> np.ndarray:
     key = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
     path = CACHE / f"teacher_{key}.npy"
     if path.exists():
-        return np.load(path)
+        cached: np.ndarray = np.load(path)
+        return cached
     chunks = [texts[i : i + 2_000] for i in range(0, len(texts), 2_000)]
     with mp.get_context("fork").Pool(processes) as pool:
         vectors = np.concatenate(pool.map(_teacher_chunk, chunks))
@@ -86,7 +87,8 @@ def fit_ridge(
     inverse = (1.0 / diagonal).astype(np.float32)[:, None]
 
     def normal(w: np.ndarray) -> np.ndarray:
-        return xt @ (x @ w) + ridge * w
+        product: np.ndarray = xt @ (x @ w) + ridge * w
+        return product
 
     w = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
     residual = (xt @ y).astype(np.float32)
@@ -128,7 +130,8 @@ def _reduce(
     vectors: np.ndarray, mean: np.ndarray, components: np.ndarray
 ) -> np.ndarray:
     reduced = (vectors - mean) @ components.T
-    return reduced / np.linalg.norm(reduced, axis=1, keepdims=True)
+    unit: np.ndarray = reduced / np.linalg.norm(reduced, axis=1, keepdims=True)
+    return unit
 
 
 def distillation_data() -> dict[str, Any]:
