@@ -113,7 +113,22 @@ def _recombined(
 def corpus(
     seed: int = 0, recombined: int = 40_000, folder: Path = TRAIN_DATA
 ) -> list[str]:
-    """Distinct texts (whitespace normalised), shuffled with ``seed``."""
+    """Distinct texts (whitespace normalised), shuffled with ``seed``.
+
+    Raises
+    ------
+    tribu.errors.InputError
+        If ``folder`` holds no CSV (the training data lives outside the repository).
+    """
+    from tribu.errors import InputError
+
+    if not sorted(folder.glob("*.csv")):
+        raise InputError(
+            folder.resolve(),
+            None,
+            "no training CSV found; the static embedder is distilled on "
+            "../shared/data/train/sentiment/*.csv (column text) next to the repository.",
+        )
     rng = random.Random(seed)
     rows = _csv_texts(folder)
     tribu = _tribu_texts(seed + 1)
