@@ -119,3 +119,13 @@ def test_french_and_english_translations_land_close(model: StaticModel) -> None:
     # each translation is nearer its pair than the other pair's sentences
     assert _cos(vectors, 0, 1) > max(_cos(vectors, 0, 2), _cos(vectors, 0, 3))
     assert _cos(vectors, 2, 3) > max(_cos(vectors, 2, 0), _cos(vectors, 2, 1))
+
+
+def test_a_typo_still_lands_near_the_right_message(model: StaticModel) -> None:
+    # "coliss" is not in the vocabulary: it is the mean of its n-gram buckets, which share
+    # "<co", "col", "oli", "lis", ... with the words the buckets learnt from
+    assert "coliss" not in model.vocabulary
+    vectors = model.encode(
+        ["mon colis est arrivé", "mon coliss est arriver", "trop bien le live"]
+    )
+    assert _cos(vectors, 0, 1) > _cos(vectors, 0, 2)
