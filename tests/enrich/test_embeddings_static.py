@@ -122,8 +122,9 @@ def test_french_and_english_translations_land_close(model: StaticModel) -> None:
 
 
 def test_a_typo_still_lands_near_the_right_message(model: StaticModel) -> None:
-    # "coliss" is not in the vocabulary: it is the mean of its n-gram buckets, which share
-    # "<co", "col", "oli", "lis", ... with the words the buckets learnt from
+    # "coliss" is not in the vocabulary: it becomes the mean of its n-gram buckets ("<co",
+    # "col", "oli", ...), learnt from the rare training words that share those n-grams; with
+    # "mon" and "est" in common, the typo'd message must stay nearer than an unrelated one
     assert "coliss" not in model.vocabulary
     vectors = model.encode(
         ["mon colis est arrivé", "mon coliss est arriver", "trop bien le live"]
