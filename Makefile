@@ -32,6 +32,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench

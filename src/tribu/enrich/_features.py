@@ -177,13 +177,14 @@ class FeatureSpace:
     ) -> np.ndarray:
         """``matrix(batch) @ coef + intercept`` without building the matrix (for scoring)."""
         rows, cols, vals = self.entries(batch)
-        out = np.empty((batch.n, coef.shape[1]))
+        out: np.ndarray = np.empty((batch.n, coef.shape[1]))
         for k in range(coef.shape[1]):
             column = np.ascontiguousarray(coef[:, k])
             out[:, k] = np.bincount(
                 rows, weights=column[cols] * vals, minlength=batch.n
             )
-        return out + intercept
+        out += intercept
+        return out
 
     def _word_block(
         self,

@@ -280,7 +280,8 @@ class SentimentScorer:
             1  # each message but the last ends in a separator
         )
         proba[tokens_per_message == 0] = (0.0, 1.0, 0.0)
-        return proba[inverse]
+        by_text: np.ndarray = proba[inverse]
+        return by_text
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Sentiment in [0, 1]: ``P(positive) + 0.5 * P(neutral)``; 0.5 is neutral."""

@@ -26,7 +26,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from tribu.enrich._chat_examples import chat_examples
 from tribu.enrich._chat_examples_more import more_chat_examples
@@ -63,7 +63,19 @@ FILE_WEIGHTS = {
 }
 CHAT_WEIGHT = 1.0
 # The shipped model's settings, chosen on the inner split (see SELECTION).
-SETTINGS = {"nb_alpha": 0.25, "C": 1.0, "class_weight": None}
+# One training row: text, label, language (None: unknown), sample weight.
+TrainingRow = tuple[str, str, str | None, float]
+
+
+class Settings(TypedDict):
+    """The :class:`SentimentScorer` parameters the training script sets."""
+
+    nb_alpha: float | None
+    C: float
+    class_weight: str | None
+
+
+SETTINGS: Settings = {"nb_alpha": 0.25, "C": 1.0, "class_weight": None}
 INNER_SHARE = 0.15
 INNER_SEED = 1
 # Candidates measured on the inner split (macro-F1 en / fr, 5,944 rows: 4,200 en, 1,744 fr),
@@ -194,9 +206,9 @@ def _stratified(
 
 def training_split(
     data_dir: Path | None = None,
-) -> tuple[list[tuple[str, str, str, float]], dict[str, list[LabelledRow]]]:
+) -> tuple[list[TrainingRow], dict[str, list[LabelledRow]]]:
     """(training rows with weights, held-out rows per file) from the shared training files."""
-    train: list[tuple[str, str, str, float]] = []
+    train: list[TrainingRow] = []
     heldout: dict[str, list[LabelledRow]] = {}
     for name, kept, held in _file_splits(data_dir):
         weight = FILE_WEIGHTS[name]
@@ -207,7 +219,7 @@ def training_split(
 
 def inner_split(
     data_dir: Path | None = None,
-) -> tuple[list[tuple[str, str, str, float]], list[LabelledRow]]:
+) -> tuple[list[TrainingRow], list[LabelledRow]]:
     """(inner training rows with weights, inner validation rows), both from the training part.
 
     The validation rows are 15 % of each file's training part (stratified, seed 1): every
@@ -215,7 +227,7 @@ def inner_split(
     """
     from sklearn.model_selection import train_test_split
 
-    train: list[tuple[str, str, str, float]] = []
+    train: list[TrainingRow] = []
     validation: list[LabelledRow] = []
     for name, kept, _ in _file_splits(data_dir):
         inner, check = _stratified(kept, INNER_SHARE, INNER_SEED, train_test_split)
@@ -227,12 +239,10 @@ def inner_split(
 
 def own_examples() -> list[LabelledRow]:
     """tribu's own generated chat-style examples (all three template sets)."""
-    return chat_examples() + more_chat_examples() + slang_chat_examples()
+    return [*chat_examples(), *more_chat_examples(), *slang_chat_examples()]
 
 
-def _with_chat(
-    rows: list[tuple[str, str, str, float]], chat_weight: float
-) -> list[tuple[str, str, str, float]]:
+def _with_chat(rows: list[TrainingRow], chat_weight: float) -> list[TrainingRow]:
     """``rows`` plus tribu's chat examples and the training part of its hand-written messages,
     minus anything matching an evaluation set."""
     excluded = evaluation_keys()
@@ -241,7 +251,7 @@ def _with_chat(
     return [row for row in rows + chat if _key(row[0]) not in excluded]
 
 
-def _fit(rows: list[tuple[str, str, str, float]]) -> SentimentScorer:
+def _fit(rows: list[TrainingRow]) -> SentimentScorer:
     return SentimentScorer(**SETTINGS).fit(
         [r[0] for r in rows], [r[1] for r in rows], sample_weight=[r[3] for r in rows]
     )
