@@ -49,6 +49,9 @@ SCOPE_END = frozenset(
     {".", ",", "!", "?", ";", ":", "mais", "but", "however", "cependant", SEPARATOR}
 )
 SCOPE_LENGTH = 4
+# Spoken French drops « ne »: in « j'aime pas », « c'est jamais prêt » the negator follows the
+# verb it negates, so the word just before « pas »/« jamais » is negated too.
+POST_VERBAL = frozenset({"pas", "jamais"})
 # apostrophe-less chat spellings ("dont", "cant") negate like "not"
 NEGATIONS = NEGATION_WORDS | frozenset(
     {"dont", "cant", "wont", "isnt", "doesnt", "didnt", "arent", "wasnt", "werent",
@@ -106,8 +109,9 @@ class TokenTable:
     ----------
     index : dict of str to int
         Token to row; unknown tokens get row ``unknown`` (the last).
-    negation, scope_end, word : ndarray of bool
-        Per row: negation word, token ending a negation's scope, word (starts with a letter).
+    negation, post_verbal, scope_end, word : ndarray of bool
+        Per row: negation word, negation that also negates the word before it
+        (:data:`POST_VERBAL`), token ending a negation's scope, word (starts with a letter).
     """
 
     def __init__(self, tokens: Sequence[str] = ()) -> None:
@@ -118,10 +122,12 @@ class TokenTable:
         self.unknown = len(index)
         self.size = len(index) + 1
         self.negation = np.zeros(self.size, dtype=bool)
+        self.post_verbal = np.zeros(self.size, dtype=bool)
         self.scope_end = np.zeros(self.size, dtype=bool)
         self.word = np.zeros(self.size, dtype=bool)
         for token, row in index.items():
             self.negation[row] = token in NEGATIONS
+            self.post_verbal[row] = token in POST_VERBAL
             self.scope_end[row] = token in SCOPE_END
             self.word[row] = token[:1].isalpha()
         self.separator = index[SEPARATOR]
@@ -167,7 +173,8 @@ class TokenisedBatch:
         Message index of each token (a separator belongs to the message it closes).
     negated : ndarray of bool
         Whether each token lies in a negation's scope (up to 4 tokens after a negation word,
-        stopped by punctuation, « mais »/"but" or the end of the message).
+        stopped by punctuation, « mais »/"but" or the end of the message), or is the word just
+        before « pas »/« jamais » (« j'aime pas »).
     is_word : ndarray of bool
         Whether each token is a word (starts with a letter).
     letter_bytes : ndarray of uint8
@@ -229,6 +236,9 @@ def tokenise_batch(
             dtype=bool,
             count=len(unknown),
         )
+    # the word before a post-verbal « pas »/« jamais » (« j'aime pas », « c'est pas »)
+    before_post = np.flatnonzero(table.post_verbal[rows[1:]])
+    negated[before_post[is_word[before_post]]] = True
     letter_bytes = _gap_bytes()[np.frombuffer(lowered.encode("utf-8"), dtype=np.uint8)]
     return TokenisedBatch(
         n=n,
