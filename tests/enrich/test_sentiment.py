@@ -123,3 +123,15 @@ def test_nb_ratio_points_a_class_only_word_towards_its_class() -> None:
     model = SentimentScorer(min_count=1, nb_alpha=0.25).fit(texts, labels)
     column = model.features_.words.index("génial")
     assert model.coef_[column, 2] > 0 > model.coef_[column, 0]
+
+
+def test_spoken_french_negation_marks_the_verb_before_pas() -> None:
+    # « ne » is dropped in chat: « j'aime pas » negates « aime » (before « pas »), and « pas »
+    # still negates what follows (« ce », « logo »), up to the end of the message.
+    from tribu.enrich._batch_text import tokenise_batch
+
+    batch = tokenise_batch(["j'aime pas ce logo", "j'aime ce logo"])
+    marks = dict(zip(batch.tokens[:5], batch.negated[:5].tolist(), strict=True))
+    assert marks == {"j": False, "aime": True, "pas": False, "ce": True, "logo": True}
+    assert not batch.negated[6:].any()  # the second message has no negation
+    assert SCORER.score(["j'aime pas"])[0] < 0.3
