@@ -61,9 +61,8 @@ DEFAULT_EMBEDDER = "static"
 EMBEDDING_DIM = 256  # the default (static) model's; USE gives 512
 USE_MODEL_ID = "use-multilingual-v3"
 META_KEY = "embedding_model"
-STATIC_CHUNK = (
-    100_000  # messages per write with the static model: each UPDATE scans the table
-)
+# Messages per write with the static model: each UPDATE scans the table, so fewer is faster.
+STATIC_CHUNK = 100_000
 
 
 class Embedder:
