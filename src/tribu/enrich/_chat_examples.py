@@ -11,8 +11,9 @@ set in ``tests/data/sentiment/`` (the training script drops any exact match with
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
-__all__ = ["chat_examples"]
+__all__ = ["chat_examples", "distinct_examples"]
 
 _FR = {
     "thing": [
@@ -307,13 +308,27 @@ def _render(words: dict[str, list[str]], label: str, rng: random.Random) -> str:
 
 def chat_examples(per_class: int = 600, seed: int = 7) -> list[tuple[str, str, str]]:
     """Distinct (text, label, lang) chat examples, up to ``per_class`` per class and language."""
+    return distinct_examples(_render, (("fr", _FR), ("en", _EN)), per_class, seed)
+
+
+Render = Callable[[dict[str, list[str]], str, random.Random], str]
+
+
+def distinct_examples(
+    render: Render,
+    word_tables: tuple[tuple[str, dict[str, list[str]]], ...],
+    per_class: int,
+    seed: int,
+) -> list[tuple[str, str, str]]:
+    """Up to ``per_class`` distinct texts per class and language, drawn with ``render`` from
+    one seeded generator (the same rows on every run), sorted within each class."""
     rng = random.Random(seed)
     rows: list[tuple[str, str, str]] = []
-    for lang, words in (("fr", _FR), ("en", _EN)):
+    for lang, words in word_tables:
         for label in ("positive", "negative", "neutral"):
             seen: set[str] = set()
             for _ in range(per_class * 4):
-                seen.add(_render(words, label, rng))
+                seen.add(render(words, label, rng))
                 if len(seen) >= per_class:
                     break
             rows.extend((text, label, lang) for text in sorted(seen))

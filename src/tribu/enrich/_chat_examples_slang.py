@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import random
 
+from tribu.enrich._chat_examples import distinct_examples
+
 __all__ = ["slang_chat_examples"]
 
 _FR = {
@@ -240,14 +242,4 @@ def slang_chat_examples(
     per_class: int = 300, seed: int = 23
 ) -> list[tuple[str, str, str]]:
     """Distinct (text, label, lang) examples, up to ``per_class`` per class and language."""
-    rng = random.Random(seed)
-    rows: list[tuple[str, str, str]] = []
-    for lang, words in (("fr", _FR), ("en", _EN)):
-        for label in ("positive", "negative", "neutral"):
-            seen: set[str] = set()
-            for _ in range(per_class * 4):
-                seen.add(_render(words, label, rng))
-                if len(seen) >= per_class:
-                    break
-            rows.extend((text, label, lang) for text in sorted(seen))
-    return rows
+    return distinct_examples(_render, (("fr", _FR), ("en", _EN)), per_class, seed)
