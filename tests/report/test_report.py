@@ -11,7 +11,7 @@ import pytest
 
 from tests.report.fixture_warehouse import HOSTILE_IMG, HOSTILE_SCRIPT
 from tribu.report import write_report
-from tribu.report.build import json_for_script
+from tribu.report.build import json_for_script, scorecard_items
 from tribu.report.data import Filters, MeasureData
 from tribu.report.labels import LABELS, labels, pick_lang
 from tribu.report.summary import (
@@ -132,3 +132,16 @@ def test_report_scorecard_cards(report_html: str) -> None:
     assert re.search(
         r'<div class="label">messages</div><div class="value">21</div>', report_html
     )
+
+
+def test_a_median_never_reached_says_so() -> None:
+    # 4 brand posts, 1 reached: survival never falls to one half, so no KM median exists
+    unreached = {"time_to_sentiment": {"posts": 4, "km_median_hours": None}}
+    assert scorecard_items(unreached, labels("en")) == [
+        ("median time to positive (h)", "not reached (over half never positive)")
+    ]
+    # no brand post at all: nothing to say, a dash
+    empty = {"time_to_sentiment": {"posts": 0, "km_median_hours": None}}
+    assert scorecard_items(empty, labels("fr")) == [
+        ("délai médian jusqu'au positif (h)", "–")
+    ]

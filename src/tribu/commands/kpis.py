@@ -186,7 +186,11 @@ def kpis(
             "Engagement and sentiment",
             {
                 "median engagement rate (brand posts)": er["median_engagement_rate"],
-                "time to sentiment, KM median (h)": tts["km_median_hours"],
+                "time to sentiment, KM median (h)": (
+                    "not reached (over half never positive)"
+                    if tts["km_median_hours"] is None and tts["posts"]
+                    else tts["km_median_hours"]
+                ),
                 "posts never reached (share)": tts["share_never_reached"],
                 "mean sentiment": card["sentiment"]["mean_sentiment"],
             },

@@ -83,7 +83,10 @@ tribu rituals [--db PATH] [--engine ...] [--community ID] [--channel ID]
   sentiment, activity, campaigns, roles (with the top power users and relays) and rituals.
   `--json` prints the scorecard as one JSON document instead; `--csv PATH` also writes it as a
   long CSV with columns `section,item,key,value` (`item` is the row number inside lists such
-  as `campaigns` or `rituals`). Text cells starting with `= + - @` get a leading apostrophe so
+  as `campaigns` or `rituals`). When more than half the brand posts never draw a positive
+  reply, the Kaplan–Meier median time to sentiment does not exist: the table and the report say
+  "not reached" (the JSON holds `null`, next to `share_never_reached`). Text cells starting
+  with `= + - @` get a leading apostrophe so
   a spreadsheet never runs member text as a formula (every CSV tribu writes does this).
 - `tribu roles` lists members holding at least one role (or only `--role`), with their
   betweenness; `tribu rituals` lists the rituals found. Their `--csv PATH` writes the rows as

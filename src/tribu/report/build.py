@@ -61,14 +61,19 @@ def _environment() -> jinja2.Environment:
 def scorecard_items(card: dict[str, Any], w: dict[str, str]) -> list[tuple[str, str]]:
     """The scorecard's headline numbers (:data:`SCORECARD_CARDS`) as (label, value) pairs.
 
-    A number the scorecard does not have (an older or newer scorecard) is skipped.
+    A number the scorecard does not have (an older or newer scorecard) is skipped. A
+    Kaplan–Meier median that does not exist (more than half the brand posts never drew a
+    positive reply) says so instead of showing a dash.
     """
     items = []
     for path in SCORECARD_CARDS:
         section, _, key = path.partition(".")
         holder = card.get(section)
         if isinstance(holder, dict) and key in holder:
-            items.append((w[f"card:{path}"], _shown(key, holder[key], w["lang"])))
+            shown = _shown(key, holder[key], w["lang"])
+            if key == "km_median_hours" and holder[key] is None and holder.get("posts"):
+                shown = w["tts_not_reached"]
+            items.append((w[f"card:{path}"], shown))
     return items
 
 
