@@ -213,3 +213,41 @@ def test_thread_opener_is_an_occurrence(tables) -> None:
             ),
         ]
     assert _rituals(tables, rows) == [(1, 19, "monthly", 3, 2.0)]
+
+
+def test_a_post_drifting_across_the_hour_stays_in_its_slot(tables) -> None:
+    # The brand's "Live" on four Thursdays of February (Paris = UTC+1), posted at 17:58,
+    # 18:02, 17:55 and 18:04 Paris (16:58, 17:02, 16:55, 17:04 UTC): slots are nearest hours,
+    # so all four are Thursday 18:00 (weekday 3). bob and carol write 10 minutes later each
+    # time: attendance 2, 2, 2, 2. Span 21 days + 19 min: coverage 4 / (21 / 7 + 1) = 1.
+    # (Before slots were rounded, 17:55/17:58 and 18:02/18:04 made two slots of 2 posts,
+    # fewer than min_occurrences = 3: no ritual.)
+    from datetime import datetime, timedelta
+
+    times = ("16:58", "17:02", "16:55", "17:04")
+    rows = []
+    for i, (day, hhmm) in enumerate(zip((5, 12, 19, 26), times, strict=True)):
+        start = datetime.fromisoformat(f"2026-02-{day:02d} {hhmm}")
+        later = str(start + timedelta(minutes=10))
+        rows.append(
+            (f"d{i}", "lives", "brand", str(start), "Live du jeudi", None, None)
+        )
+        for who in ("bob", "carol"):
+            rows.append((f"d{i}{who}", "lives", who, later, "présent !", None, None))
+    assert _rituals(tables, rows) == [(3, 18, "weekly", 4, 2.0)]
+    # 23:45 on a Sunday belongs to Monday 00:00, the nearest hour
+    late = [
+        (
+            f"s{i}",
+            "night",
+            "brand",
+            f"2026-02-{day:02d} 22:45:00",
+            "Nuit blanche",
+            None,
+            None,
+        )
+        for i, day in enumerate((1, 8, 15, 22))
+    ]
+    assert [r[:3] for r in _rituals(tables, late, min_attendance=0)] == [
+        (0, 0, "weekly")
+    ]

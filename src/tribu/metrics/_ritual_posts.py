@@ -4,8 +4,8 @@ Rituals (:mod:`tribu.metrics.rituals`) start from the posts hosts (brand account
 moderators) open conversations with: not replies, either top-level in a channel, the first
 message of a thread, or a top-level message inside a thread channel (a Discord thread is its
 own channel whose messages carry ``thread_id == channel_id``: the AMA opener posted in its
-thread is a candidate). Each post gets its slot (weekday and hour in the display time zone)
-and two cheap text keys: its leading word and its first hashtag, lower-cased. A slot keeps
+thread is a candidate). Each post gets its slot (weekday and nearest hour in the display time
+zone) and two cheap text keys: its leading word and its first hashtag, lower-cased. A slot keeps
 only the posts sharing its *signature*, the key found in the most weeks, so a host's everyday
 chatter at the same hour neither makes a ritual nor breaks one. Everything is pure Ibis
 (regular expressions that DuckDB's RE2 and Spark's Java engine read alike).
@@ -23,6 +23,7 @@ from tribu.metrics.roles import moderator_ids
 __all__ = ["SLOT", "host_posts", "signed_posts"]
 
 SLOT: list[str] = ["community_id", "channel_id", "weekday", "hour"]
+SLOT_ROUNDING_S = 1800  # half an hour: a post belongs to the nearest hour's slot
 
 # A hashtag runs to the next space or punctuation mark ("#CafeTribu!" -> "cafetribu").
 _HASHTAG = r"#([^\s#.,;:!?()]+)"
@@ -48,7 +49,10 @@ def host_posts(messages: ir.Table, members: ir.Table, tz: str) -> ir.Table:
     posts = posts.semi_join(hosts, posts.author_id == hosts.host_id)
     posts = posts.mutate(t=epoch(posts.ts))
     # The time-zone CASE is computed once, in its own column, then read by the others.
-    posts = posts.mutate(local=local_epoch(posts.t, tz))
+    # Slots are nearest hours: the local clock is read 30 minutes ahead, so a host posting at
+    # 17:58 one week and 18:02 the next stays in the 18:00 slot (announcements go out a few
+    # minutes either side of the hour).
+    posts = posts.mutate(local=local_epoch(posts.t, tz) + SLOT_ROUNDING_S)
     posts = posts.mutate(local_day=(posts.local / 86400).floor().cast("int64"))
     text = posts.text.fill_null("").lower()
     word = text.re_extract(_LEADING_WORD, 1)

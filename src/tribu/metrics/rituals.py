@@ -173,15 +173,15 @@ def rituals(
 ) -> ir.Table:
     """Recurring gatherings: slot, period, occurrences, mean attendance and its trend.
 
-    Definition: host posts are the posts brand accounts and moderators open a conversation
-    with (not replies: top-level in a channel, a thread's first message, or top-level inside
-    a thread channel such as a Discord thread). They are grouped by slot = (channel, weekday,
-    hour) on the wall clock of ``tz``. A ritual's posts look alike: the slot's *signature* is
-    the leading word or hashtag (lower-cased) found in the most weeks, and it must be in at
-    least ``min_text_share`` of the weeks with a host post in the slot; posts without it are
-    ignored. The first signed post of each week is an occurrence. A slot with at least
-    ``min_occurrences`` is *weekly* when its occurrences cover at least
-    ``weekly_min_coverage`` of the weeks from its first to its last
+    Definition: host posts are the posts brand accounts and moderators open a conversation with (not
+    replies: top-level in a channel, a thread's first message, or top-level inside a thread channel
+    such as a Discord thread). They are grouped by slot = (channel, weekday, nearest hour) on the
+    wall clock of ``tz``: 17:58 and 18:02 are both the 18:00 slot. A ritual's posts look alike: the
+    slot's *signature* is the leading word or hashtag (lower-cased) found in the most weeks, and it
+    must be in at least ``min_text_share`` of the weeks with a host post in the slot; posts without
+    it are ignored. The first signed post of each week is an occurrence. A slot with at least
+    ``min_occurrences`` is *weekly* when its occurrences cover at least ``weekly_min_coverage`` of
+    the weeks from its first to its last
     (``occurrences / ((last day - first day) / 7 + 1)``; a skipped week is tolerated), else
     *monthly* when at least ``monthly_min_share`` of the gaps between consecutive
     occurrences last ``monthly_gap_days`` (28 to 35 days: a first Tuesday, a last Friday,
@@ -195,8 +195,8 @@ def rituals(
     ``attendance_trend`` = least-squares slope of attendance against the occurrence number
     (1, 2, 3, ...): people gained (or lost, if negative) per occurrence; null with one point.
 
-    Grain: one row per ritual. Unit: weekday 0 = Monday ... 6 = Sunday; hour 0-23 in ``tz``;
-    attendance in people.
+    Grain: one row per ritual. Unit: weekday 0 = Monday ... 6 = Sunday; hour 0-23 in ``tz``
+    (the nearest hour: 23:45 on Sunday is Monday 0); attendance in people.
 
     Parameters
     ----------
@@ -223,13 +223,14 @@ def rituals(
         Fewest people attending an occurrence on average (2.0); 0 keeps unanswered
         announcements.
 
-    Caveats: a ritual whose hour moves (17:58 one week, 18:02 the next) is split; text
+    Caveats: a ritual whose time drifts across the half hour (18:28 one week, 18:32 the next)
+    is split; text
     similarity is a shared first word or hashtag, not meaning; a ritual announced in one
     channel and held in another (an AMA in a thread) is found where it is held.
     Precision on the demo (``tribu demo``, seed 7, defaults): 4 rituals reported, all real
     (the Friday live in Discord #lives, weekly, falling trend; the monthly AMA in its Discord
-    thread; the Monday news post on Telegram; the WhatsApp run-club call, shown at 20:00 as
-    the WhatsApp connector keeps the export's local times as UTC), none spurious (before
+    thread; the Monday news post on Telegram; the WhatsApp run-club call, Saturday 18:00, the demo
+    ingesting the WhatsApp export with ``--tz Europe/Paris``), none spurious (before
     these rules: 23 reported, 17 of them moderators' everyday chatter on Slack and Discord
     as "monthly" slots, and the AMA missed). The Monday news posts on
     Discord and Slack, which nobody answers, and the AMA's pinned notice are left out by
