@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from tribu.enrich._static_tokens import ngram_buckets, tokens
+from tribu.enrich._vectors import unit_rows
 from tribu.errors import ModelError
 
 __all__ = ["MODEL_DIR", "StaticModel", "bag_of_tokens", "token_rows"]
@@ -146,8 +147,4 @@ class StaticModel:
         summed = bag_of_tokens(texts, self.vocabulary, self.buckets, self._cache) @ (
             self.vectors
         )
-        norms = np.linalg.norm(summed, axis=1, keepdims=True)
-        unit: np.ndarray = np.divide(
-            summed, norms, out=np.zeros_like(summed), where=norms > 0
-        )
-        return unit
+        return unit_rows(summed)

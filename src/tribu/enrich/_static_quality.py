@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tribu.enrich._vectors import unit_rows
+
 __all__ = ["FAQ_FILE", "faq_top1", "mean_cosine", "neighbour_overlap", "read_faq"]
 
 FAQ_FILE = (
@@ -29,25 +31,16 @@ FAQ_FILE = (
 )
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    unit: np.ndarray = np.divide(
-        vectors, norms, out=np.zeros_like(vectors), where=norms > 0
-    )
-    return unit
-
-
 def mean_cosine(student: np.ndarray, teacher: np.ndarray) -> float:
     """Mean over rows of cos(student row, teacher row)."""
-    return float(np.mean(np.sum(_unit(student) * _unit(teacher), axis=1)))
+    return float(np.mean(np.sum(unit_rows(student) * unit_rows(teacher), axis=1)))
 
 
 def neighbour_overlap(student: np.ndarray, teacher: np.ndarray, k: int = 10) -> float:
     """Mean share of each row's k nearest rows (itself excluded) that both spaces agree on."""
     shared = 0
     for space in (student, teacher):
-        similar = _unit(space) @ _unit(space).T
+        similar = unit_rows(space) @ unit_rows(space).T
         np.fill_diagonal(similar, -np.inf)
         if space is student:
             mine = np.argpartition(-similar, k, axis=1)[:, :k]
@@ -76,8 +69,8 @@ def faq_top1(
     questions = list(
         dict.fromkeys((r["topic"], r["lang"], r["question"]) for r in rows)
     )
-    q_vectors = _unit(embed([q for _, _, q in questions]))
-    p_vectors = _unit(embed([r["paraphrase"] for r in rows]))
+    q_vectors = unit_rows(embed([q for _, _, q in questions]))
+    p_vectors = unit_rows(embed([r["paraphrase"] for r in rows]))
     similar = p_vectors @ q_vectors.T
     topic_hits = lang_hits = 0
     for row, scores in zip(rows, similar, strict=True):

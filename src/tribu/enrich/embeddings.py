@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from tribu.enrich._vectors import unit_rows
 from tribu.errors import ModelError
 
 __all__ = [
@@ -157,12 +158,7 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
 
 def dequantise(stored: np.ndarray) -> np.ndarray:
     """Unit float32 vectors from stored rows (int8 or float); all-zero rows stay zero."""
-    vectors = np.asarray(stored, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    unit: np.ndarray = np.divide(
-        vectors, norms, out=np.zeros_like(vectors), where=norms > 0
-    )
-    return unit
+    return unit_rows(stored)
 
 
 _EMBEDDER: dict[str, Embedder] = {}
