@@ -177,6 +177,28 @@ def correlation_words(corr: Any, w: dict[str, str]) -> str:
     return w["corr_none"].format(rho=rho, p=p, n=corr.n)
 
 
+def _grouped_bars(
+    rows: list[dict[str, Any]],
+    x: str,
+    columns: tuple[str, ...],
+    layout: dict[str, Any],
+    w: dict[str, str],
+) -> dict[str, Any]:
+    """A Plotly figure with one bar series per column, side by side for each ``x`` value."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": plot_text(w[f"col:{column}"]),
+                "x": [plot_text(r[x]) for r in rows],
+                "y": [r.get(column) for r in rows],
+            }
+            for column in columns
+        ],
+        "layout": layout,
+    }
+
+
 def _layout(title: str, x: str, y: str) -> dict[str, Any]:
     """The report's chart layout; months and names are categories, not a time axis."""
     layout = _chart_layout(title, x, y)
@@ -260,21 +282,11 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
         ],
         "layout": layout,
     }
-    personae = records(s["segments"])
     layout = _layout(w["bt:segments"], w["col:persona"], w["col:share"])
     layout["yaxis"]["tickformat"] = ".0%"
-    figures["segments"] = {
-        "data": [
-            {
-                "type": "bar",
-                "name": plot_text(w[f"col:{column}"]),
-                "x": [plot_text(r["persona"]) for r in personae],
-                "y": [r.get(column) for r in personae],
-            }
-            for column in ("share", "revenue_share")
-        ],
-        "layout": layout,
-    }
+    figures["segments"] = _grouped_bars(
+        records(s["segments"]), "persona", ("share", "revenue_share"), layout, w
+    )
     for name, columns in BUSINESS_COLUMNS.items():
         block = Block(f"business-{name}", w[f"bt:{name}"], figures.get(name), csv=name)
         if name == "nps_rating_by_month":
@@ -298,21 +310,11 @@ def creators_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
         return page
     s = result.sections
     page.notes.append(w["currency_only"].format(unit=unit or w["currency_unknown"]))
-    tiers = records(s["tiers"])
     layout = _layout(w["ct:tiers"], w["col:tier"], w["col:er"])
     layout["yaxis"]["tickformat"] = ".1%"
-    figure = {
-        "data": [
-            {
-                "type": "bar",
-                "name": plot_text(w[f"col:{column}"]),
-                "x": [plot_text(r["tier"]) for r in tiers],
-                "y": [r.get(column) for r in tiers],
-            }
-            for column in ("median_er", "benchmark")
-        ],
-        "layout": layout,
-    }
+    figure = _grouped_bars(
+        records(s["tiers"]), "tier", ("median_er", "benchmark"), layout, w
+    )
     advice = Block("creators-recommendations", w["ct:recommendations"])
     for rec in result.recommendations:
         measure = w.get(f"measure:{rec.measure}", rec.measure)
