@@ -37,9 +37,9 @@ def test_kpis_csv_file_is_defused(tmp_path: Path) -> None:
 
 
 def test_business_csv_text_columns_are_defused() -> None:
-    from tribu.commands.business import _defused
+    from tribu.commands._sections_output import defused
 
     frame = pd.DataFrame({"handle": ["@leo", "mia"], "revenue": [-12.5, 3.0]})
-    defused = _defused(frame)
+    defused = defused(frame)
     assert defused["handle"].tolist() == ["'@leo", "mia"]
     assert defused["revenue"].tolist() == [-12.5, 3.0]  # numbers are left alone
