@@ -40,11 +40,8 @@ def labelled_sets() -> dict[str, list[tuple[str, str, str]]]:
 
 def _quality() -> dict[str, Any]:
     from tribu.enrich.evaluation import evaluate
-    from tribu.enrich.train_sentiment import (
-        _summary,
-        handwritten_split,
-        training_split,
-    )
+    from tribu.enrich.sentiment_data import handwritten_split, training_split
+    from tribu.enrich.train_sentiment import _summary
 
     _, heldout = training_split()
     held = [row for part in heldout.values() for row in part]
@@ -86,7 +83,8 @@ def _embedding_head() -> dict[str, Any]:
 
     from tribu.enrich.embeddings import Embedder
     from tribu.enrich.sentiment import CLASSES, SentimentScorer
-    from tribu.enrich.train_sentiment import CHAT_WEIGHT, _with_chat, training_split
+    from tribu.enrich.sentiment_data import training_split
+    from tribu.enrich.train_sentiment import CHAT_WEIGHT, _with_chat
 
     train, heldout = training_split()
     rows = _with_chat(train, CHAT_WEIGHT)  # the rows the shipped model was trained on

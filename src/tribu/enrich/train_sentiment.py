@@ -21,47 +21,38 @@ part for the shipped weights.
 from __future__ import annotations
 
 import argparse
-import csv
-import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, TypedDict
 
-from tribu.enrich._chat_examples import chat_examples
-from tribu.enrich._chat_examples_more import more_chat_examples
-from tribu.enrich._chat_examples_slang import slang_chat_examples
-from tribu.enrich.evaluation import LabelledRow, evaluate, read_labelled_csv
+from tribu.enrich.evaluation import evaluate
 from tribu.enrich.sentiment import SentimentScorer, shipped_model_dir
+from tribu.enrich.sentiment_data import (
+    FILE_WEIGHTS,
+    HELDOUT_SHARE,
+    INNER_SEED,
+    INNER_SHARE,
+    SEED,
+    TrainingRow,
+    dev_rows,
+    evaluation_keys,
+    handwritten_split,
+    inner_split,
+    own_examples,
+    stratified,
+    text_key,
+    training_split,
+)
 
 __all__ = [
-    "FILE_WEIGHTS",
+    "CHAT_WEIGHT",
+    "HANDWRITTEN_WEIGHT",
     "SELECTION",
     "SETTINGS",
-    "default_data_dir",
-    "dev_rows",
-    "evaluation_keys",
-    "handwritten_split",
-    "inner_split",
     "main",
-    "own_examples",
     "select_handwritten_weight",
-    "training_split",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-# Sample weight per training file. Chat-like sources were weighted up before (Reddit 1.0,
-# subtitles 0.4-0.6, reviews 0.5-0.6); equal weights scored better on the inner split (SELECTION).
-FILE_WEIGHTS = {
-    "en_goemotions_reddit.csv": 1.0,
-    "en_xed_subtitles.csv": 1.0,
-    "en_uci_amazon_imdb.csv": 1.0,
-    "en_neutral_slurp.csv": 1.0,
-    "fr_allocine_movies.csv": 1.0,
-    "fr_xed_subtitles.csv": 1.0,
-    "fr_neutral_tatoeba.csv": 1.0,
-    "fr_neutral_piaf_questions.csv": 1.0,
-}
 CHAT_WEIGHT = 1.0
 # Sample weight of the hand-written chat messages (training/sentiment). Chosen on inner data
 # only: the model fitted on the inner training rows plus 85 % of the hand-written training part,
@@ -83,9 +74,6 @@ HANDWRITTEN_SELECTION = {
         "4": [0.6746, 0.6908, 0.8013, 0.8362],
     },
 }
-# The shipped model's settings, chosen on the inner split (see SELECTION).
-# One training row: text, label, language (None: unknown), sample weight.
-TrainingRow = tuple[str, str, str | None, float]
 
 
 class Settings(TypedDict):
@@ -97,8 +85,6 @@ class Settings(TypedDict):
 
 
 SETTINGS: Settings = {"nb_alpha": 0.25, "C": 1.0, "class_weight": None}
-INNER_SHARE = 0.15
-INNER_SEED = 1
 # Candidates measured on the inner split (macro-F1 en / fr, 5,944 rows: 4,200 en, 1,744 fr),
 # each fitted on the rest of the training part. Word lists on the same rows: VADER en 0.622,
 # wordlist_fr fr 0.532.
@@ -138,129 +124,6 @@ SELECTION = {
         "with": [0.9384, 0.8956],
     },
 }
-HELDOUT_SHARE = 0.15
-SEED = 0
-HANDWRITTEN_DIR = REPO_ROOT / "training" / "sentiment"
-
-
-def default_data_dir() -> Path:
-    """The shared training folder beside the repository."""
-    return REPO_ROOT.parent / "shared" / "data" / "train" / "sentiment"
-
-
-def dev_rows() -> list[LabelledRow]:
-    """tribu's hand-labelled development set (``tests/data/sentiment/dev_*.csv``)."""
-    folder = REPO_ROOT / "tests" / "data" / "sentiment"
-    return [
-        row
-        for lang in ("fr", "en")
-        for row in read_labelled_csv(folder / f"dev_{lang}.csv")
-    ]
-
-
-def evaluation_keys() -> set[str]:
-    """Normalised keys of every hand-labelled evaluation set (``tests/data/sentiment/*.csv``:
-    the development set, the blind set): no training row may match one."""
-    folder = REPO_ROOT / "tests" / "data" / "sentiment"
-    return {
-        _key(text)
-        for path in folder.glob("*.csv")
-        for text, _, _ in read_labelled_csv(path)
-    }
-
-
-def handwritten_split() -> tuple[list[LabelledRow], list[LabelledRow]]:
-    """(training part, held-out part) of tribu's hand-written chat messages.
-
-    ``training/sentiment/*.csv`` at the repository root (see its README.md): each file is split
-    like the shared training files (15 % held out, stratified, seed 0); rows matching an
-    evaluation set are dropped first.
-    """
-    from sklearn.model_selection import train_test_split
-
-    excluded = evaluation_keys()
-    kept: list[LabelledRow] = []
-    held: list[LabelledRow] = []
-    for path in sorted(HANDWRITTEN_DIR.glob("*.csv")):
-        rows = [r for r in read_labelled_csv(path) if _key(r[0]) not in excluded]
-        train_part, held_part = _stratified(rows, HELDOUT_SHARE, SEED, train_test_split)
-        kept.extend(train_part)
-        held.extend(held_part)
-    return kept, held
-
-
-def _key(text: str) -> str:
-    """Letters and digits only, lower-cased; a text without any (emoji, "?") is its own key,
-    so that "😡" and "😍" do not collide."""
-    normal = unicodedata.normalize("NFKC", text).lower()
-    return "".join(re.findall(r"\w+", normal)) or "".join(normal.split())
-
-
-def _file_splits(
-    data_dir: Path | None,
-) -> list[tuple[str, list[LabelledRow], list[LabelledRow]]]:
-    """(file name, training part, held-out part) of each training file."""
-    from sklearn.model_selection import train_test_split
-
-    folder = data_dir or default_data_dir()
-    if not folder.is_dir():
-        from tribu.errors import InputError
-
-        raise InputError(folder, None, "training folder not found; pass --data DIR.")
-    out = []
-    for name in FILE_WEIGHTS:
-        with (folder / name).open(encoding="utf-8", newline="") as handle:
-            rows = [(r["text"], r["label"], r["lang"]) for r in csv.DictReader(handle)]
-        kept, held = _stratified(rows, HELDOUT_SHARE, SEED, train_test_split)
-        out.append((name, kept, held))
-    return out
-
-
-def _stratified(
-    rows: list[LabelledRow], share: float, seed: int, splitter: Any
-) -> tuple[list[LabelledRow], list[LabelledRow]]:
-    labels = [label for _, label, _ in rows]
-    stratify = labels if len(set(labels)) > 1 else None
-    kept, held = splitter(rows, test_size=share, random_state=seed, stratify=stratify)
-    return list(kept), list(held)
-
-
-def training_split(
-    data_dir: Path | None = None,
-) -> tuple[list[TrainingRow], dict[str, list[LabelledRow]]]:
-    """(training rows with weights, held-out rows per file) from the shared training files."""
-    train: list[TrainingRow] = []
-    heldout: dict[str, list[LabelledRow]] = {}
-    for name, kept, held in _file_splits(data_dir):
-        weight = FILE_WEIGHTS[name]
-        train.extend((text, label, lang, weight) for text, label, lang in kept)
-        heldout[name] = held
-    return train, heldout
-
-
-def inner_split(
-    data_dir: Path | None = None,
-) -> tuple[list[TrainingRow], list[LabelledRow]]:
-    """(inner training rows with weights, inner validation rows), both from the training part.
-
-    The validation rows are 15 % of each file's training part (stratified, seed 1): every
-    setting is chosen on them, so the held-out split and the development set stay unseen.
-    """
-    from sklearn.model_selection import train_test_split
-
-    train: list[TrainingRow] = []
-    validation: list[LabelledRow] = []
-    for name, kept, _ in _file_splits(data_dir):
-        inner, check = _stratified(kept, INNER_SHARE, INNER_SEED, train_test_split)
-        weight = FILE_WEIGHTS[name]
-        train.extend((text, label, lang, weight) for text, label, lang in inner)
-        validation.extend(check)
-    return train, validation
-
-
-def own_examples() -> list[LabelledRow]:
-    """tribu's own generated chat-style examples (all three template sets)."""
-    return [*chat_examples(), *more_chat_examples(), *slang_chat_examples()]
 
 
 def _with_chat(rows: list[TrainingRow], chat_weight: float) -> list[TrainingRow]:
@@ -273,7 +136,7 @@ def _with_chat(rows: list[TrainingRow], chat_weight: float) -> list[TrainingRow]
         (text, label, lang, HANDWRITTEN_WEIGHT)
         for text, label, lang in handwritten_split()[0]
     ]
-    return [row for row in rows + chat if _key(row[0]) not in excluded]
+    return [row for row in rows + chat if text_key(row[0]) not in excluded]
 
 
 def select_handwritten_weight(weights: list[float]) -> dict[float, list[float]]:
@@ -283,18 +146,16 @@ def select_handwritten_weight(weights: list[float]) -> dict[float, list[float]]:
     Uses only training parts: the inner split of the shared files, and the hand-written
     training part cut again (15 %, stratified, seed 1); held-out and evaluation sets stay unseen.
     """
-    from sklearn.model_selection import train_test_split
-
     inner_train, inner_validation = inner_split()
-    hand_inner, hand_check = _stratified(
-        handwritten_split()[0], INNER_SHARE, INNER_SEED, train_test_split
-    )
+    hand_inner, hand_check = stratified(handwritten_split()[0], INNER_SHARE, INNER_SEED)
     excluded = evaluation_keys()
     templates = [(t, label, lang, CHAT_WEIGHT) for t, label, lang in own_examples()]
     out: dict[float, list[float]] = {}
     for weight in weights:
         hand = [(t, label, lang, weight) for t, label, lang in hand_inner]
-        rows = [r for r in inner_train + templates + hand if _key(r[0]) not in excluded]
+        rows = [
+            r for r in inner_train + templates + hand if text_key(r[0]) not in excluded
+        ]
         model = _fit(rows)
         shared = _summary(evaluate(inner_validation, model))
         chat = _summary(evaluate(hand_check, model))
