@@ -15,91 +15,30 @@ dict. Text that comes from members or platforms (channel names, display names) g
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from tribu.report.chart_parts import (
+    Chart,
+    chart_layout,
+    iso_dates,
+    names_by_key,
+    numbers,
+    plot_text,
+    series,
+)
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
 __all__ = ["CHARTS", "Chart", "build_chart", "plot_text"]
 
 
-def plot_text(value: Any) -> str:
-    """Text safe to hand to Plotly as a label: HTML special characters escaped."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-@dataclass
-class Chart:
-    """A chart ready to draw: its figure, and the measure rows behind it (for tables/CSV)."""
-
-    name: str
-    title: str
-    measure: str
-    figure: dict[str, Any]
-    rows: int
-    table: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "title": {"text": plot_text(title)},
-        "xaxis": {"title": {"text": plot_text(x)}},
-        "yaxis": {"title": {"text": plot_text(y)}},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
-        "legend": {"orientation": "h", "y": -0.3},
-        "height": 380,
-        **extra,
-    }
-
-
-def _names(frame: pd.DataFrame, key: str) -> dict[str, str]:
-    if frame.empty:
-        return {}
-    return {str(k): str(v) for k, v in zip(frame[key], frame["name"], strict=True)}
-
-
-def _iso(values: pd.Series) -> list[Any]:
-    return [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in values]
-
-
-def _numbers(values: pd.Series) -> list[float | None]:
-    return [None if pd.isna(v) else float(v) for v in values]
-
-
-def _series(
-    frame: pd.DataFrame,
-    by: str,
-    x: str,
-    y: str,
-    names: dict[str, str],
-    *,
-    x_values: Callable[[pd.Series], list[Any]] = _iso,
-    y_values: Callable[[pd.Series], list[Any]] = _numbers,
-    label: Callable[[Any], str] = str,
-    **style: Any,
-) -> list[dict[str, Any]]:
-    """One Plotly scatter trace per value of ``by``, ordered by ``x``, named from ``names``."""
-    return [
-        {
-            "type": "scatter",
-            **style,
-            "name": plot_text(label(names.get(str(key), key))),
-            "x": x_values(part[x]),
-            "y": y_values(part[y]),
-        }
-        for key, part in frame.sort_values(x).groupby(by)
-    ]
-
-
 def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Messages per day, one line per channel (measure ``daily_activity``)."""
     frame, _ = data.filtered("daily_activity", filters)
-    channels = _names(data.channels(), "channel_id")
-    traces = _series(
+    channels = names_by_key(data.channels(), "channel_id")
+    traces = series(
         frame,
         "channel_id",
         "day",
@@ -108,7 +47,10 @@ def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         y_values=lambda values: [int(v) for v in values],
         mode="lines+markers",
     )
-    figure = {"data": traces, "layout": _layout(w["activity"], w["day"], w["messages"])}
+    figure = {
+        "data": traces,
+        "layout": chart_layout(w["activity"], w["day"], w["messages"]),
+    }
     return Chart("activity", w["activity"], "daily_activity", figure, len(frame))
 
 
@@ -116,18 +58,18 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """ER of each brand post (points) and its weekly median (line)."""
     posts, _ = data.filtered("engagement_rate_per_post", filters)
     weekly, _ = data.filtered("engagement_rate_weekly", filters)
-    communities = _names(data.communities(), "community_id")
+    communities = names_by_key(data.communities(), "community_id")
     traces: list[dict[str, Any]] = [
         {
             "type": "scatter",
             "mode": "markers",
             "name": plot_text(w["engagement_posts"]),
             "x": [pd.Timestamp(v).isoformat() for v in posts["ts"]],
-            "y": _numbers(posts["engagement_rate"]),
+            "y": numbers(posts["engagement_rate"]),
             "opacity": 0.5,
         }
     ]
-    traces += _series(
+    traces += series(
         weekly,
         "community_id",
         "week",
@@ -136,7 +78,7 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         label=lambda name: f"{w['engagement_weekly']} ({name})",
         mode="lines+markers",
     )
-    layout = _layout(w["engagement"], w["week"], w["engagement_rate"])
+    layout = chart_layout(w["engagement"], w["week"], w["engagement_rate"])
     layout["yaxis"]["tickformat"] = ".1%"
     return Chart(
         "engagement",
@@ -150,18 +92,18 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
 def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Kaplan–Meier curve of the time to first positive sentiment, per community."""
     frame, _ = data.filtered("time_to_sentiment_survival", filters)
-    communities = _names(data.communities(), "community_id")
-    traces = _series(
+    communities = names_by_key(data.communities(), "community_id")
+    traces = series(
         frame,
         "community_id",
         "hours",
         "survival",
         communities,
-        x_values=_numbers,
+        x_values=numbers,
         mode="lines",
         line={"shape": "hv"},
     )
-    layout = _layout(w["survival"], w["hours"], w["share_not_reached"])
+    layout = chart_layout(w["survival"], w["hours"], w["share_not_reached"])
     layout["yaxis"]["range"] = [0, 1.05]
     return Chart(
         "survival",
@@ -175,8 +117,8 @@ def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
 def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """Mean sentiment per week, one line per channel (measure ``sentiment_weekly``)."""
     frame, _ = data.filtered("sentiment_weekly", filters)
-    channels = _names(data.channels(), "channel_id")
-    traces = _series(
+    channels = names_by_key(data.channels(), "channel_id")
+    traces = series(
         frame,
         "channel_id",
         "week",
@@ -184,7 +126,7 @@ def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         channels,
         mode="lines+markers",
     )
-    layout = _layout(w["sentiment"], w["week"], w["mean_sentiment"])
+    layout = chart_layout(w["sentiment"], w["week"], w["mean_sentiment"])
     layout["yaxis"]["range"] = [0, 1]
     return Chart(
         "sentiment",
@@ -204,7 +146,7 @@ def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     traces: list[dict[str, Any]] = []
     if not frame.empty:
         pooled = (
-            frame.assign(cohort=_iso(frame["cohort_month"]))
+            frame.assign(cohort=iso_dates(frame["cohort_month"]))
             .groupby(["cohort", "months_since_join"], as_index=False)[
                 ["retained", "cohort_size"]
             ]
@@ -219,14 +161,14 @@ def retention(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
                 "type": "heatmap",
                 "x": [int(c) for c in grid.columns],
                 "y": [str(i) for i in grid.index],
-                "z": [_numbers(row) for _, row in grid.iterrows()],
+                "z": [numbers(row) for _, row in grid.iterrows()],
                 "zmin": 0,
                 "zmax": 1,
                 "colorscale": "Blues",
                 "reversescale": True,
             }
         )
-    layout = _layout(w["retention"], w["months_since_join"], w["cohort"])
+    layout = chart_layout(w["retention"], w["months_since_join"], w["cohort"])
     layout["xaxis"]["type"] = "category"
     layout["yaxis"]["type"] = "category"
     layout["yaxis"]["automargin"] = True
@@ -263,7 +205,7 @@ def rituals(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     days = w["weekdays"].split(",")
     z: list[list[float | None]] = [[None] * 24 for _ in days]
     hover: list[list[str]] = [[""] * 24 for _ in days]
-    channels = _names(data.channels(), "channel_id")
+    channels = names_by_key(data.channels(), "channel_id")
     for row in records(frame):
         d, h = _weekday_index(row["weekday"]), int(row["hour"])
         attendance = float(row["mean_attendance"] or 0.0)
@@ -284,7 +226,7 @@ def rituals(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
             "colorbar": {"title": {"text": plot_text(w["attendance"])}},
         }
     ]
-    layout = _layout(w["rituals"], w["hour"], w["weekday"])
+    layout = chart_layout(w["rituals"], w["hour"], w["weekday"])
     layout["yaxis"]["autorange"] = "reversed"
     return Chart(
         "rituals",
@@ -339,7 +281,7 @@ def roles(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
                 "text": [plot_text(r["roles"]) for r in table],
             }
         ],
-        "layout": _layout(w["roles"], w["messages"], w["member"])
+        "layout": chart_layout(w["roles"], w["messages"], w["member"])
         | {"yaxis": {"autorange": "reversed", "automargin": True}},
     }
     return Chart("roles", w["roles"], "member_roles", figure, len(top), table)
@@ -352,7 +294,7 @@ def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """
     ugc, _ = data.filtered("ugc_ratio", filters)
     cpe, _ = data.filtered("cost_per_engagement", filters)
-    names = _names(data.campaigns(), "campaign_id")
+    names = names_by_key(data.campaigns(), "campaign_id")
     known = data.campaigns()
     if filters.community is not None and not known.empty:
         # a campaign tied to no community (community_id empty) concerns every community
@@ -376,7 +318,7 @@ def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
                 "y": [r.get("ugc_ratio") for r in table],
             }
         ],
-        "layout": _layout(w["campaigns"], w["campaign"], w["ugc_ratio"])
+        "layout": chart_layout(w["campaigns"], w["campaign"], w["ugc_ratio"])
         | {
             "yaxis": {"tickformat": ".0%", "title": {"text": plot_text(w["ugc_ratio"])}}
         },

@@ -14,7 +14,7 @@ This module only
   (``firstparty.html``), and the raw tables the API serves as JSON and CSV.
 
 Creator handles and post texts are hostile input: they reach the page only through Jinja's
-autoescaping and, in figures, through :func:`tribu.report.charts.plot_text`.
+autoescaping and, in figures, through :func:`tribu.report.chart_parts.plot_text`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 from tribu.errors import TribuError
-from tribu.report.charts import _layout as _chart_layout
-from tribu.report.charts import plot_text
+from tribu.report.chart_parts import chart_layout as _chart_layout
+from tribu.report.chart_parts import plot_text
 from tribu.report.data import MeasureData, records
 from tribu.report.firstparty_columns import (
     BUSINESS_COLUMNS,
