@@ -51,7 +51,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import zstandard
 
@@ -67,6 +67,7 @@ from tribu.connectors._records import (
     Record,
     SystemNotice,
 )
+from tribu.connectors._reddit_dump import dump_head, dump_lines
 from tribu.connectors._time import epoch_to_utc
 from tribu.errors import InputError
 
@@ -83,8 +84,6 @@ _LISTING_SNIFF = re.compile(r'"kind"\s*:\s*"(?:Listing|t1|t3|more)"')
 _API_START = re.compile(r'\{\s*"(?:kind|json|interactions|data)"')
 _DUMP_SUFFIXES = (".ndjson", ".jsonl", ".zst")
 _SNIFF_BYTES = 4096
-_CHUNK = 1 << 20
-_ZSTD_WINDOW = 2**31  # Pushshift dumps are compressed with a 2 GiB window
 
 
 def detect(path: Path) -> bool:
@@ -96,12 +95,7 @@ def detect(path: Path) -> bool:
     if not path.is_file():
         return False
     try:
-        with open(path, "rb") as fh:
-            if path.suffix.lower() == ".zst":
-                reader = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
-                head = reader.decompressobj().decompress(fh.read(_CHUNK))[:_SNIFF_BYTES]
-            else:
-                head = fh.read(_SNIFF_BYTES)
+        head = dump_head(path, _SNIFF_BYTES)
     except (OSError, zstandard.ZstdError):
         return False
     text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
@@ -281,7 +275,7 @@ def _attachment_count(data: dict[str, Any]) -> int:
 
 def _read_dump(path: Path, state: _State) -> Iterator[Record]:
     first = True
-    for number, line in _lines(path):
+    for number, line in dump_lines(path):
         try:
             data = json.loads(line)
             if not isinstance(data, dict):
@@ -305,68 +299,6 @@ def _read_dump(path: Path, state: _State) -> Iterator[Record]:
         yield from records
     if first:
         raise InputError(path, None, "the file is empty; export it again.")
-
-
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line number, line)`` of a plain or zstd-compressed file, skipping blanks."""
-    number = 0
-    pending = b""
-    with open(path, "rb") as raw:
-        chunks = (
-            _zstd_chunks(raw, path) if path.suffix.lower() == ".zst" else _chunks(raw)
-        )
-        try:
-            for chunk in chunks:
-                lines = (pending + chunk).split(b"\n")
-                pending = lines.pop()
-                for line in lines:
-                    number += 1
-                    if line.strip():
-                        yield number, line
-        except zstandard.ZstdError as exc:
-            raise InputError(
-                path,
-                f"after line {number}",
-                f"the zstd stream is corrupt ({exc}); download the dump again.",
-            ) from exc
-        except _Truncated as exc:
-            raise InputError(
-                path,
-                f"after line {number}",
-                "the zstd stream ends early (a truncated download?); download it again.",
-            ) from exc
-    if pending.strip():
-        yield number + 1, pending
-
-
-class _Truncated(Exception):
-    """A zstd frame that the file ends in the middle of."""
-
-
-def _chunks(raw: IO[bytes]) -> Iterator[bytes]:
-    while chunk := raw.read(_CHUNK):
-        yield chunk
-
-
-def _zstd_chunks(raw: IO[bytes], path: Path) -> Iterator[bytes]:
-    """Decompressed chunks of every zstd frame in ``raw``; raise if the last one is cut."""
-    decompressor = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
-    frame = decompressor.decompressobj()
-    in_frame = False
-    while data := raw.read(_CHUNK):
-        while data:
-            in_frame = True
-            out = frame.decompress(data)
-            if out:
-                yield out
-            if frame.eof:
-                data = frame.unused_data
-                frame = decompressor.decompressobj()
-                in_frame = False
-            else:
-                data = b""
-    if in_frame:
-        raise _Truncated(str(path))
 
 
 # --- API JSON and cassettes ---------------------------------------------------------------
