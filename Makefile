@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings
+.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,13 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 
 fix: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench tools
+	$(BIN)/ruff format src tests bench tools
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -46,6 +46,23 @@ train-sentiment: $(STAMP)
 
 train-embeddings: $(STAMP)
 	$(BIN)/python -m tribu.enrich.train_embeddings
+
+# Updating the pins: change a version in pyproject.toml, then `make constraints`. It builds a
+# throw-away virtual environment from pyproject.toml alone (no old pins), freezes it into
+# constraints.txt, and refuses (exit 1, one line each) any pin that is not a plain name==version
+# (a URL, file: or path pin installs only on the machine that wrote it). Then run `make test`.
+PINS_VENV := build/pins-venv
+constraints:
+	rm -rf $(PINS_VENV)
+	$(PYTHON) -m venv $(PINS_VENV)
+	$(PINS_VENV)/bin/pip install --quiet --upgrade pip
+	$(PINS_VENV)/bin/pip install --quiet '.[dev]'
+	{ grep '^#' constraints.txt; \
+	  $(PINS_VENV)/bin/pip freeze --exclude tribu; } > $(PINS_VENV)/constraints.txt
+	$(PYTHON) tools/check_pins.py $(PINS_VENV)/constraints.txt pyproject.toml
+	mv $(PINS_VENV)/constraints.txt constraints.txt
+	rm -rf $(PINS_VENV)
+	@echo "constraints.txt rewritten; run 'make test' before committing it."
 
 clean:
 	rm -rf build .pytest_cache
