@@ -45,6 +45,7 @@ from tribu.connectors._archive import SafeZip
 from tribu.connectors._discord_messages import ChannelMessages
 from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Quarantined,
@@ -267,7 +268,7 @@ def _read_file(source: _Source, state: _ReadState) -> Iterator[Record]:
                 for index, raw in value:
                     try:
                         records = context.records(raw)
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    except RECORD_FAULTS as exc:
                         yield Quarantined.from_error(
                             f"messages[{index}]", exc, raw, what="message"
                         )

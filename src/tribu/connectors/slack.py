@@ -46,6 +46,7 @@ from typing import IO, Any
 from tribu.connectors._archive import SafeZip
 from tribu.connectors._json_stream import iter_array, load
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Member,
@@ -183,7 +184,7 @@ def _read_export(path: Path, files: _Files) -> Iterator[Record]:
     for index, user in enumerate(users):
         try:
             member = _member(community_key, user)
-        except (KeyError, TypeError, AttributeError) as exc:
+        except RECORD_FAULTS as exc:
             yield Quarantined.from_error(f"users.json[{index}]", exc, user)
             continue
         if member.is_bot:
@@ -265,7 +266,7 @@ def _read_day(
     for index, raw in enumerate(entries):
         try:
             records = message_records(raw, channel_key, state)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except RECORD_FAULTS as exc:
             yield Quarantined.from_error(f"{where}: [{index}]", exc, raw)
             continue
         yield from records
