@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tribu.connectors._files import safe_files
 from tribu.connectors._json_file import open_json
 from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
@@ -85,7 +86,7 @@ def _looks_like_thread(path: Path) -> bool:
 def _thread_files(folder: Path) -> list[Path]:
     """``message_N.json`` files under ``folder``, in thread then number order."""
     numbered: list[tuple[Path, int]] = []
-    for p in folder.rglob("message_*.json"):
+    for p in safe_files(folder, "message_*.json"):
         match = _FILE_NAME.match(p.name)
         if match:
             numbered.append((p, int(match[1])))

@@ -37,13 +37,14 @@ load. A broken ``users.json`` or ``channels.json`` (the export's index) stops th
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from tribu.connectors._archive import SafeZip
+from tribu.connectors._archive import ZIP_FAULTS, SafeZip
 from tribu.connectors._json_stream import iter_array, load
 from tribu.connectors._records import (
     RECORD_FAULTS,
@@ -89,7 +90,7 @@ def detect(path: Path) -> bool:
                 names = archive.namelist()
         else:
             return False
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_FAULTS:
         return False
     return _root_prefix(names) is not None and any(
         _DAY_FILE.match(PurePosixPath(n).name) for n in names
@@ -97,7 +98,10 @@ def detect(path: Path) -> bool:
 
 
 def _walk(folder: Path, depth: int) -> Iterator[Path]:
+    """Files up to ``depth`` folders down; symbolic links are never followed nor read."""
     for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():
+            continue
         if entry.is_dir() and depth > 1:
             yield from _walk(entry, depth - 1)
         elif entry.is_file():
@@ -131,7 +135,9 @@ class _Files:
     def open(self, member: str) -> IO[bytes]:
         if self._zip is not None:
             return self._zip.open(member)
-        return open(self.path / member, "rb")
+        # O_NOFOLLOW: should a file become a link after the listing, it is still not read.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        return os.fdopen(os.open(self.path / member, flags), "rb")
 
     def label(self, member: str) -> str:
         return (
