@@ -54,6 +54,8 @@ def test_trailing_bytes_are_refused_with_their_place(tmp_path: Path) -> None:
 def test_truncated_file_names_the_message_line_and_column(tmp_path: Path) -> None:
     path = _chat(tmp_path / "result.json")
     path.write_bytes(path.read_bytes()[:-40])  # cut inside the last message
-    with pytest.raises(InputError, match=r"messages\[2\], line \d+, column \d+: ") as err:
+    with pytest.raises(
+        InputError, match=r"messages\[2\], line \d+, column \d+: "
+    ) as err:
         list(telegram.read(path))
     assert "ends early" in str(err.value) and "\n" not in str(err.value)

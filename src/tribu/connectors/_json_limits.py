@@ -99,7 +99,10 @@ def too_deep_reason() -> str:
 
 def has_surrogate_escape(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether ``text[start:end]`` holds a ``\\ud800``-``\\udfff`` escape (paired or not)."""
-    return _SURROGATE_ESCAPE.search(text, start, len(text) if end is None else end) is not None
+    return (
+        _SURROGATE_ESCAPE.search(text, start, len(text) if end is None else end)
+        is not None
+    )
 
 
 def repair_surrogates(text: str) -> str:

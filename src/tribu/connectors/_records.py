@@ -160,7 +160,9 @@ class Quarantined:
             text = json.dumps(raw, ensure_ascii=False)
         except (TypeError, ValueError, RecursionError):
             text = repr(raw)[:RAW_LIMIT]
-        return cls(_clean(locator), _clean(reason)[:RAW_LIMIT], _clean(text[:RAW_LIMIT]))
+        return cls(
+            _clean(locator), _clean(reason)[:RAW_LIMIT], _clean(text[:RAW_LIMIT])
+        )
 
 
 Record = (

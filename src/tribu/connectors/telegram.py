@@ -158,7 +158,9 @@ def _read_account(
             try:
                 out = chat.records(item.value, item.array_path, item.index)
             except RECORD_FAULTS as exc:
-                out = [Quarantined.from_error(item.path, exc, item.value, what="message")]
+                out = [
+                    Quarantined.from_error(item.path, exc, item.value, what="message")
+                ]
             yield from out
 
 

@@ -525,8 +525,8 @@ class Stage:
             "quarantine",
             {
                 "file_no": [self._file_no] * len(batch),
-                "locator": [_clean(q.locator)[:MAX_FIELD_BYTES // 4] for q in batch],
-                "reason": [_clean(q.reason)[:MAX_FIELD_BYTES // 4] for q in batch],
+                "locator": [_clean(q.locator)[: MAX_FIELD_BYTES // 4] for q in batch],
+                "reason": [_clean(q.reason)[: MAX_FIELD_BYTES // 4] for q in batch],
                 "raw": [_clean(q.raw[:RAW_LIMIT]) if q.raw else q.raw for q in batch],
             },
         )
