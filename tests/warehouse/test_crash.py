@@ -25,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from bench.bench_ingest import write_discord
+
 from tribu.warehouse._shards import SHARD_MIN_BYTES
 from tribu.warehouse.ingest import ingest_paths
 

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tribu.connectors._archive import ZIP_FAULTS, SafeZip
-from tribu.connectors._files import safe_files
 from tribu.connectors._discord_messages import ChannelMessages
+from tribu.connectors._files import safe_files
 from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
     RECORD_FAULTS,

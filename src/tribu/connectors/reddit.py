@@ -275,6 +275,9 @@ def _attachment_count(data: dict[str, Any]) -> int:
 # --- dumps -------------------------------------------------------------------------------
 
 
+_LINE_FAULTS: tuple[type[Exception], ...] = (InputError, *RECORD_FAULTS)
+
+
 def _read_dump(path: Path, state: _State) -> Iterator[Record]:
     first = True
     for number, line in dump_lines(path):
@@ -284,7 +287,7 @@ def _read_dump(path: Path, state: _State) -> Iterator[Record]:
                 raise ValueError("the line is not a JSON object")
             kind = "t3" if "title" in data or "selftext" in data else "t1"
             records = state.records(kind, data)
-        except (InputError, *RECORD_FAULTS) as exc:
+        except _LINE_FAULTS as exc:
             if first:
                 raise InputError(
                     path,
