@@ -206,6 +206,7 @@ class Stage:
         for flush in flushers.values():
             flush()
         self._flush_members()
+        self._flush_quarantine()  # members that could not be stored, if any
         counts.records = n
         if on_progress is not None:
             on_progress(n)
@@ -214,6 +215,8 @@ class Stage:
     def close(self) -> None:
         """Write what is left and close the staging files."""
         self._flush_members()
+        if Quarantined in self._buffers:
+            self._flush_quarantine()
         for writer in self.writers.values():
             writer.close()
 
@@ -315,6 +318,14 @@ class Stage:
         joined_at: datetime | None = None,
         from_record: bool = False,
     ) -> str:
+        if not isinstance(member_key, str) or len(member_key) > MAX_FIELD_BYTES // 4:
+            if not isinstance(member_key, str):
+                raise TypeError(f"a member key is not text: {member_key!r:.100}")
+            if len(member_key.encode("utf-8", "replace")) > MAX_FIELD_BYTES:
+                raise FieldTooLong(
+                    f"a member key is {len(member_key)} characters long, past the "
+                    f"limit of {MAX_FIELD_BYTES} bytes"
+                )
         person = self.people.person(cid, member_key, raw_name)
         self._staged.setdefault(cid, set()).add(member_key)
         self._seq += 1
@@ -544,23 +555,34 @@ class Stage:
                 try:
                     self._write_members([row])
                 except STAGE_FAULTS:
-                    seq, member_id, cid, name, brand, bot, roles, joined, rec = row
-                    safe_roles = [_clean(str(r))[:200] for r in roles or []][:50]
-                    self._write_members(
-                        [
-                            (
-                                seq,
-                                member_id,
-                                cid,
-                                _clean(str(name))[:200] if name is not None else None,
-                                bool(brand),
-                                bool(bot),
-                                safe_roles,
-                                joined if isinstance(joined, datetime) else None,
-                                bool(rec),
-                            )
-                        ]
+                    self._write_member_safely(row)
+
+    def _write_member_safely(self, row: tuple[Any, ...]) -> None:
+        """Write a member row with its name and roles made safe, else quarantine it."""
+        seq, member_id, cid, name, brand, bot, roles, joined, rec = row
+        safe_roles = [_clean(str(r))[:200] for r in roles or []][:50]
+        try:
+            self._write_members(
+                [
+                    (
+                        seq,
+                        member_id,
+                        cid,
+                        _clean(str(name))[:200] if name is not None else None,
+                        bool(brand),
+                        bool(bot),
+                        safe_roles,
+                        joined if isinstance(joined, datetime) else None,
+                        bool(rec),
                     )
+                ]
+            )
+        except STAGE_FAULTS as exc:
+            self._quarantine_now(
+                f"member {_clean(str(member_id))[:200]!r}",
+                f"the member cannot be stored ({type(exc).__name__}: {exc}); "
+                "it was left out.",
+            )
 
     def _write_members(self, rows: list[tuple[Any, ...]]) -> None:
         names = STAGE_SCHEMAS["members"].names
