@@ -48,7 +48,7 @@ OUTSIDE_MARKER = "OUTSIDE-THE-EXPORT-7f3a"
 GENERIC_CSV = (
     "author,author_name,ts,text,channel,reactions,mentions\n"
     "u1,Alice,2026-01-05T10:00:00Z,Nouvelle collection ce soir !,général,3,u2\n"
-    "u2,Bob,2026-01-05T10:05:00+01:00,\"Trop bien, j'ai hâte\",général,0,\n"
+    'u2,Bob,2026-01-05T10:05:00+01:00,"Trop bien, j\'ai hâte",général,0,\n'
     "u3,Chloé,1767607500,Where can I buy it?,english,1,u1;u2\n"
 )
 GENERIC_JSONL = (
@@ -153,7 +153,9 @@ def _bom(data: bytes, rnd: random.Random) -> bytes:
 def _invalid_utf8(data: bytes, rnd: random.Random) -> bytes:
     quotes = [m.end() for m in re.finditer(rb'"', data[:2_000_000])] or [0]
     at = rnd.choice(quotes)
-    bad = rnd.choice([b"\xff", b"\xc3(", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"])
+    bad = rnd.choice(
+        [b"\xff", b"\xc3(", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\x80"]
+    )
     return data[:at] + bad + data[at:]
 
 
@@ -172,7 +174,18 @@ def _replace_token(data: bytes, rnd: random.Random, value: bytes) -> bytes:
 
 def _wrong_type(data: bytes, rnd: random.Random) -> bytes:
     value = rnd.choice(
-        [b"123", b'"x"', b"null", b"true", b"[]", b"{}", b"[1, 2]", b'{"a": 1}', b"-1", b'""']
+        [
+            b"123",
+            b'"x"',
+            b"null",
+            b"true",
+            b"[]",
+            b"{}",
+            b"[1, 2]",
+            b'{"a": 1}',
+            b"-1",
+            b'""',
+        ]
     )
     return _replace_token(data, rnd, value)
 
@@ -196,7 +209,9 @@ def _huge_number(data: bytes, rnd: random.Random) -> bytes:
 
 
 def _surrogate(data: bytes, rnd: random.Random) -> bytes:
-    value = rnd.choice([b'"\\ud800"', b'"a\\udfffb"', b'"\\ud83d"', b'"x\\ud800\\ud800"'])
+    value = rnd.choice(
+        [b'"\\ud800"', b'"a\\udfffb"', b'"\\ud83d"', b'"x\\ud800\\ud800"']
+    )
     return _replace_token(data, rnd, value)
 
 
@@ -231,7 +246,13 @@ BYTE_MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
     "empty": _empty,
 }
 
-ARCHIVE_MUTATIONS = ("zip_bytes", "zip_lying_size", "zip_method", "zip_encrypted", "zip_bomb")
+ARCHIVE_MUTATIONS = (
+    "zip_bytes",
+    "zip_lying_size",
+    "zip_method",
+    "zip_encrypted",
+    "zip_bomb",
+)
 FOLDER_MUTATIONS = ("symlink_out",)
 MUTATIONS = tuple(BYTE_MUTATIONS) + ARCHIVE_MUTATIONS + FOLDER_MUTATIONS
 
@@ -323,7 +344,9 @@ def build_case(case: Case, folder: Path) -> Path:
     rnd = random.Random(f"{case.label()}")
     folder.mkdir(parents=True, exist_ok=True)
     if case.sample in ("generic.csv", "generic.jsonl"):
-        original = (GENERIC_CSV if case.sample.endswith("csv") else GENERIC_JSONL).encode()
+        original = (
+            GENERIC_CSV if case.sample.endswith("csv") else GENERIC_JSONL
+        ).encode()
         target = folder / case.sample
         target.write_bytes(BYTE_MUTATIONS[case.mutation](original, rnd))
         return target

@@ -22,7 +22,14 @@ from bench._fuzz_inputs import OUTSIDE_MARKER, Case, build_case
 from tribu.errors import TribuError
 from tribu.warehouse.ingest import ingest_paths
 
-__all__ = ["BASE_SAMPLE", "GOOD", "Outcome", "base_warehouse", "fingerprint", "run_case"]
+__all__ = [
+    "BASE_SAMPLE",
+    "GOOD",
+    "Outcome",
+    "base_warehouse",
+    "fingerprint",
+    "run_case",
+]
 
 BASE_SAMPLE = (
     Path(__file__).resolve().parents[1]
@@ -97,7 +104,8 @@ def run_case(case: Case, work: Path, base: Path, base_print: object = None) -> O
         con = duckdb.connect(str(db), read_only=True)
         try:
             leaked = con.execute(
-                "SELECT count(*) FROM messages WHERE contains(text, ?)", [OUTSIDE_MARKER]
+                "SELECT count(*) FROM messages WHERE contains(text, ?)",
+                [OUTSIDE_MARKER],
             ).fetchone()
         finally:
             con.close()
@@ -110,7 +118,9 @@ def run_case(case: Case, work: Path, base: Path, base_print: object = None) -> O
             kind = "changed"
     except Exception as exc:  # noqa: BLE001 - any other exception is the finding
         frames = traceback.extract_tb(exc.__traceback__)[-3:]
-        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
+        where = " <- ".join(
+            f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames)
+        )
         kind, message = "traceback", f"{type(exc).__name__}: {exc} [{where}]"[:500]
     seconds = time.perf_counter() - started
     shutil.rmtree(work, ignore_errors=True)

@@ -127,9 +127,13 @@ class _Worker:
             rss = _status(self.process.pid, "VmRSS")
             peak = max(peak, rss)
             if rss > MEMORY_LIMIT:
-                return self._dead(case, "memory", f"{rss >> 20} MB resident", started, peak)
+                return self._dead(
+                    case, "memory", f"{rss >> 20} MB resident", started, peak
+                )
             if time.monotonic() - started > TIME_LIMIT:
-                return self._dead(case, "hang", f"over {TIME_LIMIT:.0f} s", started, peak)
+                return self._dead(
+                    case, "hang", f"over {TIME_LIMIT:.0f} s", started, peak
+                )
 
     def _dead(
         self, case: Case, kind: str, message: str, started: float, peak: int
@@ -188,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
                     if answer["kind"] not in ("ok", "quarantine", "error"):
                         findings.append(answer)
                     if number % 50 == 0:
-                        print(f"{connector}: {number}/{len(cases)} {dict(tally)}", flush=True)
+                        print(
+                            f"{connector}: {number}/{len(cases)} {dict(tally)}",
+                            flush=True,
+                        )
                 results[connector] = {
                     "inputs": len(cases),
                     "samples": len(samples(connector)),
@@ -222,14 +229,22 @@ def main(argv: list[str] | None = None) -> int:
         "failed_runs_that_changed_the_warehouse": totals["changed"],
         "multiline_errors": totals["multiline"],
         "symlinks_followed": totals["symlink"],
-        "peak_memory_mb": max((f["peak_memory_mb"] for f in results.values()), default=0),
-        "max_seconds_per_input": max((f["max_seconds"] for f in results.values()), default=0),
+        "peak_memory_mb": max(
+            (f["peak_memory_mb"] for f in results.values()), default=0
+        ),
+        "max_seconds_per_input": max(
+            (f["max_seconds"] for f in results.values()), default=0
+        ),
         "by_connector": results,
         "findings": findings,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"{report['inputs']} inputs, outcomes {report['outcomes']}; wrote {args.output}")
+    args.output.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    print(
+        f"{report['inputs']} inputs, outcomes {report['outcomes']}; wrote {args.output}"
+    )
     return 1 if findings else 0
 
 
