@@ -20,6 +20,7 @@ Run: ``python -m bench.fuzz [--per-connector N] [--connectors discord,slack]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -75,10 +76,8 @@ def worker(folder: Path) -> None:
     sys.stdout = sys.stderr  # nothing else may write to the answer pipe
     for line in sys.stdin:
         case = Case(**json.loads(line))
-        try:
+        with contextlib.suppress(OSError):
             Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM
-        except OSError:
-            pass
         outcome = run_case(case, folder / "work", base, base_print).as_dict()
         outcome["peak_bytes"] = _status("self", "VmHWM")
         out.write(json.dumps(outcome) + "\n")
