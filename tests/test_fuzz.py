@@ -16,11 +16,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from bench._fuzz_inputs import CONNECTORS, MUTATIONS, Case, mutations_for, samples
 from bench._fuzz_run import GOOD, base_warehouse, fingerprint, run_case
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("TRIBU_FUZZ_EXAMPLES", "2"))
 
