@@ -422,3 +422,28 @@ def test_surrogate_free_input_unchanged(tmp_path: Path) -> None:
     assert loads('"\\ud83d\\ude00 \\u00e9"', "f", None) == "\U0001f600 é"
     with pytest.raises(InputError, match="nests deeper"):
         loads(_deep(600), "f", "line 3")
+
+
+def test_megabyte_author_id_is_quarantined_not_a_traceback(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    # Found by `make fuzz`: with --keep-names the member id holds the platform id, and a
+    # 1 MB author id made FieldTooLong escape from the member rows.
+    messages = ", ".join(
+        '{"id": "%d", "type": "Default", "timestamp": "2024-01-01T00:00:0%dZ", '
+        '"content": "hi", "author": {"id": "%s", "name": "a"}}' % (i, i, author)
+        for i, author in ((1, "7"), (2, "8" * (1 << 20)))
+    )
+    path = _export(tmp_path / "in", "discord", messages)
+    summary = ingest_paths([path], db=warehouse, keep_names=True)
+    # Records: community, channel, 2 authors' Member records, 2 messages. Quarantined: the
+    # second author's Member record and their message.
+    assert (summary.files[0].records, summary.files[0].quarantined) == (6, 2)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        longest = con.execute("SELECT max(length(member_id)) FROM members").fetchone()[
+            0
+        ]
+    finally:
+        con.close()
+    assert longest < 100
