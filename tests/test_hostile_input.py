@@ -430,8 +430,8 @@ def test_megabyte_author_id_is_quarantined_not_a_traceback(
     # Found by `make fuzz`: with --keep-names the member id holds the platform id, and a
     # 1 MB author id made FieldTooLong escape from the member rows.
     messages = ", ".join(
-        '{"id": "%d", "type": "Default", "timestamp": "2024-01-01T00:00:0%dZ", '
-        '"content": "hi", "author": {"id": "%s", "name": "a"}}' % (i, i, author)
+        f'{{"id": "{i}", "type": "Default", "timestamp": "2024-01-01T00:00:0{i}Z", '
+        f'"content": "hi", "author": {{"id": "{author}", "name": "a"}}}}'
         for i, author in ((1, "7"), (2, "8" * (1 << 20)))
     )
     path = _export(tmp_path / "in", "discord", messages)
