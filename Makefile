@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings constraints
+.PHONY: demo test lint fix bench fuzz docs browser clean train-sentiment train-embeddings constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ fix: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Hostile copies of the real samples (300 per connector), ingested one by one; figures in
+# bench/results/fuzz.json. About 20 minutes on 2 cores. See docs/ingest.md.
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz --per-connector 300
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m tribu.enrich.train_sentiment

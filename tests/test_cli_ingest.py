@@ -87,14 +87,14 @@ def _truncated_dce(tmp_path: Path) -> Path:
 BAD_INPUTS = {
     "truncated JSON": (
         _truncated_dce,
-        r"general \[1012224565567721552\]\.json, line \d+",
+        r"general \[1012224565567721552\]\.json, messages\[17\], line \d+",
     ),
     "invalid JSON": (
         lambda d: _write(
             d / "inval.json",
             b'{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": [{"id": 3, oops}]}',
         ),
-        r"inval\.json, line 1",
+        r"inval\.json, messages\[0\], line 1",
     ),
     "empty file": (
         lambda d: _write(d / "empty.json", b""),

@@ -269,7 +269,8 @@ def test_truncated_file_names_the_place(tmp_path: Path, test_data: Path) -> None
     cut = tmp_path / "cut.json"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(
-        InputError, match=r"cut\.json, line \d+, column \d+: .*ends early"
+        InputError,
+        match=r"cut\.json, messages\[\d+\], line \d+, column \d+: .*ends early",
     ):
         list(discord.read(cut))
 
@@ -286,7 +287,9 @@ def test_invalid_json_in_a_message_names_line_and_column(tmp_path: Path) -> None
     )
     records = discord.read(bad)
     # The first message is read before the fault is met (streaming), then it stops.
-    with pytest.raises(InputError, match=r"bad\.json, line 5, column 4: invalid JSON"):
+    with pytest.raises(
+        InputError, match=r"bad\.json, messages\[1\], line 5, column 4: invalid JSON"
+    ):
         list(records)
 
 

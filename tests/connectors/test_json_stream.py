@@ -73,7 +73,9 @@ def test_fault_inside_an_indented_array_names_its_line_and_column(chunk: int) ->
     number = next(n for n in range(30, 200) if lines[n - 1].strip().startswith('"'))
     lines[number - 1] = lines[number - 1].replace('"', "", 1)
     column = len(lines[number - 1]) - len(lines[number - 1].lstrip()) + 1
-    with pytest.raises(InputError, match=rf"f\.json, line {number}, column {column}: "):
+    with pytest.raises(
+        InputError, match=rf"f\.json, messages\[\d+\], line {number}, column {column}: "
+    ):
         _read("\n".join(lines).encode(), chunk)
 
 

@@ -238,7 +238,8 @@ def test_truncated_recording(tmp_path: Path, test_data: Path) -> None:
     cut = tmp_path / "cut.json"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(
-        InputError, match=r"cut.json, line \d+, column \d+: .*ends early"
+        InputError,
+        match=r"cut\.json, interactions\[\d+\], line \d+, column \d+: .*ends early",
     ):
         list(reddit.read(cut))
 

@@ -1,4 +1,5 @@
-"""Telegram single chats read by orjson give what ijson gives, records and errors alike."""
+"""Telegram single chats are read by the streaming reader alone: records, and one-line errors
+naming the message, its line and column (the ijson fallback is gone: see _json_limits)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tribu.connectors import telegram
+from tribu.connectors._records import Member, Message
 from tribu.errors import InputError
 
 
@@ -33,60 +35,27 @@ def _chat(path: Path, tail: str = "") -> Path:
     return path
 
 
-def _by_ijson(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[object]:
-    """What the reader gives when the orjson path refuses the file at once."""
-
-    def refuse(*args: object, **kwargs: object) -> object:
-        raise InputError(path, None, "refused")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(telegram, "iter_object", refuse)
-        return list(telegram.read(path))
-
-
-def test_same_records_as_ijson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _chat(tmp_path / "result.json")
-    keys: list[str] = []
-    stream = telegram.iter_object
-
-    def spy(*args: object, **kwargs: object) -> object:
-        for key, value in stream(*args, **kwargs):  # type: ignore[arg-type]
-            keys.append(key)
-            yield key, value
-
-    monkeypatch.setattr(telegram, "iter_object", spy)
-    fast = list(telegram.read(path))
-    assert "messages" in keys  # the fast path read the file (no fallback)
-    assert fast == _by_ijson(monkeypatch, path)
+def test_indented_chat_reads_every_message(tmp_path: Path) -> None:
+    records = list(telegram.read(_chat(tmp_path / "result.json")))
     # 1 community + 1 channel + 2 members + 3 messages.
-    assert len(fast) == 7
+    assert len(records) == 7
+    assert [m.text for m in records if isinstance(m, Message)] == ["m1", "m2", "m3"]
+    assert {m.member_key for m in records if isinstance(m, Member)} == {"1", "2"}
 
 
-def test_trailing_bytes_refused_by_orjson_path_give_ijsons_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # After the chat object: junk. The orjson path refuses it only at the end (all three
-    # messages yielded); ijson then reads the file again past them and decides as always.
+def test_trailing_bytes_are_refused_with_their_place(tmp_path: Path) -> None:
+    # After the chat object: junk on the last line (json.dumps writes 31 lines here).
     path = _chat(tmp_path / "result.json", tail="\n]")
-    try:
-        expected: object = _by_ijson(monkeypatch, path)
-    except InputError as exc:
-        expected = str(exc)
-    try:
-        got: object = list(telegram.read(path))
-    except InputError as exc:
-        got = str(exc)
-    assert got == expected
+    with pytest.raises(InputError, match=r"line 32, column 1: unexpected '\]'") as err:
+        list(telegram.read(path))
+    assert "\n" not in str(err.value)
 
 
-def test_truncated_file_gives_ijsons_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_truncated_file_names_the_message_line_and_column(tmp_path: Path) -> None:
     path = _chat(tmp_path / "result.json")
     path.write_bytes(path.read_bytes()[:-40])  # cut inside the last message
-    with pytest.raises(InputError) as slow:
-        _by_ijson(monkeypatch, path)
-    with pytest.raises(InputError) as fast:
+    with pytest.raises(
+        InputError, match=r"messages\[2\], line \d+, column \d+: "
+    ) as err:
         list(telegram.read(path))
-    assert str(fast.value) == str(slow.value)
-    assert "messages[" in str(fast.value)
+    assert "ends early" in str(err.value) and "\n" not in str(err.value)

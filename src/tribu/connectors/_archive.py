@@ -4,18 +4,39 @@ Exports arrive as zips (Slack workspaces, WhatsApp chats). Members are read in m
 time, and the archive is refused when a member's name would escape its folder (absolute paths,
 ``..``), when it holds too many members, or when the uncompressed size declared or actually
 read passes a limit (a zip bomb). Nothing is ever written to disk, so no path can escape.
+
+A member that cannot be decompressed (a corrupt deflate stream, a bad CRC, an unknown or
+encrypted method, a header that lies about the size: :data:`ZIP_FAULTS`) raises
+:class:`~tribu.errors.InputError` naming the archive and the member, on one line; the bytes
+actually decompressed are counted (never the sizes the headers declare) and capped both per
+member (its declared size) and in all (``max_total_bytes``).
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, cast
 
+from tribu.connectors._json_limits import one_line
 from tribu.errors import InputError, UnsafeArchiveError
 
-__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "SafeZip"]
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "ZIP_FAULTS", "SafeZip"]
+
+ZIP_FAULTS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,  # bad CRC, bad magic number, truncated member
+    zlib.error,  # a corrupt deflate stream
+    NotImplementedError,  # an unknown compression method
+    RuntimeError,  # an encrypted member ("password required")
+    EOFError,  # the archive ends inside a member
+    OSError,
+    ValueError,  # a header field out of range
+    OverflowError,
+    LookupError,  # a member name in an unknown encoding
+)
+"""What :mod:`zipfile` raises on a damaged or hostile archive."""
 
 MAX_TOTAL_BYTES = 4 * 1024**3  # 4 GiB uncompressed in all
 MAX_MEMBERS = 200_000
@@ -37,9 +58,9 @@ class SafeZip:
         self.path = Path(path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except ZIP_FAULTS as exc:
             raise InputError(
-                self.path, None, f"not a readable zip archive ({exc})."
+                self.path, None, f"not a readable zip archive ({one_line(exc)})."
             ) from exc
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -75,7 +96,11 @@ class SafeZip:
 
     def open(self, name: str) -> IO[bytes]:
         """Open one member for streaming reads, enforcing the size limit as it is read."""
-        reader = _LimitedReader(self, self._zip.open(name), name)
+        try:
+            raw = self._zip.open(name)
+        except ZIP_FAULTS as exc:
+            raise _corrupt(self.path, name, exc) from exc
+        reader = _LimitedReader(self, raw, name)
         # A duck-typed stream: it wraps the member's IO[bytes] and gives the reading part of
         # that interface (read, readline, iteration, ``with``), all the connectors use.
         return cast(IO[bytes], reader)
@@ -113,6 +138,15 @@ def _check_name(path: Path, name: str) -> None:
         )
 
 
+def _corrupt(path: Path, name: str, exc: Exception) -> InputError:
+    return InputError(
+        path,
+        f"member {name!r}",
+        f"cannot be decompressed ({type(exc).__name__}: {one_line(exc)}); "
+        "the archive is damaged: export it again.",
+    )
+
+
 class _LimitedReader:
     """A stream over a zip member that stops the archive expanding past its limit."""
 
@@ -120,10 +154,20 @@ class _LimitedReader:
         self._archive = archive
         self._raw = raw
         self._name = name
+        info = archive._zip.getinfo(name)
+        self._declared = info.file_size
+        self._member_read = 0
 
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
+    def _count(self, data: bytes) -> bytes:
         self._archive._read_so_far += len(data)
+        self._member_read += len(data)
+        if self._member_read > self._declared:
+            raise UnsafeArchiveError(
+                self._archive.path,
+                f"member {self._name!r}",
+                f"expands past the {self._declared} bytes its header declares "
+                "(zip bomb?).",
+            )
         if self._archive._read_so_far > self._archive._max_total:
             raise UnsafeArchiveError(
                 self._archive.path,
@@ -131,6 +175,20 @@ class _LimitedReader:
                 f"expands past the limit of {self._archive._max_total} bytes.",
             )
         return data
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            # Never one unbounded read: the member is decompressed a chunk at a time, and
+            # counted as it goes.
+            parts = []
+            while chunk := self.read(1 << 20):
+                parts.append(chunk)
+            return b"".join(parts)
+        try:
+            data = self._raw.read(size)
+        except ZIP_FAULTS as exc:
+            raise _corrupt(self._archive.path, self._name, exc) from exc
+        return self._count(data)
 
     def readable(self) -> bool:
         return True
@@ -139,15 +197,11 @@ class _LimitedReader:
         return iter(self.readline, b"")
 
     def readline(self, size: int = -1) -> bytes:
-        data = self._raw.readline(size)
-        self._archive._read_so_far += len(data)
-        if self._archive._read_so_far > self._archive._max_total:
-            raise UnsafeArchiveError(
-                self._archive.path,
-                f"member {self._name!r}",
-                f"expands past the limit of {self._archive._max_total} bytes.",
-            )
-        return data
+        try:
+            data = self._raw.readline(size)
+        except ZIP_FAULTS as exc:
+            raise _corrupt(self._archive.path, self._name, exc) from exc
+        return self._count(data)
 
     def close(self) -> None:
         self._raw.close()

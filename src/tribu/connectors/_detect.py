@@ -8,13 +8,24 @@ A folder is first offered whole (a Slack workspace export is a folder); when no 
 it, each file inside (recursively, hidden files left out) is detected on its own, and files no
 connector recognises are reported as ignored rather than failing the run. A file given directly
 must be recognised, or :class:`~tribu.errors.UnknownFormatError` names it.
+
+:meth:`Source.records` is the one place where a fault a connector did not expect (a corrupt
+zip member, an overflow, a decoder error: :data:`FILE_FAULTS`) becomes an
+:class:`~tribu.errors.InputError` naming the file, on one line, instead of a traceback; the
+ingest then stops and the warehouse is left as it was. Faults of single entries never get
+here: connectors quarantine them (:data:`tribu.connectors._records.RECORD_FAULTS`).
+
+Folders are walked without following symbolic links, and a link inside an export folder is
+never read (:func:`tribu.connectors._files.safe_files`): an export cannot make tribu read a
+file outside it.
 """
 
 from __future__ import annotations
 
 import importlib
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -23,9 +34,32 @@ from zoneinfo import ZoneInfo
 
 from tribu.connectors import CONNECTOR_MODULES
 from tribu.connectors._archive import SafeZip
-from tribu.errors import ConfigError, InputError, UnknownFormatError
+from tribu.connectors._json_limits import one_line
+from tribu.errors import ConfigError, InputError, TribuError, UnknownFormatError
 
-__all__ = ["Detection", "Source", "available_connectors", "detect_sources"]
+__all__ = [
+    "FILE_FAULTS",
+    "Detection",
+    "Source",
+    "available_connectors",
+    "detect_sources",
+    "guarded",
+]
+
+FILE_FAULTS: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    LookupError,
+    TypeError,
+    ValueError,  # UnicodeError among them
+    AttributeError,
+    ArithmeticError,  # OverflowError
+    RuntimeError,  # RecursionError, NotImplementedError
+    MemoryError,
+)
+"""Faults of hostile data that a connector let through: reported as the file's error."""
 
 GENERIC = "generic"
 
@@ -41,12 +75,29 @@ class Source:
     local_zone: ZoneInfo | None = None
 
     def records(self) -> Iterator[Any]:
-        """Stream the connector's records."""
+        """Stream the connector's records; an unexpected fault is a one-line InputError."""
         if self.module.name == GENERIC:
-            return iter(self.module.read(self.path, column_map=self.column_map))
-        if getattr(self.module, "LOCAL_TIMES", False):
-            return iter(self.module.read(self.path, local_zone=self.local_zone))
-        return iter(self.module.read(self.path))
+            records = self.module.read(self.path, column_map=self.column_map)
+        elif getattr(self.module, "LOCAL_TIMES", False):
+            records = self.module.read(self.path, local_zone=self.local_zone)
+        else:
+            records = self.module.read(self.path)
+        return guarded(records, self.path)
+
+
+def guarded(records: Iterable[Any], path: Path) -> Iterator[Any]:
+    """``records``, with any fault of :data:`FILE_FAULTS` raised as an InputError on ``path``."""
+    try:
+        yield from records
+    except TribuError:
+        raise
+    except FILE_FAULTS as exc:
+        raise InputError(
+            path,
+            None,
+            f"cannot be read ({type(exc).__name__}: {one_line(exc)}); "
+            "the export is damaged: export it again.",
+        ) from exc
 
 
 @dataclass
@@ -108,8 +159,17 @@ def detect_sources(
 
     def first(path: Path) -> ModuleType | None:
         for module in chosen:
-            if detector(module)(path):
-                return module
+            try:
+                if detector(module)(path):
+                    return module
+            except TribuError:
+                raise
+            except FILE_FAULTS as exc:
+                raise InputError(
+                    path,
+                    None,
+                    f"cannot be read ({type(exc).__name__}: {one_line(exc)}).",
+                ) from exc
         return None
 
     def source(path: Path, module: ModuleType) -> Source:
@@ -171,8 +231,8 @@ def _walk(
 ) -> None:
     """Detect each file and sub-folder export of a folder that no connector took whole."""
     for child in sorted(folder.iterdir()):
-        if child.name.startswith("."):
-            continue
+        if child.name.startswith(".") or child.is_symlink():
+            continue  # a link may lead out of the folder: never followed
         if child.is_dir():
             module = first(child)
             if module is not None:

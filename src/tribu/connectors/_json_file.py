@@ -1,7 +1,7 @@
-"""Open a JSON file for :mod:`ijson`, past a UTF-8 byte-order mark.
+"""Open a JSON file past a UTF-8 byte-order mark.
 
-Some exports (Facebook's among them, once re-saved by an editor) start with a BOM, which the
-yajl parser behind ijson rejects as an invalid character.
+Some exports (Facebook's among them, once re-saved by an editor) start with a BOM, which strict
+JSON parsers reject as an invalid character.
 """
 
 from __future__ import annotations

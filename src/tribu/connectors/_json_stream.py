@@ -17,10 +17,13 @@ library path at that element, which decodes it or reports the fault's line and c
 fast path never changes a result or an error.
 
 Memory is bounded by the chunk size plus the largest single value (refused past
-``max_value_chars``), whatever the file size.
+``max_value_chars``), whatever the file size. Every value obeys the limits of
+:mod:`tribu.connectors._json_limits`: nesting past ``MAX_DEPTH`` is refused, lone surrogate
+escapes are read as U+FFFD.
 
 Faults raise :class:`tribu.errors.InputError` naming the file and the ``line L, column C`` of
-the fault: the file is empty, is not UTF-8, is not JSON, or ends early.
+the fault, on one line: the file is empty, is not UTF-8, is not JSON, nests too deep, or
+ends early.
 
 Examples
 --------
@@ -44,6 +47,12 @@ from collections.abc import Callable, Generator, Iterator
 from types import ModuleType
 from typing import IO, Any, NoReturn, cast
 
+from tribu.connectors._json_limits import (
+    deep_at,
+    has_surrogate_escape,
+    repair_surrogates,
+    too_deep_reason,
+)
 from tribu.errors import InputError
 
 __all__ = ["CHUNK_CHARS", "iter_array", "iter_object", "load"]
@@ -86,6 +95,8 @@ class _Reader:
         "_lines_before",
         "_column_base",
         "_bytes_read",
+        "array",
+        "index",
     )
 
     def __init__(self, fh: IO[bytes], path: object, chunk: int, max_chars: int) -> None:
@@ -100,6 +111,8 @@ class _Reader:
         self.buf = ""
         self.pos = 0
         self.eof = False
+        self.array = ""  # the streamed array being read ("messages"), for error places
+        self.index = -1
         self._fill()
         if self.buf.startswith("\ufeff"):
             self.pos = 1
@@ -142,7 +155,11 @@ class _Reader:
         return f"line {line}, column {column}"
 
     def fault(self, at: int | None, reason: str) -> NoReturn:
-        raise InputError(self._path, None if at is None else self.place(at), reason)
+        place = None if at is None else self.place(at)
+        if self.index >= 0:
+            element = f"{self.array}[{self.index}]"
+            place = f"{element}, {place}" if place else element
+        raise InputError(self._path, place, reason)
 
     def ended_early(self) -> NoReturn:
         self.fault(
@@ -166,6 +183,9 @@ class _Reader:
         while True:
             try:
                 obj, end = _decode(self.buf, self.pos)
+            except RecursionError:
+                deep = deep_at(self.buf, self.pos, len(self.buf))
+                self.fault(deep if deep >= 0 else self.pos, too_deep_reason())
             except json.JSONDecodeError as exc:
                 near_end = exc.pos >= len(self.buf) - _MARGIN or exc.msg.startswith(
                     "Unterminated string"
@@ -180,8 +200,18 @@ class _Reader:
                 )
             if end >= len(self.buf) and self._fill():
                 continue  # a number at the buffer's end may go on in the next chunk
+            obj = self.checked(obj, self.pos, end)
             self.pos = end
             return obj
+
+    def checked(self, obj: Any, start: int, end: int) -> Any:
+        """``obj`` decoded from ``buf[start:end]``, within the limits (refused or repaired)."""
+        deep = deep_at(self.buf, start, end)
+        if deep >= 0:
+            self.fault(deep, too_deep_reason())
+        if has_surrogate_escape(self.buf, start, end):
+            obj = _decode(repair_surrogates(self.buf[start:end]))[0]
+        return obj
 
     def expect(self, allowed: str, what: str) -> str:
         char = self.next_char()
@@ -215,24 +245,32 @@ class _Reader:
             buf = self.buf
             end = len(buf)
             try:
-                obj, after = scan(buf, match(buf, self.pos).end())
+                start = match(buf, self.pos).end()
+                obj, after = scan(buf, start)
                 sep = match(buf, after).end()
-            except (StopIteration, json.JSONDecodeError):
+            except (StopIteration, json.JSONDecodeError, RecursionError):
                 sep = end
             if sep < end:
                 char = buf[sep]
                 if char == ",":
+                    self.index = index
+                    obj = self.checked(obj, start, after)
                     self.pos = sep + 1
                     yield index, obj
                     index += 1
                     continue
                 if char == "]":
+                    self.index = index
+                    obj = self.checked(obj, start, after)
                     self.pos = sep + 1
                     yield index, obj
                     return
+            self.index = index
             yield index, self.value()
             index += 1
+            self.index = index
             if self.expect(",]", "',' or ']' after an array element") == "]":
+                self.index = -1
                 return
 
     def _indented_items(self) -> Generator[tuple[int, Any], None, int]:
@@ -284,10 +322,13 @@ class _Reader:
             separator = data[after]
             if separator not in b",]":
                 break
+            piece_end = found + len(close)
             try:
-                value = loads(data[start : found + len(close)])
+                value = loads(data[start:piece_end])
             except decode_error:
-                break
+                break  # the careful path decodes it, or says where it is wrong
+            if deep_at(data, start, piece_end) >= 0:
+                break  # the careful path refuses it with its line and column
             yield index, value
             index += 1
             start = after + 1
@@ -376,10 +417,12 @@ def iter_object(
         reader.expect(":", "':' after a key")
         if key in stream_keys:
             reader.expect("[", f"a list as the value of {key!r}")
+            reader.array = key
             items = reader.array_items()
             yield key, items
             for _ in items:
                 pass
+            reader.array, reader.index = "", -1
         else:
             yield key, reader.value()
         if reader.expect(",}", "',' or '}' after a value") == "}":

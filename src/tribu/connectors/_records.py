@@ -30,6 +30,7 @@ from datetime import datetime
 
 __all__ = [
     "RAW_LIMIT",
+    "RECORD_FAULTS",
     "Channel",
     "Community",
     "Member",
@@ -117,6 +118,27 @@ class SystemNotice:
 
 RAW_LIMIT = 4096  # characters of an unreadable record kept in quarantine
 
+RECORD_FAULTS: tuple[type[Exception], ...] = (
+    LookupError,  # KeyError, IndexError: a field is missing
+    TypeError,  # a field has the wrong type
+    ValueError,  # a value cannot be read (UnicodeError among them)
+    AttributeError,  # a list where an object was expected...
+    ArithmeticError,  # OverflowError: a timestamp of 1e308, a count past any integer
+    RuntimeError,  # RecursionError: a value nesting past the interpreter's stack
+)
+"""What building the records of ONE entry (a message, a user) may raise on hostile data.
+
+Every connector catches exactly these around each entry and yields
+:meth:`Quarantined.from_error` instead: the one policy for "this record cannot be read".
+Anything else is a bug, or a fault of the whole file (:class:`~tribu.errors.InputError`).
+"""
+
+
+def _clean(text: str) -> str:
+    """``text`` as valid UTF-8 (lone surrogates escaped), on one line."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
 
 @dataclass(slots=True)
 class Quarantined:
@@ -132,12 +154,15 @@ class Quarantined:
         if isinstance(exc, KeyError):
             reason = f"the {what} has no {exc.args[0]!r}; it was left out."
         else:
-            reason = f"the {what} cannot be read ({exc}); it was left out."
+            detail = str(exc) or type(exc).__name__
+            reason = f"the {what} cannot be read ({detail}); it was left out."
         try:
             text = json.dumps(raw, ensure_ascii=False)
-        except (TypeError, ValueError):
-            text = repr(raw)
-        return cls(locator, reason, text[:RAW_LIMIT])
+        except (TypeError, ValueError, RecursionError):
+            text = repr(raw)[:RAW_LIMIT]
+        return cls(
+            _clean(locator), _clean(reason)[:RAW_LIMIT], _clean(text[:RAW_LIMIT])
+        )
 
 
 Record = (

@@ -25,6 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
+from tribu.connectors._json_limits import (
+    deep_at,
+    has_surrogate_escape,
+    repair_surrogates,
+    too_deep_reason,
+)
+from tribu.connectors._json_stream import MAX_VALUE_CHARS
 from tribu.errors import InputError
 
 __all__ = ["ChatStart", "MessageItem", "walk_export"]
@@ -119,7 +126,16 @@ class _Cursor:
         while True:
             try:
                 obj, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError as exc:
+                raise InputError(self.path, where, too_deep_reason()) from exc
             except json.JSONDecodeError as exc:
+                if len(self.buf) - self.pos > MAX_VALUE_CHARS:
+                    raise InputError(
+                        self.path,
+                        where,
+                        f"holds a single JSON value longer than {MAX_VALUE_CHARS} "
+                        "characters; refused.",
+                    ) from exc
                 if self._fill(len(self.buf) - self.pos):
                     continue
                 raise InputError(
@@ -127,8 +143,17 @@ class _Cursor:
                 ) from exc
             if end == len(self.buf) and self._fill():
                 continue  # a number may go on in the next chunk
+            obj = self.checked(obj, self.pos, end, where)
             self.pos = end
             return obj
+
+    def checked(self, obj: Any, start: int, end: int, where: str) -> Any:
+        """``obj`` decoded from ``buf[start:end]``, within the limits (refused or repaired)."""
+        if deep_at(self.buf, start, end) >= 0:
+            raise InputError(self.path, where, too_deep_reason())
+        if has_surrogate_escape(self.buf, start, end):
+            obj = _DECODER.raw_decode(repair_surrogates(self.buf[start:end]))[0]
+        return obj
 
     def key(self, where: str) -> str:
         if self.peek(where) != '"':
@@ -255,12 +280,13 @@ def _messages(cur: _Cursor, where: str) -> Iterator[MessageItem]:
         cur.pos = _match_blanks(cur.buf, cur.pos).end()
         try:
             obj, end = decode(cur.buf, cur.pos)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             obj = None
             end = -1
         if end < 0 or end >= len(cur.buf):
             obj = cur.value(f"{where}[{index}]")
         else:
+            obj = cur.checked(obj, cur.pos, end, f"{where}[{index}]")
             cur.pos = end
         yield MessageItem(where, index, obj)
         index += 1

@@ -41,10 +41,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tribu.connectors._archive import SafeZip
+from tribu.connectors._archive import ZIP_FAULTS, SafeZip
 from tribu.connectors._discord_messages import ChannelMessages
+from tribu.connectors._files import safe_files
 from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Quarantined,
@@ -83,7 +85,7 @@ def detect(path: Path) -> bool:
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(path.rglob("*.json"))[:100]
+        files = safe_files(path, "*.json")[:100]
         return bool(files) and all(_sniff(_FileSource(p)) for p in files)
     if zipfile.is_zipfile(path):
         try:
@@ -92,7 +94,7 @@ def detect(path: Path) -> bool:
                 return any(
                     _sniff_bytes(archive.open(n).read(_SNIFF_BYTES)) for n in names
                 )
-        except (OSError, zipfile.BadZipFile, RuntimeError):
+        except ZIP_FAULTS:
             return False
     return _sniff(_FileSource(path))
 
@@ -164,7 +166,7 @@ def read(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[
     try:
         if path.is_dir():
             sources: list[_Source] = [
-                _FileSource(p) for p in sorted(path.rglob("*.json"))
+                _FileSource(p) for p in safe_files(path, "*.json")
             ]
         elif zipfile.is_zipfile(path):
             archive = SafeZip(path)
@@ -267,7 +269,7 @@ def _read_file(source: _Source, state: _ReadState) -> Iterator[Record]:
                 for index, raw in value:
                     try:
                         records = context.records(raw)
-                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    except RECORD_FAULTS as exc:
                         yield Quarantined.from_error(
                             f"messages[{index}]", exc, raw, what="message"
                         )

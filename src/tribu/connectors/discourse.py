@@ -1,6 +1,7 @@
 """Discourse forums, from saved API responses (JSON).
 
-Read shapes, each streamed with :mod:`ijson` (C backend):
+Read shapes (one saved API page, read whole by :mod:`tribu.connectors._json_stream`: bounded
+depth and size, one-line errors with the line and column):
 
 - a topic, ``/t/{id}.json`` or ``/t/{id}/posts.json``: ``post_stream.posts[]``;
 - a post list, ``/posts.json``: ``latest_posts[]`` (posts of many topics);
@@ -27,16 +28,16 @@ Mapping (documented in ``docs/connectors/discourse.md``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from tribu.connectors._html_text import html_text
 from tribu.connectors._json_file import open_json
+from tribu.connectors._json_stream import load
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Member,
@@ -88,36 +89,25 @@ def _timestamp(value: Any) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _items(path: Path, prefix: str) -> Iterator[Any]:
-    with open_json(path) as fh:
-        try:
-            yield from ijson.items(fh, prefix, use_float=True)
-        except ijson.JSONError as exc:
-            raise InputError(
-                path, prefix or "the top", f"invalid or truncated JSON ({exc})."
-            ) from exc
+def _items(document: Any, dotted: str) -> list[Any]:
+    """The list at ``dotted`` (``"post_stream.posts"``) in ``document``, or []."""
+    node = document
+    for part in dotted.split(".") if dotted else ():
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else []
 
 
-def _shape(path: Path) -> tuple[str, dict[str, Any]]:
-    """Which response this is, and its top-level scalars (a streaming pass)."""
+def _shape(document: Any, path: Path) -> tuple[str, dict[str, Any]]:
+    """Which response this is, and its top-level scalars."""
+    if isinstance(document, list):
+        return "user_list", {}
     meta: dict[str, Any] = {}
     shape = ""
-    with open_json(path) as fh:
-        try:
-            for prefix, event, value in ijson.parse(fh, use_float=True):
-                if prefix == "" and event == "start_array":
-                    return "user_list", meta
-                if event == "map_key" and prefix == "":
-                    if value in ("post_stream", "latest_posts", "topic_list", "user"):
-                        shape = shape or value
-                elif (
-                    "." not in prefix
-                    and prefix
-                    and event in ("string", "number", "boolean")
-                ):
-                    meta.setdefault(prefix, value)
-        except ijson.JSONError as exc:
-            raise InputError(path, None, f"invalid or truncated JSON ({exc}).") from exc
+    for key, value in document.items() if isinstance(document, dict) else ():
+        if key in ("post_stream", "latest_posts", "topic_list", "user"):
+            shape = shape or key
+        elif isinstance(value, str | int | float | bool):
+            meta.setdefault(key, value)
     if not shape:
         raise InputError(
             path,
@@ -137,30 +127,49 @@ def read(path: Path) -> Iterator[Record]:
         When the file is empty, not JSON, truncated, or not a known Discourse shape.
     """
     path = Path(path)
-    shape, meta = _shape(path)
+    with open_json(path) as fh:
+        document = load(fh, path)
+    shape, meta = _shape(document, path)
     forum = _Forum(path.resolve().parent.name or "discourse")
     yield Community(forum.key, name, forum.key)
+    entries: list[tuple[str, Any, Callable[[Any, str], Iterator[Record]]]] = []
     if shape == "post_stream":
         if "id" in meta:
-            yield from forum.topic(meta)
-        prefix = "post_stream.posts.item"
-        for index, post in enumerate(_items(path, prefix)):
-            yield from forum.post(post, f"post_stream.posts[{index}]", meta)
+            yield from _guarded(lambda _, loc: forum.topic(meta), "topic", None)
+        entries = [
+            (f"post_stream.posts[{i}]", post, lambda p, loc: forum.post(p, loc, meta))
+            for i, post in enumerate(_items(document, "post_stream.posts"))
+        ]
     elif shape == "latest_posts":
-        for index, post in enumerate(_items(path, "latest_posts.item")):
-            yield from forum.post(post, f"latest_posts[{index}]", {})
+        entries = [
+            (f"latest_posts[{i}]", post, lambda p, loc: forum.post(p, loc, {}))
+            for i, post in enumerate(_items(document, "latest_posts"))
+        ]
     elif shape == "topic_list":
-        for index, user in enumerate(_items(path, "users.item")):
-            yield from forum.user(user, f"users[{index}]")
-        for topic in _items(path, "topic_list.topics.item"):
-            if isinstance(topic, dict):
-                yield from forum.topic(topic)
+        entries = [
+            (f"users[{i}]", user, forum.user)
+            for i, user in enumerate(_items(document, "users"))
+        ] + [
+            (f"topic_list.topics[{i}]", topic, lambda t, loc: forum.topic(t))
+            for i, topic in enumerate(_items(document, "topic_list.topics"))
+            if isinstance(topic, dict)
+        ]
     elif shape == "user":
-        for user in _items(path, "user"):
-            yield from forum.user(user, "user")
+        entries = [("user", document.get("user"), forum.user)]
     else:
-        for index, user in enumerate(_items(path, "item")):
-            yield from forum.user(user, f"[{index}]")
+        entries = [(f"[{i}]", user, forum.user) for i, user in enumerate(document)]
+    for locator, raw, build in entries:
+        yield from _guarded(build, locator, raw)
+
+
+def _guarded(
+    build: Callable[[Any, str], Iterator[Record]], locator: str, raw: Any
+) -> list[Record]:
+    """The records of one entry, or its quarantine entry when it cannot be read."""
+    try:
+        return list(build(raw, locator))
+    except RECORD_FAULTS as exc:
+        return [Quarantined.from_error(locator, exc, raw)]
 
 
 class _Forum:

@@ -44,7 +44,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tribu.connectors._json_limits import loads
 from tribu.connectors._records import (
+    RAW_LIMIT,
+    RECORD_FAULTS,
     Channel,
     Community,
     Message,
@@ -56,6 +59,8 @@ from tribu.errors import ConfigError, InputError
 __all__ = ["FIELDS", "detect", "name", "parse_column_map", "parse_timestamp", "read"]
 
 name = "generic"
+
+_ROW_FAULTS: tuple[type[Exception], ...] = (*RECORD_FAULTS, OSError)
 
 FIELDS = (
     "text",
@@ -221,9 +226,9 @@ def _rows(path: Path, kind: str) -> Iterator[tuple[str, dict[str, Any] | None, s
                     if not text.strip():
                         continue
                     try:
-                        row = json.loads(text)
-                    except ValueError:
-                        yield f"line {line}", None, text
+                        row = loads(text, path, f"line {line}")
+                    except InputError:  # invalid, or nested past the limit
+                        yield f"line {line}", None, text[:RAW_LIMIT]
                         continue
                     yield f"line {line}", row if isinstance(row, dict) else None, text
     except UnicodeDecodeError as exc:
@@ -294,10 +299,8 @@ def read(path: Path, column_map: Mapping[str, str] | None = None) -> Iterator[Re
                 mention_keys=_mentions(get(columns["mentions"])),
                 edited_at=parse_timestamp(edited) if edited not in (None, "") else None,
             )
-        except (ValueError, TypeError, OverflowError, OSError) as exc:
-            yield Quarantined(
-                locator, str(exc), raw or json.dumps(row, default=str)[:4096]
-            )
+        except _ROW_FAULTS as exc:
+            yield Quarantined.from_error(locator, exc, raw or row, what="row")
             continue
         if community not in communities:
             communities.add(community)

@@ -2,7 +2,9 @@
 
 A thread is one community with one channel. ``read`` takes a ``message_N.json`` file, a thread
 folder holding ``message_1.json``, ``message_2.json``... (one thread, one channel), or a folder
-of thread folders (``messages/inbox``). Messages are streamed with :mod:`ijson` (C backend).
+of thread folders (``messages/inbox``). Messages are streamed with
+:mod:`tribu.connectors._json_stream` (bounded depth and size, one-line errors with the line and
+column); a message that cannot be read is quarantined.
 
 Facebook writes text as UTF-8 bytes each shown as a Latin-1 character (``Ã©`` for ``é``);
 :func:`repair_mojibake` undoes it, and leaves alone any text that does not round-trip.
@@ -26,10 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ijson
-
+from tribu.connectors._files import safe_files
 from tribu.connectors._json_file import open_json
+from tribu.connectors._json_stream import iter_object
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Member,
@@ -83,7 +86,7 @@ def _looks_like_thread(path: Path) -> bool:
 def _thread_files(folder: Path) -> list[Path]:
     """``message_N.json`` files under ``folder``, in thread then number order."""
     numbered: list[tuple[Path, int]] = []
-    for p in folder.rglob("message_*.json"):
+    for p in safe_files(folder, "message_*.json"):
         match = _FILE_NAME.match(p.name)
         if match:
             numbered.append((p, int(match[1])))
@@ -112,21 +115,23 @@ def read(path: Path) -> Iterator[Record]:
         yield from _read_thread(thread_files)
 
 
-def _top_level(path: Path, key: str) -> Any:
-    """The first value at top-level ``key`` (a pass of ijson's C parser)."""
+def _top_level(path: Path) -> dict[str, Any]:
+    """The top-level values of a thread file other than ``messages`` (a streaming pass)."""
+    found: dict[str, Any] = {}
     with open_json(path) as fh:
-        try:
-            return next(iter(ijson.items(fh, key)), None)
-        except ijson.JSONError as exc:
-            raise InputError(path, key, f"invalid or truncated JSON ({exc}).") from exc
+        for key, value in iter_object(fh, path, {"messages"}):
+            if key != "messages":
+                found.setdefault(key, value)
+    return found
 
 
 def _read_thread(files: list[Path]) -> Iterator[Record]:
     first = files[0]
-    thread_path = _top_level(first, "thread_path")
-    title = _top_level(first, "title")
     if first.stat().st_size == 0:
         raise InputError(first, None, "is empty; export the Messenger thread again.")
+    head = _top_level(first)
+    thread_path = head.get("thread_path")
+    title = head.get("title")
     if isinstance(thread_path, str) and thread_path:
         key = thread_path
     elif len(files) > 1 or _FILE_NAME.match(first.name):
@@ -138,7 +143,9 @@ def _read_thread(files: list[Path]) -> Iterator[Record]:
     yield Channel(key, key, title, "group")
     thread = _Thread(key)
     for file in files:
-        participants = _top_level(file, "participants") or []
+        participants = (head if file is first else _top_level(file)).get(
+            "participants"
+        ) or []
         for person in participants if isinstance(participants, list) else []:
             if isinstance(person, dict) and isinstance(person.get("name"), str):
                 member = thread.member(repair_mojibake(person["name"]))
@@ -148,17 +155,17 @@ def _read_thread(files: list[Path]) -> Iterator[Record]:
 
 
 def _read_messages(path: Path, thread: _Thread) -> Iterator[Record]:
-    index = -1
     with open_json(path) as fh:
-        try:
-            for index, raw in enumerate(
-                ijson.items(fh, "messages.item", use_float=True)
-            ):
-                yield from thread.records(raw, f"{path.name}: messages[{index}]")
-        except ijson.JSONError as exc:
-            raise InputError(
-                path, f"messages[{index + 1}]", f"invalid or truncated JSON ({exc})."
-            ) from exc
+        for key, items in iter_object(fh, path, {"messages"}):
+            if key != "messages":
+                continue
+            for index, raw in items:
+                locator = f"{path.name}: messages[{index}]"
+                try:
+                    out = list(thread.records(raw, locator))
+                except RECORD_FAULTS as exc:
+                    out = [Quarantined.from_error(locator, exc, raw, what="message")]
+                yield from out
 
 
 class _Thread:

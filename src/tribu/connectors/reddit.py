@@ -55,9 +55,11 @@ from typing import Any
 
 import zstandard
 
+from tribu.connectors._json_limits import loads, one_line
 from tribu.connectors._json_stream import iter_object, load
 from tribu.connectors._records import (
     RAW_LIMIT,
+    RECORD_FAULTS,
     Channel,
     Community,
     Member,
@@ -112,7 +114,7 @@ def _looks_like_dump(text: str) -> bool:
     if newline:
         try:
             data = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         return isinstance(data, dict) and "subreddit" in data and "kind" not in data
     if not first.startswith("{") or _API_START.match(first):
@@ -273,16 +275,19 @@ def _attachment_count(data: dict[str, Any]) -> int:
 # --- dumps -------------------------------------------------------------------------------
 
 
+_LINE_FAULTS: tuple[type[Exception], ...] = (InputError, *RECORD_FAULTS)
+
+
 def _read_dump(path: Path, state: _State) -> Iterator[Record]:
     first = True
     for number, line in dump_lines(path):
         try:
-            data = json.loads(line)
+            data = loads(line, path, f"line {number}")
             if not isinstance(data, dict):
                 raise ValueError("the line is not a JSON object")
             kind = "t3" if "title" in data or "selftext" in data else "t1"
             records = state.records(kind, data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _LINE_FAULTS as exc:
             if first:
                 raise InputError(
                     path,
@@ -313,10 +318,18 @@ def _read_cassette(path: Path, state: _State) -> Iterator[Record]:
                 body = _body(interaction)
                 if body is None:
                     continue
-                try:
-                    document = json.loads(body)
-                except ValueError:
+                start = body.lstrip()[:1]
+                if start not in ("[", "{", b"[", b"{"):
                     continue  # not JSON (an HTML error page...): not Reddit data
+                try:
+                    document = loads(body, path, f"interactions[{index}]")
+                except InputError as exc:
+                    yield Quarantined(
+                        f"interactions[{index}]",
+                        f"the recorded response cannot be read: {exc.reason}",
+                        "",
+                    )
+                    continue
                 yield from _read_api(document, f"interactions[{index}]: ", state)
 
 
@@ -357,7 +370,7 @@ def _read_api(document: Any, where: str, state: _State) -> Iterator[Record]:
             if fullname not in state.things:
                 try:
                     records = state.records(kind, data)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                except RECORD_FAULTS as exc:
                     yield Quarantined.from_error(f"{where}{fullname}", exc, data)
                 else:
                     state.things.add(fullname)
@@ -373,6 +386,8 @@ def _read_api(document: Any, where: str, state: _State) -> Iterator[Record]:
 
 
 def _why(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return f"{exc.reason} Left out."
     if isinstance(exc, KeyError):
         return f"no {exc.args[0]!r}; left out."
-    return f"cannot be read ({exc}); left out."
+    return f"cannot be read ({one_line(exc)}); left out."

@@ -37,15 +37,17 @@ load. A broken ``users.json`` or ``channels.json`` (the export's index) stops th
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from tribu.connectors._archive import SafeZip
+from tribu.connectors._archive import ZIP_FAULTS, SafeZip
 from tribu.connectors._json_stream import iter_array, load
 from tribu.connectors._records import (
+    RECORD_FAULTS,
     Channel,
     Community,
     Member,
@@ -88,7 +90,7 @@ def detect(path: Path) -> bool:
                 names = archive.namelist()
         else:
             return False
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_FAULTS:
         return False
     return _root_prefix(names) is not None and any(
         _DAY_FILE.match(PurePosixPath(n).name) for n in names
@@ -96,7 +98,10 @@ def detect(path: Path) -> bool:
 
 
 def _walk(folder: Path, depth: int) -> Iterator[Path]:
+    """Files up to ``depth`` folders down; symbolic links are never followed nor read."""
     for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():
+            continue
         if entry.is_dir() and depth > 1:
             yield from _walk(entry, depth - 1)
         elif entry.is_file():
@@ -130,7 +135,9 @@ class _Files:
     def open(self, member: str) -> IO[bytes]:
         if self._zip is not None:
             return self._zip.open(member)
-        return open(self.path / member, "rb")
+        # O_NOFOLLOW: should a file become a link after the listing, it is still not read.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        return os.fdopen(os.open(self.path / member, flags), "rb")
 
     def label(self, member: str) -> str:
         return (
@@ -183,7 +190,7 @@ def _read_export(path: Path, files: _Files) -> Iterator[Record]:
     for index, user in enumerate(users):
         try:
             member = _member(community_key, user)
-        except (KeyError, TypeError, AttributeError) as exc:
+        except RECORD_FAULTS as exc:
             yield Quarantined.from_error(f"users.json[{index}]", exc, user)
             continue
         if member.is_bot:
@@ -265,7 +272,7 @@ def _read_day(
     for index, raw in enumerate(entries):
         try:
             records = message_records(raw, channel_key, state)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except RECORD_FAULTS as exc:
             yield Quarantined.from_error(f"{where}: [{index}]", exc, raw)
             continue
         yield from records

@@ -10,8 +10,8 @@ Each chat is one community with one channel. Layouts read:
 
 A single-chat export is streamed by :mod:`tribu.connectors._json_stream` (orjson on each
 indented message; the whole connector then takes about a fifth less CPU than with ijson on
-200,000 messages), with :mod:`ijson` (its C backend, yajl2) as the reader of record for any
-file that path refuses; an account export is walked by
+200,000 messages; ijson is no longer used: its path prefixes grow with the nesting depth, so
+a hostile file nesting 200,000 arrays took gigabytes); an account export is walked by
 :mod:`tribu.connectors._telegram_stream`, which keeps each message tied to its chat without
 building whole chats in memory.
 
@@ -35,11 +35,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-import ijson
-
 from tribu.connectors._json_file import open_json
 from tribu.connectors._json_stream import iter_object
-from tribu.connectors._records import Quarantined, Record
+from tribu.connectors._records import RECORD_FAULTS, Quarantined, Record
 from tribu.connectors._telegram_chat import Chat as _Chat
 from tribu.connectors._telegram_chat import member_key, plain_text
 from tribu.connectors._telegram_stream import ChatStart, MessageItem, walk_export
@@ -120,40 +118,26 @@ def read(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[
 def _read_single(
     path: Path, chat: _Chat, opener: Callable[[], IO[bytes]] | None = None
 ) -> Iterator[Record]:
-    """Stream the ``messages`` array: orjson on its indented elements, else ijson.
+    """Stream the ``messages`` array (orjson on its indented elements, else the C decoder).
 
     Telegram Desktop indents its JSON, so :func:`tribu.connectors._json_stream.iter_object`
-    cuts each message at its closing line and decodes it with orjson (faster than ijson
-    here). If that reader refuses the file anywhere (a fault, an unusual layout), the
-    file is read again with ijson from the start, past the messages already yielded: ijson
-    then gives the records and the error places it always gave.
+    cuts each message at its closing line and decodes it with orjson; any fault is reported
+    with its line and column, on one line.
     """
-    done = 0
     records = chat.records
-    try:
-        with opener() if opener is not None else open_json(path) as fh:
-            for key, value in iter_object(fh, path, {"messages"}):
-                if key == "messages":
-                    for index, raw in value:
-                        out = records(raw, "messages", index)
-                        done += 1
-                        yield from out
-        return
-    except InputError:
-        pass
-    index = -1
     with opener() if opener is not None else open_json(path) as fh:
-        items = ijson.items(fh, "messages.item", use_float=True)
-        try:
-            for index, raw in enumerate(items):
-                if index >= done:
-                    yield from records(raw, "messages", index)
-        except ijson.JSONError as exc:
-            raise InputError(
-                path,
-                f"messages[{index + 1}]",
-                f"invalid or truncated JSON ({exc}); export the chat again.",
-            ) from exc
+        for key, value in iter_object(fh, path, {"messages"}):
+            if key == "messages":
+                for index, raw in value:
+                    try:
+                        out = records(raw, "messages", index)
+                    except RECORD_FAULTS as exc:
+                        out = [
+                            Quarantined.from_error(
+                                f"messages[{index}]", exc, raw, what="message"
+                            )
+                        ]
+                    yield from out
 
 
 def _read_account(
@@ -171,7 +155,13 @@ def _read_account(
             else:
                 yield from chat.head()
         elif chat is not None:
-            yield from chat.records(item.value, item.array_path, item.index)
+            try:
+                out = chat.records(item.value, item.array_path, item.index)
+            except RECORD_FAULTS as exc:
+                out = [
+                    Quarantined.from_error(item.path, exc, item.value, what="message")
+                ]
+            yield from out
 
 
 def _account_chat(path: Path, start: ChatStart) -> _Chat | None:

@@ -23,15 +23,25 @@ What makes the result equal to a sequential read:
 
 Nothing here writes to the warehouse: shards are staging files, merged in the run's
 transaction like any other.
+
+The worker dies with its parent: should ``tribu ingest`` be killed (``kill -9``, the OOM
+killer), the kernel kills the worker too (Linux ``prctl(PR_SET_PDEATHSIG, SIGKILL)``, set in
+the worker's initializer), and elsewhere a watchdog thread in the worker exits when its parent
+is gone. No orphan is left waiting on a pipe.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import io
 import multiprocessing as mp
 import os
 import shutil
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +60,7 @@ __all__ = [
     "SHARD_MIN_BYTES",
     "ShardWorker",
     "Split",
+    "die_with_parent",
     "plan_split",
     "stage_in_shards",
 ]
@@ -219,6 +230,35 @@ def _substage(
     return stage
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: end this process when process ``parent`` ends.
+
+    On Linux the kernel sends SIGKILL the moment the parent dies; the check of the parent's
+    id right after closes the race of a parent dying before the call. Elsewhere (or should
+    ``prctl`` be unavailable) a daemon thread checks the parent every half second.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)  # the parent is already gone
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def _warm_up() -> None:
     """Worker process: import what staging needs, while the parent hashes the files."""
     from tribu.connectors import discord, telegram  # noqa: F401
@@ -233,7 +273,12 @@ class ShardWorker:
     def start(self) -> None:
         """Start the process now, if it is not running."""
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
+            self._pool = cf.ProcessPoolExecutor(
+                1,
+                mp_context=mp.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
             self._pool.submit(_warm_up)
 
     def submit(self, job: _Job) -> cf.Future[tuple[FileCounts, Stage]]:

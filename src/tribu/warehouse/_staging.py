@@ -11,6 +11,14 @@ statement per table. Memory is flat in file size: one batch, plus one cache entr
 Canonical ids of communities and people are made here (people need the HMAC of
 :mod:`tribu.warehouse._people`); message, channel, reply and thread ids are concatenated in SQL at
 merge, from the raw keys staged here.
+
+Records are checked here, by batch, at no cost to the common case: a batch that Arrow refuses
+(an integer where text is expected, a count past int32, a lone surrogate: :data:`STAGE_FAULTS`)
+or that holds a field past its size limit (:data:`MAX_TEXT_BYTES` for text,
+:data:`MAX_FIELD_BYTES` for ids, names and the like: an 8 MB id would exhaust DuckDB's memory
+at merge) is written again record by record, and the records that still fail are quarantined
+with the reason. A community or channel id past :data:`MAX_FIELD_BYTES` stops the file
+(:class:`~tribu.errors.InputError`): every row of the file would carry it.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tribu.connectors._records import (
@@ -36,14 +45,43 @@ from tribu.connectors._records import (
     Reaction,
     SystemNotice,
 )
+from tribu.errors import InputError
 from tribu.warehouse._people import People
 from tribu.warehouse._stage_schemas import STAGE_SCHEMAS
 from tribu.warehouse._stage_schemas import STR as _STR
 from tribu.warehouse._stage_schemas import TS as _TS
 
-__all__ = ["BATCH_ROWS", "STAGE_SCHEMAS", "FileCounts", "Stage"]
+__all__ = [
+    "BATCH_ROWS",
+    "MAX_FIELD_BYTES",
+    "MAX_TEXT_BYTES",
+    "STAGE_FAULTS",
+    "STAGE_SCHEMAS",
+    "FileCounts",
+    "Stage",
+]
 
 BATCH_ROWS = 50_000
+MAX_TEXT_BYTES = 1 << 20
+"""Longest message or notice text kept (UTF-8 bytes); a longer record is quarantined."""
+MAX_FIELD_BYTES = 4096
+"""Longest id, name, emoji or kind (UTF-8 bytes); a longer record is quarantined."""
+_TEXT_COLUMNS = frozenset({"text", "raw"})
+
+
+class FieldTooLong(ValueError):
+    """A staged field is past its size limit."""
+
+
+STAGE_FAULTS: tuple[type[Exception], ...] = (
+    pa.ArrowException,
+    TypeError,
+    ValueError,  # UnicodeEncodeError, FieldTooLong
+    LookupError,
+    AttributeError,
+    ArithmeticError,  # OverflowError: an integer past the column's type
+)
+"""What writing a batch of records may raise on a record's bad field."""
 RAW_LIMIT = 4096  # characters of a quarantined record kept
 PROGRESS_EVERY = 0x3FFF  # report progress every 16,384 records
 
@@ -150,11 +188,11 @@ class Stage:
                     if len(buffer) >= limit:
                         flushers[kind]()
                 elif kind is Member:
-                    self._add_member(record)
+                    self._add_safely(self._add_member, record)
                 elif kind is Channel:
-                    self._add_channel(record)
+                    self._add_safely(self._add_channel, record)
                 elif kind is Community:
-                    self._add_community(record)
+                    self._add_safely(self._add_community, record)
                 else:
                     raise TypeError(
                         f"a connector yielded {kind.__name__}, not a record"
@@ -168,6 +206,7 @@ class Stage:
         for flush in flushers.values():
             flush()
         self._flush_members()
+        self._flush_quarantine()  # members that could not be stored, if any
         counts.records = n
         if on_progress is not None:
             on_progress(n)
@@ -176,15 +215,56 @@ class Stage:
     def close(self) -> None:
         """Write what is left and close the staging files."""
         self._flush_members()
+        if Quarantined in self._buffers:
+            self._flush_quarantine()
         for writer in self.writers.values():
             writer.close()
 
     # -- small tables, kept in memory -----------------------------------------------
 
+    def _add_safely(self, add: Callable[[Any], None], record: Any) -> None:
+        try:
+            add(record)
+        except STAGE_FAULTS as exc:
+            self._quarantine_record(record, exc)
+
+    def _quarantine_record(self, record: Any, exc: Exception) -> None:
+        """Quarantine a record the warehouse cannot store, with the reason."""
+        key = next(
+            (
+                getattr(record, name)
+                for name in ("message_key", "member_key", "channel_key")
+                if isinstance(getattr(record, name, None), str)
+            ),
+            "?",
+        )
+        what = type(record).__name__.lower()
+        self._quarantine_now(
+            f"{what} {key[:200]!r}",
+            f"the {what} cannot be stored ({type(exc).__name__}: {exc}); "
+            "it was left out.",
+            repr(record)[:RAW_LIMIT],
+        )
+
+    def _check_key(self, what: str, key: str) -> None:
+        """Stop the file on a community or channel id past the limit (every row holds it)."""
+        if not isinstance(key, str):
+            raise InputError(self._source, None, f"a {what} id is not text: {key!r}.")
+        if len(key) > MAX_FIELD_BYTES // 4 and len(key.encode("utf-8", "replace")) > (
+            MAX_FIELD_BYTES
+        ):
+            raise InputError(
+                self._source,
+                None,
+                f"a {what} id is {len(key)} characters long, past the limit of "
+                f"{MAX_FIELD_BYTES} bytes; the export is damaged.",
+            )
+
     def community_id(self, community_key: str) -> str:
         """Canonical id of a community key of the current file (made on first sight)."""
         found = self._cids.get(community_key)
         if found is None:
+            self._check_key("community", community_key)
             found = f"{self._platform}:{community_key}"
             self._cids[community_key] = found
             if found not in self.communities:
@@ -194,6 +274,7 @@ class Stage:
         return found
 
     def _add_community(self, record: Community) -> None:
+        self._check_key("community", record.community_key)
         platform = record.platform or self._platform
         cid = f"{platform}:{record.community_key}"
         self._cids[record.community_key] = cid
@@ -203,6 +284,7 @@ class Stage:
 
     def _add_channel(self, record: Channel) -> None:
         cid = self.community_id(record.community_key)
+        self._check_key("channel", record.channel_key)
         parent = (
             f"{cid}/{record.parent_channel_key}" if record.parent_channel_key else None
         )
@@ -236,6 +318,14 @@ class Stage:
         joined_at: datetime | None = None,
         from_record: bool = False,
     ) -> str:
+        if not isinstance(member_key, str) or len(member_key) > MAX_FIELD_BYTES // 4:
+            if not isinstance(member_key, str):
+                raise TypeError(f"a member key is not text: {member_key!r:.100}")
+            if len(member_key.encode("utf-8", "replace")) > MAX_FIELD_BYTES:
+                raise FieldTooLong(
+                    f"a member key is {len(member_key)} characters long, past the "
+                    f"limit of {MAX_FIELD_BYTES} bytes"
+                )
         person = self.people.person(cid, member_key, raw_name)
         self._staged.setdefault(cid, set()).add(member_key)
         self._seq += 1
@@ -266,7 +356,35 @@ class Stage:
 
     def _write(self, kind: str, columns: dict[str, Any]) -> None:
         table = pa.table(columns, schema=STAGE_SCHEMAS[kind])
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            values = column
+            if pa.types.is_list(column.type):
+                values = pc.list_flatten(column)
+            elif not pa.types.is_string(column.type):
+                continue
+            if len(values) == 0:
+                continue
+            longest = pc.max(pc.binary_length(values)).as_py() or 0
+            limit = MAX_TEXT_BYTES if name in _TEXT_COLUMNS else MAX_FIELD_BYTES
+            if longest > limit:
+                raise FieldTooLong(
+                    f"'{name}' is {longest} bytes long, past the limit of {limit}"
+                )
         self.writers[kind].write_table(table)
+
+    def _flush(self, kind: type, write: Callable[[list[Any]], None]) -> None:
+        """Write a buffer's batch; on a bad field, record by record, quarantining the bad."""
+        batch = self._take(kind)
+        if not batch:
+            return
+        try:
+            write(batch)
+        except STAGE_FAULTS:
+            for record in batch:
+                try:
+                    write([record])
+                except STAGE_FAULTS as exc:
+                    self._quarantine_record(record, exc)
 
     def _take(self, kind: type) -> list[Any]:
         """Empty a buffer in place (the read loop holds a reference to it)."""
@@ -276,19 +394,17 @@ class Stage:
         return batch
 
     def _flush_messages(self) -> None:
-        batch = self._take(Message)
-        if not batch:
-            return
-        valid = [m for m in batch if isinstance(m.ts, datetime)]
-        if len(valid) != len(batch):
-            for m in batch:
+        buffer = self._buffers[Message]
+        if any(not isinstance(m.ts, datetime) for m in buffer):
+            for m in buffer:
                 if not isinstance(m.ts, datetime):
                     self._quarantine_now(
                         f"message {m.message_key!r}", "message without a timestamp"
                     )
-            batch = valid
-            if not batch:
-                return
+            buffer[:] = [m for m in buffer if isinstance(m.ts, datetime)]
+        self._flush(Message, self._write_messages)
+
+    def _write_messages(self, batch: list[Message]) -> None:
         n = len(batch)
         keys = [m.community_key for m in batch]
         distinct = set(keys)
@@ -353,9 +469,9 @@ class Stage:
         )
 
     def _flush_reactions(self) -> None:
-        batch = self._take(Reaction)
-        if not batch:
-            return
+        self._flush(Reaction, self._write_reactions)
+
+    def _write_reactions(self, batch: list[Reaction]) -> None:
         cids = [self.community_id(r.community_key) for r in batch]
         member_ids = [
             None if r.member_key is None else self._member_id(cid, r.member_key, None)
@@ -375,9 +491,9 @@ class Stage:
         )
 
     def _flush_events(self) -> None:
-        batch = self._take(MemberEvent)
-        if not batch:
-            return
+        self._flush(MemberEvent, self._write_events)
+
+    def _write_events(self, batch: list[MemberEvent]) -> None:
         cids = [self.community_id(e.community_key) for e in batch]
         self._write(
             "member_events",
@@ -394,9 +510,9 @@ class Stage:
         )
 
     def _flush_notices(self) -> None:
-        batch = self._take(SystemNotice)
-        if not batch:
-            return
+        self._flush(SystemNotice, self._write_notices)
+
+    def _write_notices(self, batch: list[SystemNotice]) -> None:
         self._write(
             "system_notices",
             {
@@ -420,9 +536,9 @@ class Stage:
             "quarantine",
             {
                 "file_no": [self._file_no] * len(batch),
-                "locator": [q.locator for q in batch],
-                "reason": [q.reason for q in batch],
-                "raw": [q.raw[:RAW_LIMIT] if q.raw else q.raw for q in batch],
+                "locator": [_clean(q.locator)[: MAX_FIELD_BYTES // 4] for q in batch],
+                "reason": [_clean(q.reason)[: MAX_FIELD_BYTES // 4] for q in batch],
+                "raw": [_clean(q.raw[:RAW_LIMIT]) if q.raw else q.raw for q in batch],
             },
         )
 
@@ -430,6 +546,45 @@ class Stage:
         rows, self._members = self._members, []
         if not rows:
             return
+        try:
+            self._write_members(rows)
+        except STAGE_FAULTS:
+            # A bad name or role must not lose the person (messages point at them): the
+            # row is written again with its name and roles made safe text.
+            for row in rows:
+                try:
+                    self._write_members([row])
+                except STAGE_FAULTS:
+                    self._write_member_safely(row)
+
+    def _write_member_safely(self, row: tuple[Any, ...]) -> None:
+        """Write a member row with its name and roles made safe, else quarantine it."""
+        seq, member_id, cid, name, brand, bot, roles, joined, rec = row
+        safe_roles = [_clean(str(r))[:200] for r in roles or []][:50]
+        try:
+            self._write_members(
+                [
+                    (
+                        seq,
+                        member_id,
+                        cid,
+                        _clean(str(name))[:200] if name is not None else None,
+                        bool(brand),
+                        bool(bot),
+                        safe_roles,
+                        joined if isinstance(joined, datetime) else None,
+                        bool(rec),
+                    )
+                ]
+            )
+        except STAGE_FAULTS as exc:
+            self._quarantine_now(
+                f"member {_clean(str(member_id))[:200]!r}",
+                f"the member cannot be stored ({type(exc).__name__}: {exc}); "
+                "it was left out.",
+            )
+
+    def _write_members(self, rows: list[tuple[Any, ...]]) -> None:
         names = STAGE_SCHEMAS["members"].names
         self._write(
             "members",
@@ -438,3 +593,10 @@ class Stage:
                 for name, col in zip(names, zip(*rows, strict=True), strict=True)
             },
         )
+
+
+def _clean(text: str) -> str:
+    """``text`` as valid UTF-8 (a lone surrogate escaped)."""
+    if not isinstance(text, str):
+        text = str(text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

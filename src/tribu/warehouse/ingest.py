@@ -39,6 +39,7 @@ from rich.progress import (
 
 from tribu.config import TribuConfig, load_config, time_zone
 from tribu.connectors._detect import Source, detect_sources
+from tribu.connectors._files import safe_files
 from tribu.warehouse._merge import drop_temp, merge_stage
 from tribu.warehouse._people import People
 from tribu.warehouse._settings import apply_settings
@@ -67,9 +68,7 @@ INGEST_MEMORY_LIMIT = "512MB"
 def source_sha256(path: Path) -> str:
     """sha256 of a file's bytes, or of a folder's files (relative names and contents)."""
     digest = hashlib.sha256()
-    files = (
-        [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    )
+    files = [path] if path.is_file() else safe_files(path)
     for file in files:
         if file is not path:
             digest.update(str(file.relative_to(path)).encode() + b"\0")
