@@ -1,9 +1,11 @@
 """tribu forget: a person leaves every table and the derived Parquet export.
 
-Fixture (keep_names, so ids are readable): u1 wrote m1 (reacted 👍 by u2) and m3; u2 wrote
-m2, which mentions u1 and which u1 reacted to with ❤️; u1 joined once; a customer is linked
-to u1. Forgetting u1 must leave: m2 only (mentions emptied), no reaction by or on u1,
-no u1 event, the customer unlinked.
+Fixture (keep_names, so ids are readable): u1 (Alice) wrote m1 (reacted 👍 by u2) and m3; u2
+wrote m2, "hi @Alice", which mentions u1 and which u1 reacted to with ❤️; u1 joined once; a
+customer is linked to u1. Forgetting u1 must leave: m2 only (mentions emptied, "Alice"
+redacted), no reaction by or on u1, no u1 event, the customer unlinked.
+
+The byte-level check (no trace in any file tribu wrote) is ``test_erasure.py``.
 """
 
 from __future__ import annotations
@@ -62,9 +64,15 @@ def test_forget_erases_everywhere(tmp_path, fake, rows):
         "members": 1,
         "messages.mentions": 1,
         "customers.member_id": 1,
+        # keep-names: u1's real name "Alice" is redacted from u2's "hi @Alice" (the key
+        # "u1" is shorter than MIN_TERM: not looked for in text).
+        "messages.text": 1,
     }
+    assert report.short_terms == ["u1"] and report.rewritten
     assert report.files == [export] and not export.exists()
-    assert rows(db, "SELECT message_id, mentions FROM messages") == [(f"{CID}/m2", [])]
+    assert rows(db, "SELECT message_id, mentions, text FROM messages") == [
+        (f"{CID}/m2", [], "hi @[erased]")
+    ]
     assert rows(db, "SELECT member_id FROM members") == [(u2,)]
     assert rows(db, "SELECT count(*) FROM reactions") == [(0,)]
     assert rows(db, "SELECT count(*) FROM member_events") == [(0,)]
