@@ -235,7 +235,9 @@ def test_member_ids_with_a_slash_reach_their_page_and_api(odd_site) -> None:  # 
         page = client.get(f"/members/{encoded}", headers=auth)
         assert page.status_code == 200, encoded
         # The name is escaped on the page, never markup.
-        assert "Zoé /?#% &lt;b&gt;x&lt;/b&gt;" in page.text and "<b>x</b>" not in page.text
+        assert (
+            "Zoé /?#% &lt;b&gt;x&lt;/b&gt;" in page.text and "<b>x</b>" not in page.text
+        )
     # The CSV link the member page renders works.
     page = client.get(f"/members/{quote(member_id, safe='')}", headers=auth)
     href = unescape(re.search(r'id="csv-member" href="([^"]+)"', page.text)[1])
@@ -243,7 +245,10 @@ def test_member_ids_with_a_slash_reach_their_page_and_api(odd_site) -> None:  # 
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     header, *weeks = csv.text.splitlines()
     assert len(weeks) == 2  # the two weeks above
-    assert client.get("/api/v1/members/generic%3Aodd%2Fnobody", headers=auth).status_code == 404
+    assert (
+        client.get("/api/v1/members/generic%3Aodd%2Fnobody", headers=auth).status_code
+        == 404
+    )
 
 
 def test_an_id_ending_like_the_csv_route_still_gets_its_profile(odd_site) -> None:  # type: ignore[no-untyped-def]
