@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings
+.PHONY: demo test lint audit fix bench docs browser clean train-sentiment train-embeddings
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +29,19 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+lint: $(STAMP) audit
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 
+# Known vulnerabilities in the pinned set (pip-audit over constraints.txt; needs pypi.org).
+# Says loudly when the vulnerability data is unreachable; AUDIT_REQUIRED=1 makes that an error.
+audit: $(STAMP)
+	$(BIN)/python tools/audit_pins.py constraints.txt
+
 fix: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench tools
+	$(BIN)/ruff format src tests bench tools
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
