@@ -159,7 +159,7 @@ def write_report(
     filters
         Community, channel, campaign and period to narrow the report to.
 
-    The report's path is recorded in the warehouse's ``derived_files`` table: a report can
+    The report's path is recorded beside the warehouse (``<db>.written.json``): a report can
     name people, and ``tribu forget`` lists the reports still on disk.
     """
     data = MeasureData(open_tables(db))

@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tribu.errors import ConfigError, WarehouseError
-from tribu.warehouse.schema import BOOKKEEPING_TABLES, TABLES
+from tribu.warehouse.schema import TABLES
 from tribu.warehouse.store import open_warehouse, resolve_db_path
 
 __all__ = [
@@ -43,7 +43,7 @@ Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 # Canonical tables handed to measures (``meta`` holds the pseudonym secret: never exported).
-_MEASURED_TABLES = tuple(name for name in TABLES if name not in BOOKKEEPING_TABLES)
+_MEASURED_TABLES = tuple(name for name in TABLES if name != "meta")
 
 _LOG4J2 = """\
 status = error
@@ -81,8 +81,7 @@ def ibis_tables(
     Returns
     -------
     dict
-        Canonical table name -> Ibis table (every table of the schema but the bookkeeping
-        ones, ``meta`` and ``derived_files``).
+        Canonical table name -> Ibis table (every table of the schema but ``meta``).
     """
     if engine not in ENGINES:
         raise ConfigError(

@@ -18,8 +18,8 @@
    freed blocks, so the live rows are copied to a fresh file that replaces the old one, and
    the write-ahead log goes. The copy also gets a new *erasure generation* (``meta``): a
    running ``tribu serve`` that sees it deletes every snapshot copy of the older file.
-4. List the reports written earlier (recorded in ``derived_files``) that are still on disk:
-   tribu cannot know who got them since, so the user deletes or rewrites them.
+4. List the reports written earlier (recorded in ``<db>.written.json``) that are still on
+   disk: tribu cannot know who got them since, so the user deletes or rewrites them.
 
 A person is named by their ``member_id``, or by their platform id (or, with ``--keep-names``
 warehouses, their name) and community, from which the pseudonym is computed.
@@ -158,8 +158,6 @@ def forget_member(
     con = open_warehouse(path)
     try:
         report = erase(con, member_id, raw_terms=raw_terms)
-        if report.found:
-            report.written = written_files(con)
         pending = _pending(con)
         con.execute("CHECKPOINT")
     finally:
@@ -173,6 +171,8 @@ def forget_member(
             report.files.append(owned)
         rewrite_database(path, then=_finish_erasure)
         report.rewritten = True
+    if report.found:
+        report.written = written_files(path)
     return report
 
 

@@ -18,9 +18,9 @@ To change the schema: bump :data:`SCHEMA_VERSION`, append the upgrade step to
 
 from __future__ import annotations
 
-__all__ = ["BOOKKEEPING_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 1
 
 # name -> column definitions. Order matters only for readability.
 TABLES: dict[str, str] = {
@@ -184,19 +184,7 @@ TABLES: dict[str, str] = {
         reason VARCHAR NOT NULL,
         raw VARCHAR
     """,
-    "derived_files": """
-        path VARCHAR PRIMARY KEY,
-        kind VARCHAR NOT NULL,
-        written_at TIMESTAMPTZ NOT NULL
-    """,
 }
-
-BOOKKEEPING_TABLES: frozenset[str] = frozenset({"meta", "derived_files"})
-"""Tables about the warehouse itself, not community data: never handed to measures nor
-exported (``meta`` holds the pseudonym secret; ``derived_files`` lists the reports written)."""
 
 # from_version -> list of SQL statements upgrading a warehouse to from_version + 1.
-MIGRATIONS: dict[int, list[str]] = {
-    # 1 -> 2: reports written from the warehouse are recorded, for `tribu forget` to list.
-    1: [f"CREATE TABLE IF NOT EXISTS derived_files ({TABLES['derived_files']})"],
-}
+MIGRATIONS: dict[int, list[str]] = {}
