@@ -15,8 +15,10 @@ import hmac
 from datetime import UTC, datetime
 
 import duckdb
+import pytest
 
 from tribu.connectors._records import Member, MemberEvent, Message, Reaction
+from tribu.errors import WarehouseError
 from tribu.warehouse.forget import forget_member, member_ids_for
 from tribu.warehouse.ingest import ingest_paths
 from tribu.warehouse.store import open_warehouse, pseudonym_secret
@@ -105,10 +107,36 @@ def test_member_id_from_platform_id(tmp_path, fake):
 
 
 def test_forget_without_warehouse_creates_nothing(tmp_path):
-    import pytest
-
-    from tribu.errors import WarehouseError
-
     with pytest.raises(WarehouseError, match="No warehouse at"):
         forget_member("m_0000000000000000", db=tmp_path / "absent.duckdb")
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_an_interrupted_rewrite_is_finished_by_the_next_forget(
+    tmp_path, fake, monkeypatch
+):
+    from tribu.warehouse import forget as forget_module
+
+    db = tmp_path / "w.duckdb"
+    ingest_paths([fake.write(tmp_path, "a", records())], db=db, keep_names=True)
+
+    def crash(path, *, then=None):  # the rewrite fails (disk full, another writer...)
+        raise WarehouseError(f"{path}: cannot rewrite (test)")
+
+    monkeypatch.setattr(forget_module, "rewrite_database", crash)
+    with pytest.raises(WarehouseError, match="cannot rewrite"):
+        forget_member(f"{CID}/u1", db=db)
+    con = open_warehouse(db, read_only=True)
+    pending = con.execute(
+        "SELECT value FROM meta WHERE key = 'erasure_pending'"
+    ).fetchall()
+    con.close()
+    assert pending == [("1",)]
+    monkeypatch.undo()
+    # Any later forget, even of nobody, finishes the rewrite and starts a new generation.
+    report = forget_member("m_0000000000000000", db=db)
+    assert not report.found and report.rewritten
+    con = open_warehouse(db, read_only=True)
+    keys = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    con.close()
+    assert "erasure_pending" not in keys and keys["erasure_generation"] == "1"

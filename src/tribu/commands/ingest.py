@@ -164,6 +164,13 @@ def forget(
     for member_id in member_ids:
         report = forget_member(member_id, db=db, raw_terms=terms)
         if not report.found:
+            if report.rewritten:
+                erased += 1
+                console.print(
+                    f"No member {escape(member_id)} in the warehouse; finished the rewrite "
+                    "of the warehouse file an earlier 'tribu forget' left pending."
+                )
+                continue
             console.print(
                 f"No member {escape(member_id)} in the warehouse; nothing erased."
             )

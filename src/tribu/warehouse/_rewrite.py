@@ -20,6 +20,7 @@ and removed on failure); a crash after the rename leaves the new one, complete.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import uuid
@@ -57,6 +58,7 @@ def rewrite_database(
     fresh = path.with_name(f".{path.name}.rewrite-{uuid.uuid4().hex[:8]}")
     wal = path.with_name(path.name + ".wal")
     try:
+        before = _signature(path)
         con = duckdb.connect(":memory:")
         try:
             con.execute(f"ATTACH {_sql_text(str(path))} AS old_db (READ_ONLY)")
@@ -76,8 +78,20 @@ def rewrite_database(
             raise WarehouseError(f"{fresh}: the rewritten copy kept a write-ahead log.")
         shutil.copymode(path, fresh)
         _fsync(fresh)
-        os.replace(fresh, path)
-        wal.unlink(missing_ok=True)
+        # Hold the old file's write lock (the one DuckDB writers take) while it is replaced,
+        # and check nobody wrote it since the copy: a write would otherwise be lost.
+        fd = os.open(path, os.O_RDWR)
+        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise _busy(path) from exc
+            if _signature(path) != before or wal.exists():
+                raise _busy(path)
+            os.replace(fresh, path)
+            wal.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
         _fsync(path.parent)
     except (duckdb.Error, OSError) as exc:
         raise WarehouseError(
@@ -88,3 +102,15 @@ def rewrite_database(
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _busy(path: Path) -> WarehouseError:
+    return WarehouseError(
+        f"{path}: another process wrote the warehouse during the erasure. The rows are "
+        "deleted; run 'tribu forget' again (when the other process is done) to finish it."
+    )
