@@ -162,7 +162,11 @@ def forget(
     erased = 0
     written: dict[Path, str] = {}
     for member_id in member_ids:
-        report = forget_member(member_id, db=db, raw_terms=terms)
+        with console.status(
+            f"Erasing {escape(member_id)} and rewriting the warehouse file...",
+            spinner="dots",
+        ):
+            report = forget_member(member_id, db=db, raw_terms=terms)
         if not report.found:
             if report.rewritten:
                 erased += 1

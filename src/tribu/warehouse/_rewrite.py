@@ -61,6 +61,7 @@ def rewrite_database(
         before = _signature(path)
         con = duckdb.connect(":memory:")
         try:
+            con.execute("SET enable_progress_bar = false")
             con.execute(f"ATTACH {_sql_text(str(path))} AS old_db (READ_ONLY)")
             con.execute(f"ATTACH {_sql_text(str(fresh))} AS new_db")
             con.execute("COPY FROM DATABASE old_db TO new_db")

@@ -157,6 +157,7 @@ def forget_member(
         )
     con = open_warehouse(path)
     try:
+        con.execute("SET enable_progress_bar = false")  # the CLI shows its own status
         report = erase(con, member_id, raw_terms=raw_terms)
         pending = _pending(con)
         con.execute("CHECKPOINT")
