@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench fuzz docs browser clean train-sentiment train-embeddings constraints
+.PHONY: demo test lint audit fix bench fuzz docs browser clean train-sentiment train-embeddings constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,15 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP) audit
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
+
+# Known vulnerabilities in the pinned set (pip-audit over constraints.txt; needs pypi.org).
+# Says loudly when the vulnerability data is unreachable; AUDIT_REQUIRED=1 makes that an error.
+audit: $(STAMP)
+	$(BIN)/python tools/audit_pins.py constraints.txt
 
 fix: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench tools

@@ -155,6 +155,22 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert tables(warehouse) == before
 
 
+@pytest.mark.parametrize("case", ["truncated JSON", "no readable date"])
+def test_a_failed_first_ingest_leaves_no_warehouse_file(
+    case, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.delenv("TRIBU_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    if case == "truncated JSON":
+        bad = _truncated_dce(tmp_path)
+    else:
+        bad = _write(tmp_path / "nodate.csv", b"text,ts,author\nhello,notadate,u1\n")
+    db = tmp_path / "new.duckdb"
+    code, _, err = run(["ingest", "--db", str(db), str(bad)], capsys, monkeypatch)
+    assert code == 1 and err.startswith("Error: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [bad.name]
+
+
 def test_a_bad_file_among_good_ones_loads_none(
     warehouse, tmp_path, capsys, monkeypatch
 ):

@@ -255,6 +255,18 @@ def test_failing_run_leaves_warehouse_unchanged(tmp_path, fake, snapshot):
     assert ingest_paths([good], db=db).skipped == []
 
 
+def test_failing_first_run_leaves_no_warehouse_file(tmp_path, fake):
+    db = tmp_path / "new.duckdb"
+    bad = fake.write(tmp_path, "bad", export_b(), fail_at=3)
+    with pytest.raises(InputError, match=r"bad\.fake, messages\[3\]"):
+        ingest_paths([bad], db=db)
+    # No file, no log, no staging folder: as if the run never happened.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.fake"]
+    # A later good run creates it as usual.
+    ingest_paths([fake.write(tmp_path, "a", export_a())], db=db)
+    assert db.is_file()
+
+
 def test_brand_accounts_and_campaigns_from_config(tmp_path, fake, rows):
     config = tmp_path / "tribu.toml"
     config.write_text(

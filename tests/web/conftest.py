@@ -14,6 +14,11 @@ import pytest
 from tests.report.fixture_warehouse import build_fixture_warehouse
 from tribu.web.app import create_app
 from tribu.web.auth import TokenStore
+from tribu.web.throttle import TokenThrottle
+
+# The shared apps see wrong tokens from many tests, all from one test address: they must not
+# slow each other down. The slowdown itself is tested in test_security.py with its own apps.
+LENIENT = 10_000
 
 
 @dataclass
@@ -41,7 +46,12 @@ def site_files(tmp_path_factory: pytest.TempPathFactory) -> Site:
 @pytest.fixture(scope="session")
 def app(site_files: Site):  # type: ignore[no-untyped-def]
     """The app over the fixture warehouse (no watcher thread)."""
-    application = create_app(site_files.db, tokens=site_files.tokens, watch=False)
+    application = create_app(
+        site_files.db,
+        tokens=site_files.tokens,
+        watch=False,
+        throttle=TokenThrottle(limit=LENIENT),
+    )
     yield application
     application.state.snapshots.close()
 
@@ -58,7 +68,9 @@ def live_site(site_files: Site) -> Iterator[Site]:
     """The real server (uvicorn, in a thread) on a free loopback port."""
     import uvicorn
 
-    application = create_app(site_files.db, tokens=site_files.tokens)
+    application = create_app(
+        site_files.db, tokens=site_files.tokens, throttle=TokenThrottle(limit=LENIENT)
+    )
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning")

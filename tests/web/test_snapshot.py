@@ -11,9 +11,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.report.fixture_warehouse import build_fixture_warehouse
+from tribu.warehouse.forget import forget_member
+from tribu.warehouse.store import open_warehouse
 from tribu.web.app import create_app
 from tribu.web.auth import TokenStore
-from tribu.web.snapshot import writer_holds_lock
+from tribu.web.snapshot import SnapshotManager, writer_holds_lock
 
 # An ingest-like writer: 8 rounds of open (read-write), insert 5 messages in a transaction,
 # hold the file a moment, close. Any lock conflict makes it exit non-zero.
@@ -100,3 +102,27 @@ def test_writer_lock_is_seen_without_taking_it(tmp_path: Path) -> None:
     finally:
         holder.wait()
     assert not writer_holds_lock(db)
+
+
+def test_an_erasure_deletes_every_older_snapshot(tmp_path: Path) -> None:
+    db = build_fixture_warehouse(tmp_path / "w.duckdb")
+    folder = tmp_path / "snaps"
+    manager = SnapshotManager(db, folder=folder)
+    try:
+        first = manager.current
+        # An ordinary write: the previous copy stays one more look, for requests in flight.
+        con = open_warehouse(db)
+        con.execute("INSERT INTO faq VALUES ('f-new', 'fr', 'q ?', 'r.')")
+        con.close()
+        assert manager.refresh()
+        second = manager.current
+        assert first.path.exists() and second.path.exists()
+        assert (first.generation, second.generation) == (0, 0)
+        # tribu forget rewrites the file with a new generation: no older copy survives.
+        assert forget_member("m-bob", db=db).found
+        assert manager.refresh()
+        assert manager.current.generation == 1
+        assert not first.path.exists() and not second.path.exists()
+        assert [p.name for p in folder.iterdir()] == [manager.current.path.name]
+    finally:
+        manager.close()

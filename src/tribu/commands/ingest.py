@@ -121,10 +121,25 @@ def forget(
         str | None,
         typer.Option("--community", help="The community_id the --name belongs to."),
     ] = None,
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--redact",
+            help="Another id or name of the person (real name, nickname, e-mail) to "
+            "replace by [erased] wherever raw text holds it: other members' messages, "
+            "system notices, quarantine. Repeat it for several. Pseudonymised "
+            "warehouses do not know real names: give them here.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Erase one person from every table and derived file of the warehouse."""
-    from tribu.warehouse.forget import forget_member, member_ids_for
+    """Erase one person from every table and derived file of the warehouse.
+
+    The warehouse file is then rewritten so that no freed block keeps the person's bytes,
+    the Parquet export is deleted, a running server drops its snapshot copies, and the
+    reports written earlier are listed for you to delete.
+    """
+    from tribu.warehouse.forget import MIN_TERM, forget_member, member_ids_for
     from tribu.warehouse.store import open_warehouse
 
     if (member is None) == (name is None):
@@ -142,13 +157,24 @@ def forget(
             member_ids = member_ids_for(con, name, community)
         finally:
             con.close()
-    console = Console()
+    terms = tuple(t for t in [name, *(redact or [])] if t)
+    console = Console(soft_wrap=True)
     erased = 0
+    written: dict[Path, str] = {}
     for member_id in member_ids:
-        report = forget_member(
-            member_id, db=db, raw_terms=(name,) if name is not None else ()
-        )
+        with console.status(
+            f"Erasing {escape(member_id)} and rewriting the warehouse file...",
+            spinner="dots",
+        ):
+            report = forget_member(member_id, db=db, raw_terms=terms)
         if not report.found:
+            if report.rewritten:
+                erased += 1
+                console.print(
+                    f"No member {escape(member_id)} in the warehouse; finished the rewrite "
+                    "of the warehouse file an earlier 'tribu forget' left pending."
+                )
+                continue
             console.print(
                 f"No member {escape(member_id)} in the warehouse; nothing erased."
             )
@@ -159,6 +185,25 @@ def forget(
             console.print(f"  {table}: {count:,} row(s)")
         for path in report.files:
             console.print(f"  removed derived files {escape(str(path))}")
+        if report.rewritten:
+            console.print(
+                "  rewrote the warehouse file (no freed block keeps the erased rows); "
+                "a running 'tribu serve' drops its snapshot copies at its next look"
+            )
+        if report.short_terms:
+            shown = ", ".join(repr(t) for t in report.short_terms)
+            console.print(
+                f"  not redacted from other text (shorter than {MIN_TERM} "
+                f"characters): {escape(shown)}"
+            )
+        written.update(dict(report.written))
+    if written:
+        console.print(
+            "These files were written from the warehouse earlier and may still name "
+            "the person; tribu cannot erase them: delete them (or write them again):"
+        )
+        for path, kind in written.items():
+            console.print(f"  {kind}: {escape(str(path))}")
     if not erased:
         who = member if member else f"--name {name!r} in {community}"
         raise ConfigError(

@@ -24,6 +24,7 @@ from tribu.report.data import Filters, MeasureData, open_tables
 from tribu.report.firstparty import FirstPartyPage, firstparty_page
 from tribu.report.labels import SCORECARD_CARDS, labels, pick_lang
 from tribu.report.summary import summary_sentences
+from tribu.warehouse.derived import record_derived_file
 
 __all__ = [
     "firstparty_pages",
@@ -157,6 +158,9 @@ def write_report(
         ``"fr"`` or ``"en"``; None picks French when most messages are French.
     filters
         Community, channel, campaign and period to narrow the report to.
+
+    The report's path is recorded beside the warehouse (``<db>.written.json``): a report can
+    name people, and ``tribu forget`` lists the reports still on disk.
     """
     data = MeasureData(open_tables(db))
     try:
@@ -168,4 +172,6 @@ def write_report(
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(out)
+    # A report can name people: recorded, so that `tribu forget` lists it.
+    record_derived_file(db, out, "report")
     return out

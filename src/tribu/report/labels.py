@@ -72,6 +72,8 @@ LABELS: dict[str, dict[str, str]] = {
         "token": "Jeton d'accès",
         "login_help": "Collez un jeton créé avec « tribu token create ».",
         "login_failed": "Ce jeton n'est pas valide ou a été révoqué.",
+        "login_throttled": "Trop de jetons refusés depuis cette adresse : "
+        "réessayez dans {seconds} s.",
         "member_page": "Membre",
         "member_activity": "Messages par semaine",
         "member_sentiment": "Sentiment moyen par semaine",
@@ -166,6 +168,8 @@ LABELS: dict[str, dict[str, str]] = {
         "token": "Access token",
         "login_help": "Paste a token made with 'tribu token create'.",
         "login_failed": "This token is not valid or was revoked.",
+        "login_throttled": "Too many wrong tokens from this address: "
+        "try again in {seconds} s.",
         "member_page": "Member",
         "member_activity": "Messages per week",
         "member_sentiment": "Mean sentiment per week",

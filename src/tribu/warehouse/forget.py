@@ -1,17 +1,34 @@
 """Erase one person from the warehouse and from the files tribu derived from it.
 
-``tribu forget MEMBER`` answers a right-to-erasure request (GDPR art. 17). In one transaction
-it deletes the member's row, the messages they wrote (with those messages' reactions,
-enrichment and triage handoffs), the reactions they gave, their member events, their id in
-other messages' ``mentions``, and unlinks them from ``customers``; then it removes the Parquet
-export folder ``<db>.parquet/`` if there is one (it would still hold them) and checkpoints the
-file. A person is named by their ``member_id``, or by their platform id (or, with
-``--keep-names`` warehouses, their name) and community, from which the pseudonym is computed.
+``tribu forget MEMBER`` answers a right-to-erasure request (GDPR art. 17). It goes:
+
+1. In one transaction: delete the member's row, the messages they wrote (with those messages'
+   reactions, enrichment and triage handoffs), the reactions they gave, their member events,
+   their id in other messages' ``mentions``; unlink them from ``customers``; delete the
+   quarantined records whose raw text holds one of the person's terms; and **redact** the
+   terms (replaced by ``[erased]``, whole words, any case) wherever other raw text holds them:
+   other members' messages, system notices ("Alice joined"), member event details, channel
+   and community names, source file names. The terms are the ids and names the user gave
+   (``--name``, ``--redact``), the member id, and, in ``--keep-names`` warehouses, the member's
+   platform key and real name. Terms shorter than :data:`MIN_TERM` characters are not
+   redacted from text (they would hit ordinary words); they are reported.
+2. Delete the files tribu owns beside the warehouse that may hold the person
+   (:func:`tribu.warehouse.derived.owned_paths`: the Parquet export, interrupted staging).
+3. **Rewrite the file** (:mod:`tribu.warehouse._rewrite`): DuckDB keeps deleted rows' bytes in
+   freed blocks, so the live rows are copied to a fresh file that replaces the old one, and
+   the write-ahead log goes. The copy also gets a new *erasure generation* (``meta``): a
+   running ``tribu serve`` that sees it deletes every snapshot copy of the older file.
+4. List the reports written earlier (recorded in ``<db>.written.json``) that are still on
+   disk: tribu cannot know who got them since, so the user deletes or rewrites them.
+
+A person is named by their ``member_id``, or by their platform id (or, with ``--keep-names``
+warehouses, their name) and community, from which the pseudonym is computed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +38,12 @@ import duckdb
 
 from tribu.errors import WarehouseError
 from tribu.warehouse._people import pseudonym_digest
+from tribu.warehouse._rewrite import rewrite_database
+from tribu.warehouse.derived import (
+    bump_erasure_generation,
+    owned_paths,
+    written_files,
+)
 from tribu.warehouse.store import (
     open_warehouse,
     pseudonym_secret,
@@ -28,17 +51,49 @@ from tribu.warehouse.store import (
     transaction,
 )
 
-__all__ = ["ForgetReport", "derived_paths", "forget_member", "member_ids_for"]
+__all__ = [
+    "MIN_TERM",
+    "REDACTED",
+    "ForgetReport",
+    "derived_paths",
+    "forget_member",
+    "member_ids_for",
+]
+
+REDACTED = "[erased]"
+"""What replaces a person's id or name in other people's text."""
+
+MIN_TERM = 3
+"""Shortest id or name (characters) redacted from free text."""
+
+_PENDING_KEY = "erasure_pending"
+
+# Free text that can name a person who is not its author.
+_RAW_TEXT: tuple[tuple[str, str], ...] = (
+    ("messages", "text"),
+    ("system_notices", "text"),
+    ("member_events", "detail"),
+    ("channels", "name"),
+    ("communities", "name"),
+    ("communities", "source"),
+    ("ingest_runs", "source"),
+    ("quarantine", "source"),
+)
 
 
 @dataclass
 class ForgetReport:
-    """What :func:`forget_member` erased: rows per table, and files removed."""
+    """What :func:`forget_member` erased: rows per table, files removed, files to delete."""
 
     member_id: str
     found: bool
     rows: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    written: list[tuple[Path, str]] = field(default_factory=list)
+    """Files handed to the user earlier (reports) that may still name the person."""
+    rewritten: bool = False
+    short_terms: list[str] = field(default_factory=list)
+    """Terms too short to redact from free text (see :data:`MIN_TERM`)."""
 
     @property
     def total(self) -> int:
@@ -47,8 +102,8 @@ class ForgetReport:
 
 
 def derived_paths(db: Path) -> list[Path]:
-    """Files tribu derives from a warehouse that may hold people: its Parquet export."""
-    return [db.with_name(db.name + ".parquet")]
+    """Files tribu derives from a warehouse and owns, which may hold people (if present)."""
+    return owned_paths(db)
 
 
 def member_ids_for(
@@ -78,16 +133,22 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object]) -
     return int(row[0]) if row else 0
 
 
+def _pending(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(_count(con, "SELECT count(*) FROM meta WHERE key = ?", [_PENDING_KEY]))
+
+
 def forget_member(
     member_id: str,
     *,
     db: str | os.PathLike[str] | None = None,
     raw_terms: tuple[str, ...] = (),
 ) -> ForgetReport:
-    """Erase ``member_id`` from every table and derived file; report what went.
+    """Erase ``member_id`` from every table and owned file; report what went and what is left.
 
-    ``raw_terms`` (the platform id or name the user gave) also erase quarantined records
-    whose raw text contains them: quarantine keeps raw input, which is not pseudonymised.
+    ``raw_terms`` (the platform id or names the user gave) are erased too from raw text:
+    quarantined records holding one are deleted, other text has them replaced by
+    :data:`REDACTED`. Quarantine and system notices keep raw input, which is not
+    pseudonymised.
     """
     path = resolve_db_path(db)
     if not path.is_file():
@@ -96,29 +157,94 @@ def forget_member(
         )
     con = open_warehouse(path)
     try:
+        con.execute("SET enable_progress_bar = false")  # the CLI shows its own status
         report = erase(con, member_id, raw_terms=raw_terms)
+        pending = _pending(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    if report.found or pending:
+        for owned in owned_paths(path):
+            if owned.is_dir() and not owned.is_symlink():
+                shutil.rmtree(owned)
+            else:
+                owned.unlink()
+            report.files.append(owned)
+        rewrite_database(path, then=_finish_erasure)
+        report.rewritten = True
     if report.found:
-        for derived in derived_paths(path):
-            if derived.is_dir():
-                shutil.rmtree(derived)
-                report.files.append(derived)
-            elif derived.is_file():
-                derived.unlink()
-                report.files.append(derived)
+        report.written = written_files(path)
     return report
+
+
+def _finish_erasure(con: duckdb.DuckDBPyConnection) -> None:
+    """On the rewritten copy: the erasure is complete, and a new generation starts."""
+    con.execute("DELETE FROM meta WHERE key = ?", [_PENDING_KEY])
+    bump_erasure_generation(con)
+
+
+def _terms_of(
+    con: duckdb.DuckDBPyConnection, member_id: str, raw_terms: tuple[str, ...]
+) -> list[str]:
+    """The strings that name the person: given ones, the id, and real key/name if kept."""
+    terms = [member_id, *raw_terms]
+    row = con.execute(
+        "SELECT community_id, display_name FROM members WHERE member_id = ?",
+        [member_id],
+    ).fetchone()
+    if row is not None and member_id.startswith(row[0] + "/"):
+        terms.append(member_id[len(row[0]) + 1 :])  # --keep-names: the platform key
+        if row[1]:
+            terms.append(row[1])  # and the real name
+    seen: dict[str, None] = {}
+    for term in terms:
+        if term.strip():
+            seen.setdefault(term.strip(), None)
+    return list(seen)
+
+
+def _redact(
+    con: duckdb.DuckDBPyConnection, terms: list[str], rows: dict[str, int]
+) -> None:
+    """Replace whole-word, any-case ``terms`` by :data:`REDACTED` in every raw text column."""
+    if not terms:
+        return
+    ordered = sorted(terms, key=len, reverse=True)  # "Alice Martin" before "Alice"
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    lowered = [t.lower() for t in ordered]
+    for table, column in _RAW_TEXT:
+        where = " OR ".join(f"contains(lower({column}), ?)" for _ in lowered)
+        candidates = con.execute(
+            f"SELECT rowid, {column} FROM {table} WHERE {where}", lowered
+        ).fetchall()
+        changes = [
+            [pattern.sub(REDACTED, text), rowid]
+            for rowid, text in candidates
+            if pattern.search(text)
+        ]
+        if changes:
+            con.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", changes)
+            key = f"{table}.{column}"
+            rows[key] = rows.get(key, 0) + len(changes)
 
 
 def erase(
     con: duckdb.DuckDBPyConnection, member_id: str, *, raw_terms: tuple[str, ...] = ()
 ) -> ForgetReport:
-    """Delete one member's rows in one transaction (the file work is the caller's)."""
+    """Delete one member's rows and redact their terms in one transaction.
+
+    The file work (owned files, rewrite) is the caller's; a warehouse where something was
+    erased is marked pending until it is rewritten.
+    """
     report = ForgetReport(member_id, found=False)
     rows = report.rows
     p = [member_id]
     with transaction(con):
+        terms = _terms_of(con, member_id, raw_terms)
+        report.short_terms = [t for t in terms if len(t) < MIN_TERM]
         in_members = _count(con, "SELECT count(*) FROM members WHERE member_id = ?", p)
         wrote = "SELECT message_id FROM messages WHERE author_id = ?"
         steps = [
@@ -154,12 +280,17 @@ def erase(
         if linked:
             con.execute("UPDATE customers SET member_id = NULL WHERE member_id = ?", p)
             rows["customers.member_id"] = linked
-        for term in raw_terms:
+        # The user's own terms whatever their length; the ones found here if long enough.
+        long_terms = [t for t in terms if len(t) >= MIN_TERM]
+        for term in dict.fromkeys(t for t in [*raw_terms, *long_terms] if t):
             hits = _count(
                 con, "SELECT count(*) FROM quarantine WHERE contains(raw, ?)", [term]
             )
             if hits:
                 con.execute("DELETE FROM quarantine WHERE contains(raw, ?)", [term])
                 rows["quarantine"] = rows.get("quarantine", 0) + hits
+        if in_members or rows:
+            _redact(con, long_terms, rows)
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", [_PENDING_KEY])
     report.found = bool(in_members or rows)
     return report

@@ -9,7 +9,8 @@ it). A run goes:
    never holding more than one batch of rows;
 4. in ONE transaction: merge the staging files into the canonical tables
    (:mod:`tribu.warehouse._merge`), record the runs, apply ``tribu.toml`` (brand accounts,
-   campaigns), and commit. Any fault rolls everything back: the warehouse is as it was.
+   campaigns), and commit. Any fault rolls everything back: the warehouse is as it was; a
+   warehouse file the failed run created is removed.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ def ingest_paths(
         local_zone=time_zone(local_zone) if local_zone else None,
     )
     own = not isinstance(db, duckdb.DuckDBPyConnection)
+    created = False
     if isinstance(db, duckdb.DuckDBPyConnection):
         con = db
         row = con.execute(
@@ -141,10 +143,18 @@ def ingest_paths(
         ).fetchone()
         db_path = Path(row[0]) if row and row[0] else Path(":memory:")
     else:
-        con = open_warehouse(db)
         db_path = resolve_db_path(db)
+        # A first ingest that fails must not leave an empty warehouse behind.
+        created = not db_path.exists()
+        try:
+            con = open_warehouse(db)
+        except BaseException:
+            if created:
+                _remove_new_warehouse(db_path)
+            raise
+    done = False
     try:
-        return _run(
+        summary = _run(
             con,
             db_path,
             detection.sources,
@@ -154,9 +164,20 @@ def ingest_paths(
             batch_rows=batch_rows,
             summary=IngestSummary(db=db_path, ignored=detection.ignored),
         )
+        done = True
+        return summary
     finally:
         if own:
             con.close()
+            if created and not done:
+                _remove_new_warehouse(db_path)
+
+
+def _remove_new_warehouse(db_path: Path) -> None:
+    """Delete the warehouse file a failed first ingest created (and its log and spill)."""
+    for leftover in (db_path, db_path.with_name(db_path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(db_path.with_name(db_path.name + ".tmp"), ignore_errors=True)
 
 
 def _scratch_folder(db_path: Path) -> Path:

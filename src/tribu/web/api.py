@@ -274,10 +274,14 @@ def api_router() -> APIRouter:
         chosen = pick_lang(lang, current.french_share(filters.community))
         return JSONResponse(chart_payload(current, chart, filters, chosen))
 
-    @router.get("/members/{member_id}", response_model=MemberResponse, tags=["members"])
-    def member(request: Request, member_id: str) -> dict[str, Any]:
-        """A member (pseudonym): profile, measured roles, messages and sentiment per week."""
-        current = _data(request)
+    # Member ids may hold any character: with --keep-names they are
+    # "<community_id>/<platform key>", slashes included. The routes take the rest of the
+    # path (``:path``), so "/members/discord:1/alice" and "/members/discord%3A1%2Falice"
+    # both reach member "discord:1/alice". The CSV route is declared first: it is the more
+    # specific one, and a member whose id itself ends in "/weekly.csv" still gets its
+    # profile (see member_csv).
+
+    def member_profile(current: MeasureData, member_id: str) -> dict[str, Any]:
         profile = current.member(member_id)
         if profile is None:
             raise HTTPException(404, f"No member with id {member_id!r}.")
@@ -293,14 +297,28 @@ def api_router() -> APIRouter:
             "weekly": records(current.member_weekly(member_id)),
         }
 
-    @router.get("/members/{member_id}/weekly.csv", tags=["members"])
+    @router.get("/members/{member_id:path}/weekly.csv", tags=["members"])
     def member_csv(request: Request, member_id: str) -> Any:
         """A member's messages and mean sentiment per week, as CSV."""
         current = _data(request)
         if current.member(member_id) is None:
+            whole = f"{member_id}/weekly.csv"
+            if current.member(whole) is not None:  # an id ending in "/weekly.csv"
+                profile = MemberResponse.model_validate(member_profile(current, whole))
+                return JSONResponse(profile.model_dump(mode="json"))
             raise HTTPException(404, f"No member with id {member_id!r}.")
         frame = current.member_weekly(member_id)
         return csv_response(records(frame), list(frame.columns), "member_weekly")
+
+    @router.get(
+        "/members/{member_id:path}", response_model=MemberResponse, tags=["members"]
+    )
+    def member(request: Request, member_id: str) -> dict[str, Any]:
+        """A member (pseudonym): profile, measured roles, messages and sentiment per week.
+
+        The id may hold ``/`` (``--keep-names`` warehouses): send it as is, or URL-encoded.
+        """
+        return member_profile(_data(request), member_id)
 
     @router.get("/tokens", response_model=list[TokenInfo], tags=["admin"])
     def tokens(request: Request) -> list[dict[str, Any]]:

@@ -9,6 +9,10 @@ and nothing else, and a page request is sent to ``/login`` (``303``). The app re
 warehouse through a private snapshot (:mod:`tribu.web.snapshot`), so ``tribu ingest`` can write
 the file while the server runs. The OpenAPI schema is at ``/api/v1/openapi.json`` (behind the
 token too); the interactive docs pages are off because they load scripts from a CDN.
+
+Every answer carries the security headers (:mod:`tribu.web.headers`), 401s and redirects
+included. A client that presents too many wrong tokens (``Bearer`` header or login form) is
+answered ``429`` for a while (:mod:`tribu.web.throttle`).
 """
 
 from __future__ import annotations
@@ -39,23 +43,21 @@ from tribu.report.labels import pick_lang
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
+from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
+from tribu.web.throttle import TokenThrottle, client_of
 
-__all__ = ["SECURITY_HEADERS", "create_app", "serve", "warm_dashboard"]
+__all__ = [
+    "SECURITY_HEADERS",
+    "create_app",
+    "serve",
+    "too_many_failures",
+    "warm_dashboard",
+]
 
 log = logging.getLogger(__name__)
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 _OPEN_PATHS = frozenset({"/login"})
 
 
@@ -93,21 +95,39 @@ def warm_dashboard(data: MeasureData) -> None:
 
 
 def _error(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
-    return JSONResponse(
+    response = JSONResponse(
         {"error": {"status": status, "title": title, "detail": detail}},
         status_code=status,
         headers=headers or None,
     )
+    # A 500 is answered outside the middleware stack: it gets the headers here.
+    for name, value in security_headers(k for k, _ in response.raw_headers):
+        response.raw_headers.append((name, value))
+    return response
 
 
-def _token_of(request: Request) -> Token | None:
-    tokens: TokenStore = request.app.state.tokens
+def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        return tokens.verify(header[7:].strip())
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def _token_of(request: Request, bearer: str | None) -> Token | None:
+    tokens: TokenStore = request.app.state.tokens
+    if bearer is not None:
+        return tokens.verify(bearer)
     sessions: SessionStore = request.app.state.sessions
     token_id = sessions.token_id(request.cookies.get(SESSION_COOKIE))
     return tokens.active(token_id) if token_id else None
+
+
+def too_many_failures(seconds: int) -> JSONResponse:
+    """The 429 answer to a client that presented too many wrong tokens."""
+    return _error(
+        429,
+        "Too many requests",
+        f"Too many wrong tokens from this address; try again in {seconds} s.",
+        **{"Retry-After": str(seconds)},
+    )
 
 
 def create_app(
@@ -117,6 +137,7 @@ def create_app(
     snapshot_folder: str | os.PathLike[str] | None = None,
     refresh_interval: float = 2.0,
     watch: bool = True,
+    throttle: TokenThrottle | None = None,
 ) -> FastAPI:
     """The tribu web application over warehouse ``db``.
 
@@ -132,6 +153,8 @@ def create_app(
         Seconds between two looks at the warehouse for new data.
     watch
         Start the thread that refreshes the snapshot when the warehouse changes.
+    throttle
+        Counts wrong tokens per client (:mod:`tribu.web.throttle`); a default one when None.
     """
     snapshots = SnapshotManager(
         db, folder=snapshot_folder, interval=refresh_interval, warm=warm_dashboard
@@ -162,6 +185,7 @@ def create_app(
     app.state.snapshots = snapshots
     app.state.tokens = tokens or TokenStore.for_warehouse(db)
     app.state.sessions = SessionStore()
+    app.state.throttle = throttle or TokenThrottle()
 
     @app.middleware("http")
     async def authenticate(
@@ -170,7 +194,18 @@ def create_app(
         path = request.url.path
         request.state.token = None
         if path not in _OPEN_PATHS:
-            token = _token_of(request)
+            bearer = _bearer(request)
+            throttle: TokenThrottle = request.app.state.throttle
+            if bearer is not None:
+                wait = throttle.retry_after(client_of(request))
+                if wait:
+                    return too_many_failures(wait)
+            token = _token_of(request, bearer)
+            if bearer is not None:
+                if token is None:
+                    throttle.failure(client_of(request))
+                else:
+                    throttle.success(client_of(request))
             if token is None:
                 if path.startswith("/api/"):
                     return _error(
@@ -180,17 +215,16 @@ def create_app(
                         "(make one with 'tribu token create').",
                         **{"WWW-Authenticate": "Bearer"},
                     )
+                # The path as sent (still URL-encoded: a member id may hold "/" or "?"),
+                # encoded once more to travel inside the query string.
+                raw = request.scope.get("raw_path") or path.encode("utf-8")
                 target = quote(
-                    path + (f"?{request.url.query}" if request.url.query else "")
+                    raw.decode("latin-1")
+                    + (f"?{request.url.query}" if request.url.query else "")
                 )
                 return RedirectResponse(f"/login?next={target}", status_code=303)
             request.state.token = token
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -220,6 +254,9 @@ def create_app(
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
         return _error(500, "Server error", f"{type(exc).__name__}: {exc}")
+
+    # Outermost: every answer gets the security headers, the 401s, 303s and 429s above too.
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(api_router())
     app.include_router(firstparty_router())

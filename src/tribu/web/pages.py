@@ -26,6 +26,7 @@ from tribu.report.data import MeasureData, MeasureUnavailable, records
 from tribu.report.firstparty import firstparty_page
 from tribu.report.labels import labels, pick_lang
 from tribu.web.auth import SESSION_COOKIE
+from tribu.web.throttle import client_of
 
 
 def _member_roles(data: MeasureData) -> pd.DataFrame:
@@ -142,12 +143,28 @@ def pages_router() -> APIRouter:
         token: Annotated[str, Form()] = "",
         next: Annotated[str, Form()] = "/",
     ) -> Response:
+        throttle = request.app.state.throttle
+        client = client_of(request)
+        words = labels("fr")
+        wait = throttle.retry_after(client)
+        if wait:
+            page = render(
+                "login.html",
+                status_code=429,
+                w=words,
+                next=safe_next(next),
+                error=False,
+                throttled=wait,
+            )
+            page.headers["Retry-After"] = str(wait)
+            return page
         record = request.app.state.tokens.verify(token.strip())
         if record is None:
-            words = labels("fr")
+            throttle.failure(client)
             return render(
                 "login.html", status_code=401, w=words, next=safe_next(next), error=True
             )
+        throttle.success(client)
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -209,7 +226,8 @@ def pages_router() -> APIRouter:
     def creators(request: Request, lang: str | None = None) -> Response:
         return firstparty(request, "creators", lang)
 
-    @router.get("/members/{member_id}")
+    # ``:path``: a --keep-names member id holds a "/" (see the API's member routes).
+    @router.get("/members/{member_id:path}")
     def member_page(
         request: Request, member_id: str, lang: str | None = None
     ) -> Response:

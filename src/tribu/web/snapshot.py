@@ -19,6 +19,12 @@ ingest fail. So the server never opens the user's warehouse with DuckDB. Instead
 
 While an ingest runs, the server keeps answering from the last snapshot: the numbers are at most
 one ingest old, and neither side ever sees a lock error.
+
+4. **Erasure.** ``tribu forget`` rewrites the warehouse with a new *erasure generation* in
+   ``meta`` (:mod:`tribu.warehouse.derived`). A snapshot of a newer generation does not keep
+   the previous one for requests in flight: every older copy is deleted at once (a request
+   still reading one fails rather than answer with an erased person), so the server's folder
+   holds no copy of the erased person after its next look (``interval`` seconds).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from pathlib import Path
 
 from tribu.errors import WarehouseError
 from tribu.report.data import MeasureData, open_tables
+from tribu.warehouse.derived import erasure_generation
 from tribu.warehouse.store import resolve_db_path
 
 __all__ = ["Snapshot", "SnapshotManager", "file_signature", "writer_holds_lock"]
@@ -88,6 +95,8 @@ class Snapshot:
     path: Path
     signature: tuple[int, int, int, bool]
     data: MeasureData
+    generation: int = 0
+    """The warehouse's erasure generation when the copy was made."""
 
     def close(self) -> None:
         """Close the copy's connection and delete the file."""
@@ -220,7 +229,14 @@ class SnapshotManager:
             log.warning("snapshot %s of %s is unusable: %s", target, self.db, exc)
             target.unlink(missing_ok=True)
             return None
-        snapshot = Snapshot(number, target, before, data)
+        try:
+            backend = next(iter(data.tables.values())).get_backend()
+            generation = erasure_generation(backend.con)
+        except Exception as exc:
+            log.warning("snapshot %s of %s is unusable: %s", target, self.db, exc)
+            Snapshot(number, target, before, data).close()
+            return None
+        snapshot = Snapshot(number, target, before, data, generation)
         if warm and self.warm is not None:
             try:
                 self.warm(data)
@@ -229,9 +245,16 @@ class SnapshotManager:
             ):  # warming is an optimisation; requests will say what fails
                 log.exception("warming snapshot %s failed", number)
         self._number = number
-        for old in self._retired:
-            old.close()
-        self._retired = [self._current] if self._current is not None else []
+        older = [*self._retired, *filter(None, [self._current])]
+        if any(old.generation != generation for old in older):
+            # Someone was erased: no copy of the older file may outlive this look.
+            for old in older:
+                old.close()
+            self._retired = []
+        else:
+            for old in self._retired:
+                old.close()
+            self._retired = [self._current] if self._current is not None else []
         self._current = snapshot
         log.info("serving snapshot %s of %s", number, self.db)
         return snapshot
