@@ -30,22 +30,22 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench training
+	$(BIN)/ruff format --check src tests bench training
 	$(BIN)/mypy
 
 fix: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench training
+	$(BIN)/ruff format src tests bench training
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 train-sentiment: $(STAMP)
-	$(BIN)/python -m tribu.enrich.train_sentiment
+	$(BIN)/python -m training.train_sentiment
 
 train-embeddings: $(STAMP)
-	$(BIN)/python -m tribu.enrich.train_embeddings
+	$(BIN)/python -m training.train_embeddings
 
 clean:
 	rm -rf build .pytest_cache
