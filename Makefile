@@ -30,8 +30,8 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) audit
-	$(BIN)/ruff check src tests bench tools
-	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests bench tools training
+	$(BIN)/ruff format --check src tests bench tools training
 	$(BIN)/mypy
 
 # Known vulnerabilities in the pinned set (pip-audit over constraints.txt; needs pypi.org).
@@ -40,8 +40,8 @@ audit: $(STAMP)
 	$(BIN)/python tools/audit_pins.py constraints.txt
 
 fix: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench tools
-	$(BIN)/ruff format src tests bench tools
+	$(BIN)/ruff check --fix src tests bench tools training
+	$(BIN)/ruff format src tests bench tools training
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -52,10 +52,10 @@ fuzz: $(STAMP)
 	$(BIN)/python -m bench.fuzz --per-connector 300
 
 train-sentiment: $(STAMP)
-	$(BIN)/python -m tribu.enrich.train_sentiment
+	$(BIN)/python -m training.train_sentiment
 
 train-embeddings: $(STAMP)
-	$(BIN)/python -m tribu.enrich.train_embeddings
+	$(BIN)/python -m training.train_embeddings
 
 # Updating the pins: change a version in pyproject.toml, then `make constraints`. It builds a
 # throw-away virtual environment from pyproject.toml alone (no old pins), freezes it into

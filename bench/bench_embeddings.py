@@ -2,7 +2,7 @@
 
 ``run()``:
 
-* quality, on the held-out texts of :mod:`tribu.enrich.train_embeddings` (never trained on):
+* quality, on the held-out texts of :mod:`training.train_embeddings` (never trained on):
   mean cosine to USE in the reduced (PCA, 256-d) space, nearest-neighbour agreement with USE
   (overlap@10 over 3,000 texts, full 512-d USE), and FAQ retrieval top-1 on the hand-written
   ``tests/data/embeddings/faq_paraphrases.csv``, for the student and for USE itself. The
@@ -29,7 +29,7 @@ USE_ROWS = 2_000
 
 def _speed() -> dict[str, Any]:
     from bench.bench_enrich import generate_texts
-    from tribu.enrich.embeddings import Embedder
+    from tribu.text import Embedder
 
     texts = generate_texts(SPEED_ROWS, seed=3)
     static = Embedder(model="static", dtype="float32").fit()
@@ -55,7 +55,7 @@ def _speed() -> dict[str, Any]:
 
 
 def _size() -> dict[str, Any]:
-    from tribu.enrich._static_embedder import MODEL_DIR, StaticModel
+    from tribu.text.static_embedder import MODEL_DIR, StaticModel
 
     model = StaticModel()
     files = {
@@ -74,8 +74,9 @@ def _size() -> dict[str, Any]:
 
 def run() -> dict[str, Any]:
     """Measure quality, speed and size; write and return the results."""
-    from tribu.enrich._static_embedder import StaticModel
-    from tribu.enrich.train_embeddings import distillation_data, quality
+    from training.train_embeddings import distillation_data, quality
+
+    from tribu.text.static_embedder import StaticModel
 
     started = time.perf_counter()
     data = distillation_data()

@@ -12,8 +12,9 @@ a child process (so its peak memory is its own):
 The messages mix what a brand community posts: short replies that repeat (« ok », "gg",
 « merci »), questions, thanks, complaints, slang, emoji, mentions, links, numbers, elongated and
 shouted words, from one word to long paragraphs; about half French, half English. They are
-built from tribu's chat templates (``_chat_examples``) and the fragments and fillers below, cut
-and recombined, so almost every text is distinct (the share of distinct texts is recorded).
+built from tribu's chat templates (``training/chat_examples.py``) and the fragments and fillers
+below, cut and recombined, so almost every text is distinct (the share of distinct texts is
+recorded).
 Writes ``bench/results/enrich.json``.
 """
 
@@ -54,7 +55,7 @@ USERS = ["lea", "max_92", "sam", "chloe", "tom", "nina", "alex", "jules", "kev",
 
 def generate_texts(rows: int, seed: int = 0) -> list[str]:
     """``rows`` chat messages, French and English, reproducible from ``seed``."""
-    from tribu.enrich._chat_examples import chat_examples
+    from training.chat_examples import chat_examples
 
     rng = random.Random(seed)
     seeds: dict[str, list[str]] = {"fr": [], "en": []}

@@ -27,7 +27,7 @@ RESULTS = Path(__file__).parent / "results" / "sentiment.json"
 
 def labelled_sets() -> dict[str, list[tuple[str, str, str]]]:
     """Rows of each hand-labelled set in tests/data/sentiment, by set name (``dev``, ...)."""
-    from tribu.enrich.evaluation import read_labelled_csv
+    from tribu.text.evaluation import read_labelled_csv
 
     folder = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment"
     sets: dict[str, list[tuple[str, str, str]]] = {}
@@ -39,20 +39,20 @@ def labelled_sets() -> dict[str, list[tuple[str, str, str]]]:
 
 
 def _quality() -> dict[str, Any]:
-    from tribu.enrich.evaluation import evaluate
-    from tribu.enrich.sentiment_data import handwritten_split, training_split
-    from tribu.enrich.train_sentiment import _summary
+    from training.sentiment_data import handwritten_split, training_split
+    from training.train_sentiment import summary
+
+    from tribu.text.evaluation import evaluate
 
     _, heldout = training_split()
     held = [row for part in heldout.values() for row in part]
     out = {
-        f"{name}_set": _summary(evaluate(rows))
-        for name, rows in labelled_sets().items()
+        f"{name}_set": summary(evaluate(rows)) for name, rows in labelled_sets().items()
     }
-    out["heldout_training"] = _summary(evaluate(held))
+    out["heldout_training"] = summary(evaluate(held))
     # tribu's own hand-written chat (training/sentiment): its 15 % held-out part, reported
     # apart so that "heldout_training" keeps meaning the shared training files only.
-    out["heldout_handwritten"] = _summary(evaluate(handwritten_split()[1]))
+    out["heldout_handwritten"] = summary(evaluate(handwritten_split()[1]))
     return out
 
 
@@ -69,7 +69,7 @@ def _margins(quality: dict[str, Any]) -> dict[str, Any]:
 def _macro_f1(labels: list[str], proba: np.ndarray) -> float:
     from sklearn.metrics import f1_score
 
-    from tribu.enrich.sentiment import CLASSES
+    from tribu.text.sentiment import CLASSES
 
     predicted = [CLASSES[i] for i in proba.argmax(axis=1).tolist()]
     return round(
@@ -80,14 +80,14 @@ def _macro_f1(labels: list[str], proba: np.ndarray) -> float:
 
 def _embedding_head() -> dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
+    from training.sentiment_data import training_split
+    from training.train_sentiment import CHAT_WEIGHT, with_chat
 
-    from tribu.enrich.embeddings import Embedder
-    from tribu.enrich.sentiment import CLASSES, SentimentScorer
-    from tribu.enrich.sentiment_data import training_split
-    from tribu.enrich.train_sentiment import CHAT_WEIGHT, _with_chat
+    from tribu.text import Embedder
+    from tribu.text.sentiment import CLASSES, SentimentScorer
 
     train, heldout = training_split()
-    rows = _with_chat(train, CHAT_WEIGHT)  # the rows the shipped model was trained on
+    rows = with_chat(train, CHAT_WEIGHT)  # the rows the shipped model was trained on
     held = [row for part in heldout.values() for row in part]
     embedder = Embedder(threads=1, dtype="float32").fit()
 

@@ -9,7 +9,7 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["language", "sentiment", "embeddings", "pipeline", "lexicons", "evaluation"],
+    ["embeddings", "pipeline", "scoring", "batches", "writes"],
 )
 def test_all_names_exist(module: str) -> None:
     mod = importlib.import_module(f"tribu.enrich.{module}")

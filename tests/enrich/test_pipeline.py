@@ -77,20 +77,20 @@ def test_embeddings_fill_existing_rows(tmp_path) -> None:
 
 
 def test_chunks_score_each_distinct_text_once_and_map_back() -> None:
-    from tribu.enrich import pipeline
+    from tribu.enrich import batches
 
     # texts a b a | c b a (chunks of 3): chunk 1 distinct [a, b], chunk 2 distinct [c, b, a]
     texts = ["a", "b", "a", "c", "b", "a"]
-    assert pipeline.distinct_texts(texts[:3])[1].tolist() == [0, 1, 0]
+    assert batches.distinct_texts(texts[:3])[1].tolist() == [0, 1, 0]
     seen: list[list[str]] = []
 
     def upper_range(bound: tuple[int, int]) -> list[str]:
-        part = pipeline._SHARED[bound[0] : bound[1]]
+        part = batches.shared_texts(bound)
         seen.append(part)
         return [t.upper() for t in part]
 
     chunks = list(
-        pipeline.chunked_results(
+        batches.chunked_results(
             texts,
             upper_range,
             lambda part: [t.upper() for t in part],
@@ -104,7 +104,7 @@ def test_chunks_score_each_distinct_text_once_and_map_back() -> None:
     # batches of 2 distinct texts: [a, b] for chunk 1; [c, b] and [a] for chunk 2
     assert seen == [["a", "b"], ["c", "b"], ["a"]]
     assert chunks == [(0, 3, ["A", "B", "A"]), (3, 6, ["C", "B", "A"])]
-    assert pipeline._SHARED == []  # released after the run
+    assert batches.shared_texts((0, 6)) == []  # released after the run
 
 
 def test_repeated_texts_get_one_row_each_with_equal_values(tmp_path) -> None:

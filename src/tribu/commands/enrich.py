@@ -1,6 +1,7 @@
 """`tribu enrich`, `tribu eval sentiment FILE.csv` and `tribu sentiment TEXT`.
 
-Thin: parse the options, call :mod:`tribu.enrich`, render the result.
+Thin: parse the options, call :mod:`tribu.enrich` (the stage) or :mod:`tribu.text` (the
+models), render the result.
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ def enrich(
 ) -> None:
     """Add language and sentiment to every message not yet enriched (incremental)."""
     from tribu.enrich.pipeline import enrich_warehouse
+    from tribu.text.registry import names
 
-    if embedder is not None and embedder not in ("static", "use"):
+    if embedder is not None and embedder not in names("embedding"):
+        choices = " or ".join(repr(name) for name in names("embedding"))
         raise typer.BadParameter(
-            f"got {embedder!r}; choose 'static' or 'use'.", param_hint="--embedder"
+            f"got {embedder!r}; choose {choices}.", param_hint="--embedder"
         )
     summary = enrich_warehouse(
         db,
@@ -115,14 +118,13 @@ def sentiment(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Score one message: sentiment in [0, 1] (0.5 neutral), its class and language."""
-    from tribu.enrich.language import LanguageDetector
-    from tribu.enrich.sentiment import CLASSES, SentimentScorer
+    from tribu.text import CLASSES, detect_language, sentiment_scorer
 
-    proba = SentimentScorer().predict_proba([text])[0]
+    proba = sentiment_scorer().predict_proba([text])[0]
     score = float(proba[2] + 0.5 * proba[1])
     result = {
         "text": text,
-        "lang": LanguageDetector().predict([text])[0],
+        "lang": detect_language([text])[0],
         "sentiment": round(score, 4),
         "label": CLASSES[int(proba.argmax())],
         "probabilities": {
@@ -143,7 +145,7 @@ def eval_sentiment(
     ] = False,
 ) -> None:
     """Accuracy, macro-F1 and confusion per language, for tribu and the word lists."""
-    from tribu.enrich.evaluation import evaluate, read_labelled_csv
+    from tribu.text.evaluation import evaluate, read_labelled_csv
 
     report = evaluate(read_labelled_csv(file))
     if as_json:

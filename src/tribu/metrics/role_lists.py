@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from tribu.metrics._registry import register
-from tribu.metrics.roles import ROLE_DEFAULTS, _roles, member_roles
+from tribu.metrics.roles import ROLE_DEFAULTS, member_roles, role_table
 
 __all__ = ["members_at_risk", "moderators", "newcomers", "power_users", "relays"]
 
@@ -21,7 +21,7 @@ def _flagged(flag: str, roles: ir.Table) -> ir.Table:
 def _default_roles(
     messages: ir.Table, members: ir.Table, member_events: ir.Table, **settings: object
 ) -> ir.Table:
-    return _roles(messages, members, member_events, **{**ROLE_DEFAULTS, **settings})  # type: ignore[arg-type]
+    return role_table(messages, members, member_events, **{**ROLE_DEFAULTS, **settings})  # type: ignore[arg-type]
 
 
 @register("roles")

@@ -29,6 +29,7 @@ __all__ = [
     "interaction_edges",
     "member_roles",
     "moderator_ids",
+    "role_table",
 ]
 
 # A platform role whose lower-cased name contains one of these makes a moderator.
@@ -130,7 +131,7 @@ def _top_weeks(m: ir.Table, members: ir.Table, power_share: float) -> ir.Table:
     )
 
 
-def _roles(
+def role_table(
     messages: ir.Table,
     members: ir.Table,
     member_events: ir.Table,
@@ -142,6 +143,7 @@ def _roles(
     at_risk_days: int,
     min_previous_messages: int,
 ) -> ir.Table:
+    """The roles table of :func:`member_roles` with every setting given explicitly."""
     end = community_end(messages).mutate(end_t=epoch(ibis._.end_ts))
     m = messages.mutate(t=epoch(messages.ts))
     # Week number (Monday-based, UTC) from the epoch: counting distinct weeks needs no date.
@@ -312,7 +314,7 @@ def member_roles(
     Fanny wrote 4 messages in the 28 days before the last 28, and 1 since: 1 <= 4 / 2, at
     risk. Carol links Alice and the brand to Erin and Fanny: betweenness 8/15, the relay.
     """
-    roles = _roles(
+    roles = role_table(
         messages,
         members,
         member_events,

@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 
 from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
 from tribu.metrics._common import brand_posts, people, people_authored, week_start
-from tribu.metrics.filters import _like, filter_tables, parse_moment
+from tribu.metrics.filters import filter_tables, parse_moment, timestamp_like
 
 __all__ = ["WEEKDAYS", "filter_tables", "parse_moment", "rows", "scorecard"]
 
@@ -122,9 +122,9 @@ def scorecard(
     stop = parse_moment(until, "until", end=True)
     joined = joins.filter(joins.join_ts.notnull())
     if start is not None:
-        joined = joined.filter(joined.join_ts >= _like(joined.join_ts, start))
+        joined = joined.filter(joined.join_ts >= timestamp_like(joined.join_ts, start))
     if stop is not None:
-        joined = joined.filter(joined.join_ts <= _like(joined.join_ts, stop))
+        joined = joined.filter(joined.join_ts <= timestamp_like(joined.join_ts, stop))
     totals["new_members"] = _scalar(joined.count())
     totals = {
         k: totals[k]
@@ -163,10 +163,10 @@ def scorecard(
         )
     )
     scoped = tts_post.mutate(scope=ibis.literal("all"))
-    curve = _materialize(sentiment._survival(scoped, "scope"))
-    by_community = _materialize(sentiment._survival(tts_post, "community_id"))
+    curve = _materialize(sentiment.survival_curve(scoped, "scope"))
+    by_community = _materialize(sentiment.survival_curve(tts_post, "community_id"))
     medians = (
-        by_community.filter(by_community.survival <= sentiment._HALF)
+        by_community.filter(by_community.survival <= sentiment.HALF_SURVIVAL)
         .group_by("community_id")
         .aggregate(km_median_hours=ibis._.hours.min())
     )
@@ -180,7 +180,7 @@ def scorecard(
     tts = {
         "posts": _scalar(tts_post.count()),
         "km_median_hours": _scalar(
-            curve.filter(curve.survival <= sentiment._HALF).hours.min()
+            curve.filter(curve.survival <= sentiment.HALF_SURVIVAL).hours.min()
         ),
         "share_never_reached": _scalar(1.0 - tts_post.observed.cast("float64").mean()),
         "by_community": [
@@ -254,7 +254,7 @@ def scorecard(
     if with_relays:
         built = roles.member_roles(messages, members, events)
     else:
-        built = roles._roles(
+        built = roles.role_table(
             messages,
             members,
             events,

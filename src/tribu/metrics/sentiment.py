@@ -30,14 +30,16 @@ from tribu.metrics._registry import register
 from tribu.metrics.campaigns import campaign_messages
 
 __all__ = [
+    "HALF_SURVIVAL",
     "sentiment_weekly",
+    "survival_curve",
     "time_to_sentiment_per_post",
     "time_to_sentiment_summary",
     "time_to_sentiment_survival",
 ]
 
 # Survival values within this distance of 0.5 count as reaching it (float noise across engines).
-_HALF = 0.5 + 1e-9
+HALF_SURVIVAL = 0.5 + 1e-9
 
 
 @register("sentiment")
@@ -145,7 +147,8 @@ def time_to_sentiment_per_post(
     )
 
 
-def _survival(per_post: ir.Table, by: str) -> ir.Table:
+def survival_curve(per_post: ir.Table, by: str) -> ir.Table:
+    """Kaplan-Meier curve of ``per_post`` (duration_hours, observed) per value of ``by``."""
     keyed = per_post.filter(per_post[by].notnull())
     grouped = keyed.group_by([by, "duration_hours"]).aggregate(
         events=keyed.observed.cast("int64").sum(),
@@ -222,7 +225,7 @@ def time_to_sentiment_survival(
         threshold=threshold,
         window_days=window_days,
     )
-    return _survival(per_post, by)
+    return survival_curve(per_post, by)
 
 
 @register("sentiment")
@@ -268,9 +271,9 @@ def time_to_sentiment_summary(
         window_days=window_days,
     )
     per_post = per_post.filter(per_post[by].notnull())
-    curve = _survival(per_post, by)
+    curve = survival_curve(per_post, by)
     medians = (
-        curve.filter(curve.survival <= _HALF)
+        curve.filter(curve.survival <= HALF_SURVIVAL)
         .group_by(by)
         .aggregate(km_median_hours=ibis._.hours.min())
     )

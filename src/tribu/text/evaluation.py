@@ -2,7 +2,7 @@
 
 :func:`read_labelled_csv` reads a CSV with columns ``text,label[,lang]`` (labels negative,
 neutral, positive); :func:`evaluate` scores tribu's model and every baseline of
-:data:`tribu.enrich.lexicons.BASELINES` on it, per language, and returns the object that
+:data:`tribu.text.lexicons.BASELINES` on it, per language, and returns the object that
 ``tribu eval sentiment --json`` prints::
 
     {"n": 123, "languages": {"fr": {"n": 60, "scores": {"tribu": {"accuracy": 0.71,
@@ -11,7 +11,7 @@ neutral, positive); :func:`evaluate` scores tribu's model and every baseline of
 Macro-F1 is averaged over the classes present among the labels of that language's rows (a file
 without neutral rows is not penalised for a neutral class it does not have; predicting neutral
 there still counts as an error). Rows without a ``lang`` column are split by
-:class:`tribu.enrich.language.LanguageDetector`. Metrics come from scikit-learn.
+:class:`tribu.text.language.LanguageDetector`. Metrics come from scikit-learn.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tribu.enrich.sentiment import CLASSES, SentimentScorer
 from tribu.errors import InputError
+from tribu.text.sentiment import CLASSES, SentimentScorer
 
 __all__ = ["LabelledRow", "evaluate", "label_scores", "read_labelled_csv"]
 
@@ -94,8 +94,8 @@ def evaluate(
     rows: Sequence[LabelledRow], scorer: SentimentScorer | None = None
 ) -> dict[str, Any]:
     """Score tribu and the word-list baselines on labelled rows, per language."""
-    from tribu.enrich.language import LanguageDetector
-    from tribu.enrich.lexicons import BASELINES
+    from tribu.text.language import LanguageDetector
+    from tribu.text.lexicons import BASELINES
 
     scorer = scorer or SentimentScorer()
     texts = [text for text, _, _ in rows]

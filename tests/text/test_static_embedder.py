@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tribu.enrich._static_embedder import (
+from tribu.text.static_embedder import (
     MODEL_DIR,
     StaticModel,
     bag_of_tokens,
     token_rows,
 )
-from tribu.enrich._static_tokens import ngram_buckets, tokens
+from tribu.text.tokens import ngram_buckets, tokens
 
 
 def test_tokens_split_elisions_and_keep_emoji() -> None:

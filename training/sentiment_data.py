@@ -1,5 +1,5 @@
 """The sentiment model's data: shared training files, tribu's own chat, held-out and evaluation
-splits. Read by :mod:`tribu.enrich.train_sentiment`, the benchmark and the threshold tests.
+splits. Read by :mod:`training.train_sentiment`, the benchmark and the threshold tests.
 
 Splits are deterministic: 15 % of each shared file and of each hand-written file is held out
 (stratified, seed 0); the *inner* split takes 15 % of each shared file's training part again
@@ -14,10 +14,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from tribu.enrich._chat_examples import chat_examples
-from tribu.enrich._chat_examples_more import more_chat_examples
-from tribu.enrich._chat_examples_slang import slang_chat_examples
-from tribu.enrich.evaluation import LabelledRow, read_labelled_csv
+from training.chat_examples import own_examples
+from training.paths import EVALUATION_DIR, HANDWRITTEN_DIR, default_data_dir
+from tribu.text.evaluation import LabelledRow, read_labelled_csv
 
 __all__ = [
     "FILE_WEIGHTS",
@@ -38,8 +37,6 @@ __all__ = [
     "training_split",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-EVALUATION_DIR = REPO_ROOT / "tests" / "data" / "sentiment"
 # Sample weight per training file. Chat-like sources were weighted up before (Reddit 1.0,
 # subtitles 0.4-0.6, reviews 0.5-0.6); equal weights scored better on the inner split (SELECTION).
 FILE_WEIGHTS = {
@@ -58,12 +55,6 @@ INNER_SHARE = 0.15
 INNER_SEED = 1
 HELDOUT_SHARE = 0.15
 SEED = 0
-HANDWRITTEN_DIR = REPO_ROOT / "training" / "sentiment"
-
-
-def default_data_dir() -> Path:
-    """The shared training folder beside the repository."""
-    return REPO_ROOT.parent / "shared" / "data" / "train" / "sentiment"
 
 
 def dev_rows() -> list[LabelledRow]:
@@ -172,8 +163,3 @@ def inner_split(
         train.extend((text, label, lang, weight) for text, label, lang in inner)
         validation.extend(check)
     return train, validation
-
-
-def own_examples() -> list[LabelledRow]:
-    """tribu's own generated chat-style examples (all three template sets)."""
-    return [*chat_examples(), *more_chat_examples(), *slang_chat_examples()]

@@ -1,14 +1,16 @@
-"""Rebuild the shipped sentiment weights: ``python -m tribu.enrich.train_sentiment``.
+"""Rebuild the shipped sentiment weights: ``python -m training.train_sentiment``
+(``make train-sentiment``).
 
 Reads the permissively licensed training files (``../shared/data/train/sentiment/*.csv`` next to
 the repository, or ``--data DIR``; see their ``SOURCES.md``), keeps 15 % of each file apart as a
 held-out split (stratified, seed 0), adds tribu's own chat-style examples
-(:mod:`tribu.enrich._chat_examples`, :mod:`tribu.enrich._chat_examples_more`,
-:mod:`tribu.enrich._chat_examples_slang`) and the training part of tribu's hand-written chat
-messages (``training/sentiment/*.csv``, 15 % of each file held out the same way), fits
-:class:`tribu.enrich.sentiment.SentimentScorer` and writes ``sentiment.npz``,
+(:mod:`training.chat_examples`, rendered from ``training/chat_templates/*.csv``) and the
+training part of tribu's hand-written chat messages (``training/sentiment/*.csv``, 15 % of
+each file held out the same way), fits
+:class:`tribu.text.SentimentScorer` and writes ``sentiment.npz``,
 ``sentiment_vocabulary.txt`` and ``sentiment.json`` (data, settings, inner-validation,
-held-out and development figures) into ``tribu/enrich/models/``.
+held-out and development figures) into ``src/tribu/text/models/`` (byte for byte the shipped
+files: see :mod:`training`).
 
 Every setting (:data:`SETTINGS`: smoothing, C, file weights, chat weight) was chosen on an
 *inner* validation split carved out of the training part only (:func:`inner_split`: 15 % of
@@ -25,9 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any, TypedDict
 
-from tribu.enrich.evaluation import evaluate
-from tribu.enrich.sentiment import SentimentScorer, shipped_model_dir
-from tribu.enrich.sentiment_data import (
+from training.sentiment_data import (
     FILE_WEIGHTS,
     HELDOUT_SHARE,
     INNER_SEED,
@@ -43,6 +43,9 @@ from tribu.enrich.sentiment_data import (
     text_key,
     training_split,
 )
+from tribu.text.evaluation import evaluate
+from tribu.text.registry import model_dir
+from tribu.text.sentiment import SentimentScorer
 
 __all__ = [
     "CHAT_WEIGHT",
@@ -51,6 +54,8 @@ __all__ = [
     "SETTINGS",
     "main",
     "select_handwritten_weight",
+    "summary",
+    "with_chat",
 ]
 
 CHAT_WEIGHT = 1.0
@@ -58,7 +63,7 @@ CHAT_WEIGHT = 1.0
 # only: the model fitted on the inner training rows plus 85 % of the hand-written training part,
 # scored on the inner validation rows and on the other 15 % of that part (macro-F1 shared en,
 # shared fr, hand-written en, hand-written fr); the best mean of the four was kept (weight 3).
-# Rerun: python -m tribu.enrich.train_sentiment --select-handwritten-weight 0 0.5 1 2 3 4
+# Rerun: python -m training.train_sentiment --select-handwritten-weight 0 0.5 1 2 3 4
 # Weighting chat up trades the shared data (reviews, subtitles, Reddit) for community chat.
 HANDWRITTEN_WEIGHT = 3.0
 HANDWRITTEN_SELECTION = {
@@ -126,7 +131,7 @@ SELECTION = {
 }
 
 
-def _with_chat(rows: list[TrainingRow], chat_weight: float) -> list[TrainingRow]:
+def with_chat(rows: list[TrainingRow], chat_weight: float) -> list[TrainingRow]:
     """``rows`` plus tribu's chat examples (weight ``chat_weight``) and the training part of
     its hand-written messages (:data:`HANDWRITTEN_WEIGHT`), minus anything matching an
     evaluation set."""
@@ -157,8 +162,8 @@ def select_handwritten_weight(weights: list[float]) -> dict[float, list[float]]:
             r for r in inner_train + templates + hand if text_key(r[0]) not in excluded
         ]
         model = _fit(rows)
-        shared = _summary(evaluate(inner_validation, model))
-        chat = _summary(evaluate(hand_check, model))
+        shared = summary(evaluate(inner_validation, model))
+        chat = summary(evaluate(hand_check, model))
         out[weight] = [
             part[lang]["macro_f1"]["tribu"]
             for part in (shared, chat)
@@ -174,7 +179,7 @@ def _fit(rows: list[TrainingRow]) -> SentimentScorer:
     )
 
 
-def _summary(report: dict[str, Any]) -> dict[str, Any]:
+def summary(report: dict[str, Any]) -> dict[str, Any]:
     return {
         lang: {
             "n": part["n"],
@@ -226,14 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.inner:
         inner_train, inner_validation = inner_split(args.data)
-        inner_model = _fit(_with_chat(inner_train, CHAT_WEIGHT))
-        metadata["inner_validation_macro_f1"] = _summary(
+        inner_model = _fit(with_chat(inner_train, CHAT_WEIGHT))
+        metadata["inner_validation_macro_f1"] = summary(
             evaluate(inner_validation, inner_model)
         )
         print(f"inner: {metadata['inner_validation_macro_f1']}", file=sys.stderr)
 
     train, heldout = training_split(args.data)
-    rows = _with_chat(train, CHAT_WEIGHT)
+    rows = with_chat(train, CHAT_WEIGHT)
     print(f"training on {len(rows)} rows", file=sys.stderr)
     scorer = _fit(rows)
     held_rows = [row for part in heldout.values() for row in part]
@@ -243,19 +248,19 @@ def main(argv: list[str] | None = None) -> int:
             "training_rows": len(rows),
             "chat_examples": len(own_examples()),
             "handwritten_training_rows": len(handwritten_split()[0]),
-            "heldout_handwritten_macro_f1": _summary(
+            "heldout_handwritten_macro_f1": summary(
                 evaluate(handwritten_split()[1], scorer)
             ),
             "heldout_share": HELDOUT_SHARE,
             "seed": SEED,
-            "heldout_macro_f1": _summary(evaluate(held_rows, scorer)),
-            "dev_macro_f1": _summary(evaluate(dev_rows(), scorer)),
+            "heldout_macro_f1": summary(evaluate(held_rows, scorer)),
+            "dev_macro_f1": summary(evaluate(dev_rows(), scorer)),
             "data_licences": "CC BY 4.0 (GoEmotions, XED, UCI sentences, SLURP), MIT "
             "(Allocine by T. Blard, PIAF by Etalab), CC BY 2.0 FR (Tatoeba); see "
             "docs/enrichment.md",
         }
     )
-    scorer.save(args.out or shipped_model_dir(), metadata)
+    scorer.save(args.out or model_dir(), metadata)
     print(f"held-out: {metadata['heldout_macro_f1']}", file=sys.stderr)
     print(f"dev: {metadata['dev_macro_f1']}", file=sys.stderr)
     return 0

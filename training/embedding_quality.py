@@ -7,7 +7,7 @@
 * :func:`faq_top1`: FAQ retrieval, hand-written: each user paraphrase is matched to the most
   similar FAQ question; top-1 accuracy is the share matched to a question of its own topic.
 
-Used by :mod:`tribu.enrich.train_embeddings` and ``bench/bench_embeddings.py``.
+Used by :mod:`training.train_embeddings` and ``bench/bench_embeddings.py``.
 """
 
 from __future__ import annotations
@@ -18,17 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from tribu.enrich._vectors import unit_rows
+from training.paths import REPO_ROOT
+from tribu.text.vectors import unit_rows
 
 __all__ = ["FAQ_FILE", "faq_top1", "mean_cosine", "neighbour_overlap", "read_faq"]
 
-FAQ_FILE = (
-    Path(__file__).resolve().parents[3]
-    / "tests"
-    / "data"
-    / "embeddings"
-    / "faq_paraphrases.csv"
-)
+FAQ_FILE = REPO_ROOT / "tests" / "data" / "embeddings" / "faq_paraphrases.csv"
 
 
 def mean_cosine(student: np.ndarray, teacher: np.ndarray) -> float:

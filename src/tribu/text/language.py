@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tribu.enrich._batch_text import join_batch, letter_counts
+from tribu.text._batch_text import join_batch, letter_counts
 
 __all__ = ["DETECTED_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector"]
 

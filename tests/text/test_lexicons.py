@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tribu.enrich._text import analyse
-from tribu.enrich.lexicons import FrenchWordList, VaderWordList, lexicon_sums
+from tribu.text._text import analyse
+from tribu.text.lexicons import FrenchWordList, VaderWordList, lexicon_sums
 
 
 def test_negated_word_flips_and_damps() -> None:

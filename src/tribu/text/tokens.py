@@ -1,6 +1,6 @@
 """Tokens of the static sentence embedder: lower-cased words, emoji, and hashed n-gram buckets.
 
-The static embedder (:mod:`tribu.enrich._static_embedder`) represents a message as the bag of
+The static embedder (:mod:`tribu.text.static_embedder`) represents a message as the bag of
 its tokens. :func:`tokens` turns a message into that bag with one regular expression, so it
 costs a few microseconds a message:
 

@@ -55,8 +55,8 @@ def test_eval_without_lang_column_splits_by_detector(tmp_path) -> None:
 
 
 def test_bad_label_names_file_and_line(tmp_path) -> None:
-    from tribu.enrich.evaluation import read_labelled_csv
     from tribu.errors import InputError
+    from tribu.text.evaluation import read_labelled_csv
 
     file = tmp_path / "bad.csv"
     file.write_text("text,label\nhello,neutral\nbye,happy\n", encoding="utf-8")

@@ -2,22 +2,22 @@
 
 :class:`SentimentScorer` is a three-class linear model over words with their negation marks,
 word pairs, hashed character 3–5-grams and the word lists' sums and compound scores (see
-:mod:`tribu.enrich._features`): NB-LR, one scikit-learn logistic regression per class on the
+:mod:`tribu.text._features`): NB-LR, one scikit-learn logistic regression per class on the
 features scaled by their naive-Bayes log-count ratios, with a softmax over the three (it beat
 the plain multinomial logistic regression on an inner validation split of the training data;
-see :mod:`tribu.enrich.train_sentiment`). It was picked over a classifier on sentence
+see :mod:`training.train_sentiment`). It was picked over a classifier on sentence
 embeddings because it scores better on every labelled set and needs no embedding per message
 (measured in ``docs/enrichment.md``). Features are computed for a whole batch at once
-(:mod:`tribu.enrich._batch_text`), and identical texts in a batch are scored once.
+(:mod:`tribu.text._batch_text`), and identical texts in a batch are scored once.
 
 The score is ``P(positive) + 0.5 * P(neutral)`` = ``0.5 + (P(positive) - P(negative)) / 2``, so
 0.5 means "no lean", below 0.3 means the model gives negative at least 0.4 more probability than
 positive, and 0.6 or more means positive leads by at least 0.2. A message without any word,
 number or emoji (empty, attachments only) scores exactly 0.5.
 
-The weights ship in ``tribu/enrich/models/`` as ``sentiment.npz`` (coefficients, float16) and
+The weights ship in ``tribu/text/models/`` as ``sentiment.npz`` (coefficients, float16) and
 ``sentiment_vocabulary.txt`` (``w word`` and ``p first second`` lines): no pickle, nothing
-downloaded. ``python -m tribu.enrich.train_sentiment`` (``make train-sentiment``) rebuilds them.
+downloaded. ``python -m training.train_sentiment`` (``make train-sentiment``) rebuilds them.
 """
 
 from __future__ import annotations
@@ -26,18 +26,18 @@ import json
 import os
 from collections import Counter
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from tribu.enrich._batch_text import SEPARATOR, tokenise_batch
-from tribu.enrich._features import CHAR_BITS, DENSE_NAMES, FeatureSpace
 from tribu.errors import ModelError
+from tribu.text._batch_text import SEPARATOR, tokenise_batch
+from tribu.text._features import CHAR_BITS, DENSE_NAMES, FeatureSpace
+from tribu.text.registry import model_dir
 
-__all__ = ["CLASSES", "SentimentScorer", "shipped_model_dir"]
+__all__ = ["CLASSES", "SentimentScorer"]
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -47,11 +47,6 @@ def _by_count(counts: Counter[str]) -> list[tuple[str, int]]:
     (``Counter.most_common`` breaks ties by insertion order, which follows set order, which
     changes with Python's string hash seed)."""
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def shipped_model_dir() -> Path:
-    """Folder of the weights that ship with tribu."""
-    return Path(str(resources.files("tribu.enrich") / "models"))
 
 
 class SentimentScorer:
@@ -294,6 +289,12 @@ class SentimentScorer:
         return [CLASSES[i] for i in proba.argmax(axis=1).tolist()]
 
     # ---- loading --------------------------------------------------------------------------
+    def load(self) -> SentimentScorer:
+        """Read the weights now (from ``model_dir`` or the shipped ones) unless already fitted
+        or loaded; scoring does it on first use. Returns self."""
+        self._ensure_loaded()
+        return self
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
             raise ModelError(
@@ -303,7 +304,7 @@ class SentimentScorer:
     def _ensure_loaded(self) -> None:
         if hasattr(self, "coef_"):
             return
-        folder = Path(self.model_dir) if self.model_dir else shipped_model_dir()
+        folder = Path(self.model_dir) if self.model_dir else model_dir()
         weights = folder / "sentiment.npz"
         vocabulary_file = folder / "sentiment_vocabulary.txt"
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tribu.enrich.language import LanguageDetector
+from tribu.text.language import LanguageDetector
 
 
 def test_french_english_and_undetermined() -> None:

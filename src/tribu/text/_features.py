@@ -26,8 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from tribu.enrich._batch_text import TokenisedBatch, TokenTable, tokenise_batch
-from tribu.enrich.lexicons import french_lexicon, vader_lexicon
+from tribu.text._batch_text import TokenisedBatch, TokenTable, tokenise_batch
+from tribu.text.lexicons import french_lexicon, vader_lexicon
 
 __all__ = ["CHAR_BITS", "DENSE_NAMES", "FeatureSpace"]
 

@@ -24,7 +24,8 @@ from importlib import resources
 
 import numpy as np
 
-from tribu.enrich._text import Analysis, analyse
+from tribu.text._text import Analysis, analyse
+from tribu.text.registry import model_dir
 
 __all__ = [
     "BASELINES",
@@ -47,9 +48,7 @@ _ALPHA = 15.0  # VADER's normalisation constant
 @lru_cache(maxsize=1)
 def french_lexicon() -> dict[str, float]:
     """tribu's French word list (token -> valence in [-4, 4]), read once."""
-    text = (resources.files("tribu.enrich") / "models" / "lexicon_fr.txt").read_text(
-        encoding="utf-8"
-    )
+    text = (model_dir() / "lexicon_fr.txt").read_text(encoding="utf-8")
     lexicon: dict[str, float] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from training.sentiment_data import default_data_dir, dev_rows, training_split
 
-from tribu.enrich.sentiment import SentimentScorer
-from tribu.enrich.sentiment_data import default_data_dir, dev_rows, training_split
+from tribu.text.sentiment import SentimentScorer
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_inner_validation_split_is_carved_from_the_training_part_only() -> None:
     # every setting is chosen on the inner split: it must share no row with the held-out part
     # (15 % of each file) and none with the inner training rows; together they are the
     # training part, row for row
-    from tribu.enrich.sentiment_data import inner_split
+    from training.sentiment_data import inner_split
 
     train, parts = training_split()
     inner_train, inner_validation = inner_split()

@@ -1,6 +1,6 @@
 """Normalise and tokenise a whole batch of messages at once, for the fast sentiment features.
 
-:func:`tokenise_batch` does what :func:`tribu.enrich._text.analyse` does for one message (NFC,
+:func:`tokenise_batch` does what :func:`tribu.text._text.analyse` does for one message (NFC,
 lower case, links and mentions replaced, elongations squashed and counted, "n't" → "not",
 negation scope), but for thousands of messages in a few C-level calls: the batch is joined into
 one string with a separator, every regular expression runs once over that string, the tokens
@@ -23,7 +23,7 @@ from itertools import repeat
 
 import numpy as np
 
-from tribu.enrich._text import NEGATION_WORDS
+from tribu.text._text import NEGATION_WORDS
 
 __all__ = [
     "SCOPE_END",

@@ -1,7 +1,7 @@
 """The static sentence embedder: a message is the normalised weighted sum of its token vectors.
 
 Its token vectors are distilled from Google's multilingual Universal Sentence Encoder by
-:mod:`tribu.enrich.train_embeddings` and shipped in ``tribu/enrich/models/``:
+:mod:`training.train_embeddings` and shipped in ``tribu/text/models/``:
 
 * ``embedding_static.npz``: ``vectors`` (int8, one row per vocabulary word then one per n-gram
   bucket) and ``scales`` (float32, one per row: row = vectors * scale);
@@ -27,13 +27,14 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from tribu.enrich._static_tokens import ngram_buckets, tokens
-from tribu.enrich._vectors import unit_rows
 from tribu.errors import ModelError
+from tribu.text.registry import model_dir
+from tribu.text.tokens import ngram_buckets, tokens
+from tribu.text.vectors import unit_rows
 
-__all__ = ["MODEL_DIR", "StaticModel", "bag_of_tokens", "token_rows"]
+__all__ = ["MODEL_DIR", "MODEL_STEM", "StaticModel", "bag_of_tokens", "token_rows"]
 
-MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_DIR = model_dir()
 MODEL_STEM = "embedding_static"
 
 

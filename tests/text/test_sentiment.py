@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tribu.enrich._features import DENSE_NAMES
-from tribu.enrich.sentiment import SentimentScorer
+from tribu.text._features import DENSE_NAMES
+from tribu.text.sentiment import SentimentScorer
 
 SCORER = SentimentScorer()
 
@@ -128,7 +128,7 @@ def test_nb_ratio_points_a_class_only_word_towards_its_class() -> None:
 def test_spoken_french_negation_marks_the_verb_before_pas() -> None:
     # « ne » is dropped in chat: « j'aime pas » negates « aime » (before « pas »), and « pas »
     # still negates what follows (« ce », « logo »), up to the end of the message.
-    from tribu.enrich._batch_text import tokenise_batch
+    from tribu.text._batch_text import tokenise_batch
 
     batch = tokenise_batch(["j'aime pas ce logo", "j'aime ce logo"])
     marks = dict(zip(batch.tokens[:5], batch.negated[:5].tolist(), strict=True))

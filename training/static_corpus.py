@@ -5,8 +5,9 @@ Sources, all offline and permissively licensed:
 * the sentiment training CSVs in ``../shared/data/train/sentiment/*.csv`` (column ``text``;
   CC BY 4.0 / MIT, see their SOURCES.md): Reddit comments, film subtitles, product and film
   reviews, questions, Tatoeba sentences; long reviews are cut into sentences;
-* tribu's own generated chat (``_chat_examples``, ``_chat_examples_more``) and the demo's
-  brand-community sentences (``tribu.demo._phrases``), written for tribu;
+* tribu's own generated chat (:mod:`training.chat_examples`: the ``chat`` and ``more``
+  template sets) and the demo's brand-community sentences (``tribu.demo._phrases``), written
+  for tribu;
 * chat-like recombinations of those: one to four fragments, fillers, mentions, links, emoji.
 
 :func:`corpus` returns distinct texts in a seeded order; :func:`split` keeps the last
@@ -20,9 +21,11 @@ import random
 import re
 from pathlib import Path
 
+from training.paths import default_data_dir
+
 __all__ = ["TRAIN_DATA", "corpus", "split"]
 
-TRAIN_DATA = Path(__file__).resolve().parents[3] / ".." / "shared/data/train/sentiment"
+TRAIN_DATA = default_data_dir()
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _FILLERS = {
@@ -64,9 +67,8 @@ def _csv_texts(folder: Path) -> list[tuple[str, str]]:
 
 
 def _tribu_texts(seed: int) -> list[tuple[str, str]]:
+    from training.chat_examples import chat_examples, more_chat_examples
     from tribu.demo._phrases import ANSWERS, QUESTIONS, TOPICS, fill, sentence
-    from tribu.enrich._chat_examples import chat_examples
-    from tribu.enrich._chat_examples_more import more_chat_examples
 
     rng = random.Random(seed)
     rows = [(t, lang) for t, _, lang in chat_examples(per_class=2_000, seed=seed)]
