@@ -28,9 +28,11 @@ __all__ = [
     "DAILY_UP_TO_DAYS",
     "MAX_SERIES",
     "OTHERS",
+    "PALETTE",
     "Chart",
     "chart_layout",
     "fold_others",
+    "keep_largest",
     "split_column",
     "time_grain",
     "iso_dates",
@@ -38,6 +40,7 @@ __all__ = [
     "numbers",
     "plot_text",
     "series",
+    "series_color",
 ]
 
 
@@ -147,6 +150,36 @@ def numbers(values: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in values]
 
 
+def keep_largest(
+    frame: pd.DataFrame, by: str, sizes: pd.Series, limit: int = MAX_SERIES
+) -> tuple[pd.DataFrame, int]:
+    """For series that cannot be folded into "others" (medians, survival curves): the rows of
+    the ``limit`` values of ``by`` with the largest ``sizes`` (a Series indexed by the key),
+    and how many values were left out (the chart says so in a note)."""
+    keys = frame[by].dropna().unique()
+    if len(keys) <= limit:
+        return frame, 0
+    ranked = sizes.reindex(keys).fillna(0).sort_values(ascending=False, kind="stable")
+    kept = set(ranked.index[:limit])
+    return frame[frame[by].isin(kept)], len(keys) - limit
+
+
+PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+)  # fmt: skip
+"""Plotly's default colours; "others" is grey."""
+
+
+def series_color(key: str, order: list[str]) -> str:
+    """The colour of series ``key``: fixed by its place among every known key, so a
+    community keeps its colour from one chart to the next."""
+    if key == OTHERS:
+        return "#9ca3af"
+    index = order.index(key) if key in order else len(order)
+    return PALETTE[index % (len(PALETTE) - 1)]
+
+
 def series(
     frame: pd.DataFrame,
     by: str,
@@ -167,10 +200,13 @@ def series(
         frame.sort_values(x).groupby(by),
         key=lambda item: (str(item[0]) == OTHERS, str(names.get(str(item[0]), item[0]))),
     )
+    order = sorted(k for k in names if k != OTHERS)
     return [
         {
             "type": "scatter",
             **style,
+            "marker": {"color": series_color(str(key), order)},
+            "line": {**style.get("line", {}), "color": series_color(str(key), order)},
             "name": plot_text(label(names.get(str(key), key))),
             "x": x_values(part[x]),
             "y": y_values(part[y]),
