@@ -105,7 +105,7 @@
         cell(tr, (r.starts || "–") + " → " + (r.ends || "–"));
         var money = r.currency ? " " + r.currency : "";
         if (r.has_data === false) {
-          cell(tr, null).className = "nodata";
+          cell(tr, null).className = "num nodata";
           cell(tr, number(r.spend, 0) + money).className = "num";
           var status = cell(tr, r.status);
           status.className = "nodata";
