@@ -77,7 +77,8 @@ def chart_layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
     chart (an ``<h3>``), where Plotly's tool bar cannot cover it."""
     return {
         "meta": {"title": plot_text(title)},
-        "xaxis": {"title": {"text": plot_text(x)}, "automargin": True},
+        # a time axis needs no title ("" for x): the chart's title says the grain
+        "xaxis": ({"title": {"text": plot_text(x)}} if x else {}) | {"automargin": True},
         "yaxis": {"title": {"text": plot_text(y)}, "automargin": True},
         "margin": {"l": 60, "r": 20, "t": 36, "b": 40},
         "legend": {"orientation": "h", "y": -0.22, "yanchor": "top"},

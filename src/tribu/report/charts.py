@@ -74,7 +74,7 @@ def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     title = w["activity" if grain == "day" else "activity_weekly"]
     figure = {
         "data": traces,
-        "layout": chart_layout(title, w[grain], w["messages"]),
+        "layout": chart_layout(title, "", w["messages"]),
     }
     return Chart("activity", title, "daily_activity", figure, len(frame))
 
@@ -107,7 +107,7 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         label=lambda name: f"{w['engagement_weekly']} ({name})",
         mode="lines+markers",
     )
-    layout = chart_layout(w["engagement"], w["week"], w["engagement_rate"])
+    layout = chart_layout(w["engagement"], "", w["engagement_rate"])
     layout["yaxis"]["tickformat"] = ".1%"
     chart = Chart(
         "engagement",
@@ -225,7 +225,7 @@ def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         _series_names(data, by, w),
         mode="lines+markers",
     )
-    layout = chart_layout(w["sentiment"], w["week"], w["mean_sentiment"])
+    layout = chart_layout(w["sentiment"], "", w["mean_sentiment"])
     layout["yaxis"]["range"] = [0, 1]
     return Chart(
         "sentiment",

@@ -68,8 +68,8 @@ class Block:
 
     @property
     def wide(self) -> bool:
-        """A table of more than six columns takes the page's whole width."""
-        return len(self.columns) > 6
+        """A table of more than six columns, or with long text, takes the whole width."""
+        return len(self.columns) > 6 or "wrap" in self.aligns
 
 
 @dataclass
@@ -221,6 +221,13 @@ def _layout(title: str, x: str, y: str) -> dict[str, Any]:
     return layout
 
 
+def _month_layout(title: str, y: str) -> dict[str, Any]:
+    """A line over months: a date axis (ticks thinned, never turned), no x title."""
+    layout = _chart_layout(title, "", y)
+    layout["xaxis"] |= {"type": "date", "tickformat": "%b %Y"}
+    return layout
+
+
 def _money_note(unit: str | None, margin: float, w: dict[str, str]) -> str:
     return w["currency_note"].format(
         unit=unit or w["currency_unknown"],
@@ -259,7 +266,7 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
             | dict(zip(("x", "y"), _xy(part, "month", "cac"), strict=True))
             for channel, part in cac.groupby("channel", sort=True)
         ],
-        "layout": _layout(w["bt:cac_by_channel_month"], w["col:month"], w["col:cac"]),
+        "layout": _month_layout(w["bt:cac_by_channel_month"], w["col:cac"]),
     }
     for name, x, y, fmt in (
         ("clv_cac_by_channel", "channel", "clv_to_cac", None),
@@ -272,7 +279,7 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
         figures[name] = {"data": [{"type": "bar", "x": xs, "y": ys}], "layout": layout}
     monthly = s["nps_rating_by_month"]
     months, nps = _xy(monthly, "month", "nps")
-    layout = _layout(w["bt:nps_rating_by_month"], w["col:month"], w["col:nps"])
+    layout = _month_layout(w["bt:nps_rating_by_month"], w["col:nps"])
     layout["yaxis2"] = {
         "title": {"text": plot_text(w["col:mean_rating"])},
         "overlaying": "y",
