@@ -117,7 +117,10 @@ def test_dashboard_filters_redraw_the_charts(page: Any, live_site: Site) -> None
     # two communities: one line each (communities before channels): Maison Lune 9
     # (général) + 9 (lives) = 18, Moon Club 3 (chat): 21 messages
     traces = activity_traces(page)
-    assert {t["name"]: sum(t["y"]) for t in traces} == {"Maison Lune": 18, "Moon Club": 3}
+    assert {t["name"]: sum(t["y"]) for t in traces} == {
+        "Maison Lune": 18,
+        "Moon Club": 3,
+    }
     assert page.locator("#summary-list li").count() >= 1
 
     page.select_option("#f-community", "c-lune")

@@ -49,7 +49,8 @@ LAYOUT_PROBLEMS = """() => {
       if (el.ownerSVGElement) { return; }  // drawn inside a figure, clipped by its plot area
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > box.right + 1) {
-        problems.push(`${panel.id || panel.className}: <${el.tagName}> ends at ${r.right} > ${box.right}`);
+        const where = panel.id || panel.className;
+        problems.push(`${where}: <${el.tagName}> ends at ${r.right} > ${box.right}`);
       }
     });
   });
@@ -74,7 +75,10 @@ TITLE_AND_TOOLBAR = """(id) => {
   const chart = document.getElementById(id);
   const title = chart.closest('.panel').querySelector('h3.chart-title');
   const bar = chart.querySelector('.modebar');
-  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
   return {title: title ? box(title) : null, bar: bar ? box(bar) : null};
 }"""
 

@@ -70,9 +70,8 @@ def time_to_sentiment_signals(messages: ir.Table, reactions: ir.Table) -> ir.Tab
     A Discord server with 40 replies and 300 untimed reactions: reply_links 40, timed_reactions
     0, signal "replies". A WhatsApp group: 0 and 0, signal "none".
     """
-    linked = (
-        messages.reply_to_id.notnull()
-        | (messages.thread_id.notnull() & (messages.thread_id != messages.message_id))
+    linked = messages.reply_to_id.notnull() | (
+        messages.thread_id.notnull() & (messages.thread_id != messages.message_id)
     )
     links = messages.group_by("community_id").aggregate(
         reply_links=linked.cast("int64").sum()
@@ -267,9 +266,10 @@ def time_to_sentiment_survival(
     """Kaplan–Meier curve of time to sentiment: share of brand posts still waiting at t hours.
 
     Definition: at each distinct duration t (observed or censored) of the posts of
-    :func:`time_to_sentiment_per_post` whose community has a signal, ``at_risk`` n = posts whose duration is >= t,
-    ``events`` d = posts observed at t, and ``survival`` S(t) = product over event times
-    u <= t of (1 - d_u / n_u), computed as ``exp(sum(ln(1 - d/n)))`` (0 once d = n).
+    :func:`time_to_sentiment_per_post` whose community has a signal, ``at_risk`` n = posts
+    whose duration is >= t, ``events`` d = posts observed at t, and ``survival`` S(t) =
+    product over event times u <= t of (1 - d_u / n_u), computed as
+    ``exp(sum(ln(1 - d/n)))`` (0 once d = n).
 
     Grain: one row per group and distinct duration. Unit: hours; survival in [0, 1].
 

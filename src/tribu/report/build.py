@@ -115,7 +115,9 @@ def tts_card_note(tts: dict[str, Any], w: dict[str, str], names: dict[str, str])
     if left_out:
         unmeasured = w["tts_unmeasured"].format(n=left_out)
         where = ", ".join(grouped.get("none", []))
-        note += (" ; " if note else "") + unmeasured + (f"{colon} {where}" if where else "")
+        note += (
+            (" ; " if note else "") + unmeasured + (f"{colon} {where}" if where else "")
+        )
     return note
 
 

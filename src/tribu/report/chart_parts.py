@@ -78,7 +78,8 @@ def chart_layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
     return {
         "meta": {"title": plot_text(title)},
         # a time axis needs no title ("" for x): the chart's title says the grain
-        "xaxis": ({"title": {"text": plot_text(x)}} if x else {}) | {"automargin": True},
+        "xaxis": ({"title": {"text": plot_text(x)}} if x else {})
+        | {"automargin": True},
         "yaxis": {"title": {"text": plot_text(y)}, "automargin": True},
         "margin": {"l": 60, "r": 20, "t": 36, "b": 40},
         "legend": {"orientation": "h", "y": -0.22, "yanchor": "top"},
@@ -199,7 +200,10 @@ def series(
     """
     parts = sorted(
         frame.sort_values(x).groupby(by),
-        key=lambda item: (str(item[0]) == OTHERS, str(names.get(str(item[0]), item[0]))),
+        key=lambda item: (
+            str(item[0]) == OTHERS,
+            str(names.get(str(item[0]), item[0])),
+        ),
     )
     order = sorted(k for k in names if k != OTHERS)
     return [

@@ -10,8 +10,9 @@ hover values, which is what a community manager wants to explore.
 Each chart is one function ``(data, filters, words) -> Chart``: it reads one or two measures
 through :class:`tribu.report.data.MeasureData`, never the warehouse, and returns a figure as a
 dict. The legibility rules (at most eight series, communities before channels, grain by span,
-titles outside the figure) are in :mod:`tribu.report.chart_parts`. Text that comes from members or platforms (channel names, display names) goes through
-:func:`plot_text`, because Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``...).
+titles outside the figure) are in :mod:`tribu.report.chart_parts`. Text that comes from
+members or platforms (channel names, display names) goes through :func:`plot_text`,
+because Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``...).
 """
 
 from __future__ import annotations
@@ -214,9 +215,7 @@ def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         pooled = frame.assign(_w=frame["mean_sentiment"] * frame["messages"])
         pooled = pooled.groupby([by, "week"], as_index=False)[["_w", "messages"]].sum()
         pooled["mean_sentiment"] = pooled["_w"] / pooled["messages"]
-        frame = fold_others(
-            pooled, by, "week", "mean_sentiment", weight="messages"
-        )
+        frame = fold_others(pooled, by, "week", "mean_sentiment", weight="messages")
     traces = series(
         frame,
         by,

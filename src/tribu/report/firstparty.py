@@ -258,7 +258,9 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
     figures: dict[str, dict[str, Any]] = {}
 
     cac = s["cac_by_channel_month"].sort_values("month")
-    if not cac.empty:  # CAC is a ratio: the channels with most spend, at most eight lines
+    if (
+        not cac.empty
+    ):  # CAC is a ratio: the channels with most spend, at most eight lines
         cac, _ = keep_largest(cac, "channel", cac.groupby("channel")["spend"].sum())
     figures["cac_by_channel_month"] = {
         "data": [

@@ -208,7 +208,10 @@ LABELS: dict[str, dict[str, str]] = {
 
 for _lang, _words in FIRSTPARTY_LABELS.items():  # the business and creators pages
     LABELS[_lang].update(_words)
-for _lang, _words in CHART_LABELS.items():  # chart notes, TTS signals, campaign coverage
+for (
+    _lang,
+    _words,
+) in CHART_LABELS.items():  # chart notes, TTS signals, campaign coverage
     LABELS[_lang].update(_words)
 
 # The scorecard's headline numbers, as "section.key" paths into the scorecard dict, in order.
