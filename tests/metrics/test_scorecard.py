@@ -25,6 +25,10 @@ def test_scorecard_community(tables) -> None:
     assert card["engagement"]["median_engagement_rate"] == pytest.approx(0.5)
     assert card["time_to_sentiment"]["km_median_hours"] == 1.5
     assert card["time_to_sentiment"]["share_never_reached"] == pytest.approx(2 / 7)
+    assert card["time_to_sentiment"]["unmeasured_posts"] == 0
+    assert card["time_to_sentiment"]["signals"] == [
+        {"community_id": "c1", "signal": "replies+reactions", "posts": 7}
+    ]
     # Questions Q1 (1 h) and Q2 (unanswered); 17 + 11 conversations.
     assert card["activity"]["questions"] == 2
     assert card["activity"]["unanswered_questions"] == 1
@@ -66,3 +70,20 @@ def test_bad_period_is_a_clear_error(tables) -> None:
         scorecard(tables, since="3/4")
     with pytest.raises(ConfigError, match="must come before"):
         scorecard(tables, since="2026-04-01", until="2026-03-01")
+
+
+def test_scorecard_leaves_out_posts_without_signal(tables) -> None:
+    # Whole warehouse: c1's 7 posts (median 1.5 h, 2 of 7 never reached, as for c1 alone)
+    # and c2's S1, whose export shows no reply and no timed reaction: left out and counted
+    # apart, so the share never reached stays 2/7 (counting S1 would make it 3/8).
+    card = scorecard(tables, with_relays=False)
+    tts = card["time_to_sentiment"]
+    assert tts["posts"] == 7
+    assert tts["unmeasured_posts"] == 1
+    assert tts["km_median_hours"] == 1.5
+    assert tts["share_never_reached"] == pytest.approx(2 / 7)
+    assert tts["signals"] == [
+        {"community_id": "c1", "signal": "replies+reactions", "posts": 7},
+        {"community_id": "c2", "signal": "none", "posts": 1},
+    ]
+    assert [r["community_id"] for r in tts["by_community"]] == ["c1"]

@@ -19,8 +19,11 @@ def test_time_to_sentiment_per_post(measure) -> None:
     assert (rows["P3"]["duration_hours"], rows["P3"]["observed"]) == (168.0, False)
     # P4: posted 24 h before c1's last message: censored at 24 h (end of the window).
     assert (rows["P4"]["duration_hours"], rows["P4"]["observed"]) == (24.0, False)
-    # S1: c2's only message, so c2's data ends at it: censored at 0.
+    # S1: c2's only message, so c2's data ends at it: censored at 0; c2's export holds
+    # no reply and no timed reaction, so it has no signal (left out of the curve).
     assert (rows["S1"]["duration_hours"], rows["S1"]["observed"]) == (0.0, False)
+    assert rows["S1"]["signal"] == "none"
+    assert {rows[m]["signal"] for m in ("M1", "P1", "P4")} == {"replies+reactions"}
     # Campaigns: P1 is spring's activation, P2 says "blend"; the others belong to none.
     assert rows["P1"]["campaign_id"] == rows["P2"]["campaign_id"] == "spring"
     assert rows["P3"]["campaign_id"] is None
@@ -44,7 +47,8 @@ def test_time_to_sentiment_survival(measure) -> None:
         row = rows[("c1", hours)]
         assert (row["at_risk"], row["events"]) == (at_risk, events)
         assert row["survival"] == pytest.approx(survival)
-    assert rows[("c2", 0.0)]["survival"] == 1.0
+    # c2 has no signal at all (no reply, no timed reaction): no curve, not a flat one.
+    assert not any(community == "c2" for community, _ in rows)
 
 
 def test_time_to_sentiment_summary(measure) -> None:
@@ -52,9 +56,32 @@ def test_time_to_sentiment_summary(measure) -> None:
     # S falls to 3/7 <= 0.5 at 1.5 h; 2 of 7 posts never reached (P3, P4).
     assert rows["c1"]["km_median_hours"] == 1.5
     assert rows["c1"]["share_never_reached"] == pytest.approx(2 / 7)
-    # c2: one censored post, survival never drops: no median, all never reached.
-    assert rows["c2"]["km_median_hours"] is None
-    assert rows["c2"]["share_never_reached"] == 1.0
+    # c2: its export shows no reply and no timed reaction, so its post is not "never
+    # reached" (censored): it is left out, and c2 has no row.
+    assert set(rows) == {"c1"}
+
+
+def test_time_to_sentiment_signals(measure) -> None:
+    rows = {r["community_id"]: r for r in measure("time_to_sentiment_signals")}
+    # c1: replies (R1-R5, alice's replies to M1-M3...) and timed reactions (P2's 🔥 at
+    # 13:00); c2: S1 alone, nothing that could show a positive reaction.
+    assert rows["c1"]["signal"] == "replies+reactions"
+    assert rows["c1"]["reply_links"] > 0 and rows["c1"]["timed_reactions"] > 0
+    assert (rows["c2"]["reply_links"], rows["c2"]["timed_reactions"]) == (0, 0)
+    assert rows["c2"]["signal"] == "none"
+
+
+def test_a_community_without_signal_does_not_change_the_median(measure) -> None:
+    """Per channel, c2's channel has no row (no signal) and c1-general's numbers are its own
+    four posts', worked by hand below."""
+    curve = measure("time_to_sentiment_summary", by="channel_id")
+    by_channel = {r["channel_id"]: r for r in curve}
+    assert "c2-main" not in by_channel
+    general = by_channel["c1-general"]
+    assert general["posts"] == 4  # P1-P4
+    # P1 1.5 h, P2 3 h observed; P3 censored at 168, P4 at 24: S(1.5) = 3/4, S(3) = 2/4
+    assert general["km_median_hours"] == 3.0
+    assert general["share_never_reached"] == pytest.approx(2 / 4)
 
 
 def test_summary_by_campaign(measure) -> None:

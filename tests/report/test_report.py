@@ -138,10 +138,42 @@ def test_a_median_never_reached_says_so() -> None:
     # 4 brand posts, 1 reached: survival never falls to one half, so no KM median exists
     unreached = {"time_to_sentiment": {"posts": 4, "km_median_hours": None}}
     assert scorecard_items(unreached, labels("en")) == [
-        ("median time to positive (h)", "not reached (over half never positive)")
+        ("median time to positive", "not reached (over half never positive)", "")
     ]
     # no brand post at all: nothing to say, a dash
     empty = {"time_to_sentiment": {"posts": 0, "km_median_hours": None}}
     assert scorecard_items(empty, labels("fr")) == [
-        ("délai médian jusqu'au positif (h)", "–")
+        ("délai médian jusqu'au positif", "–", "")
     ]
+
+
+def test_the_tts_card_names_its_signal() -> None:
+    # a median of 0.63 h reads 38 min; the note names each community's signal and the posts
+    # left out for want of one
+    card = {
+        "time_to_sentiment": {
+            "posts": 10,
+            "km_median_hours": 0.63,
+            "unmeasured_posts": 3,
+            "signals": [
+                {"community_id": "d", "signal": "replies", "posts": 6},
+                {"community_id": "t", "signal": "replies+reactions", "posts": 4},
+                {"community_id": "w", "signal": "none", "posts": 3},
+            ],
+        }
+    }
+    names = {"d": "Le Club", "t": "Officiel", "w": "Runners"}
+    [(label, value, note)] = scorecard_items(card, labels("en"), names)
+    assert (label, value) == ("median time to positive", "38 min")
+    assert note == (
+        "signal: replies and timed reactions (Officiel) ; replies only (Le Club) ; "
+        "3 post(s) left out (no signal): Runners"
+    )
+
+
+def test_duration_words() -> None:
+    from tribu.report.build import duration_words
+
+    assert duration_words(0.5) == "30 min"
+    assert duration_words(3.75, "fr") == "3,8\u00a0h"  # 3.75 rounds half to even: 3.8
+    assert duration_words(72.0) == "3.0\u00a0days"

@@ -192,6 +192,12 @@ def kpis(
                     else tts["km_median_hours"]
                 ),
                 "posts never reached (share)": tts["share_never_reached"],
+                "TTS signal, per community": "; ".join(
+                    f"{row['community_id']}: {row['signal']}"
+                    for row in tts.get("signals") or []
+                )
+                or None,
+                "posts left out (no signal)": tts.get("unmeasured_posts", 0),
                 "mean sentiment": card["sentiment"]["mean_sentiment"],
             },
         )

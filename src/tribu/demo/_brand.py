@@ -14,6 +14,7 @@ from tribu.demo._model import Campaign
 
 __all__ = [
     "activation_text",
+    "announcement_reply_text",
     "ama_open_text",
     "live_reply_text",
     "live_text",
@@ -52,6 +53,29 @@ _LIVE_REPLIES = {
         "Encore le même sujet que la semaine dernière", "Je n'aime pas du tout le nouvel horaire",
     ),
 }  # fmt: skip
+
+
+_ANNOUNCEMENT_REPLIES = {
+    "fr": {
+        "pos": (
+            "Trop bien, merci pour l'info !", "Génial 😍", "Super nouvelle 🙌",
+            "Hâte de voir ça 🔥", "Merci l'équipe, vous êtes top", "Parfait, j'adore !",
+            "Enfin ! Trop contente", "Bravo à toute l'équipe 👏",
+        ),
+        "neu": ("C'est dispo en 42 ?", "On peut en savoir plus ?", "Ça commence quand ?"),
+        "neg": ("Dommage, toujours rien en 37", "Un peu déçu, j'attendais autre chose"),
+    },
+    "en": {
+        "pos": ("Love it, thanks!", "Great news 🙌", "Can't wait 🔥", "Awesome, well done team"),
+        "neu": ("Is it available in 44?", "When does it start?"),
+        "neg": ("Still nothing in my size, sadly",),
+    },
+}  # fmt: skip
+
+
+def announcement_reply_text(tone: str, lang: str, rng: random.Random) -> str:
+    """A member's reply to one of the brand's announcements."""
+    return rng.choice(_ANNOUNCEMENT_REPLIES[lang][tone])
 
 
 def live_text(day: date, rng: random.Random) -> str:

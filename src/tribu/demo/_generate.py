@@ -136,6 +136,7 @@ def _discord(seed: int, pool: list[tuple[str, str]]) -> Community:
     )
     rituals.add_help_desk(community, "entraide", rng, per_day=4.0)
     rituals.add_recaps(community, "annonces", rng)
+    rituals.add_announcement_replies(community, "annonces", rng)
     add_reactions(community, rng)
     return community
 
@@ -175,6 +176,7 @@ def _slack(seed: int, pool: list[tuple[str, str]]) -> Community:
         community, "annonces", "ugc-drops", rng, ugc_per_campaign=60
     )
     rituals.add_recaps(community, "annonces", rng)
+    rituals.add_announcement_replies(community, "annonces", rng)
     add_reactions(community, rng)
     return community
 

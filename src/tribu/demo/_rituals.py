@@ -7,7 +7,9 @@
   pinned the day before; members ask, the community manager answers each question;
 - **activation posts** of the three campaigns, followed by members' UGC carrying the hashtag;
 - **help questions**, answered quickly, late, or never;
-- the Monday news post and, on WhatsApp, the Saturday run-club call.
+- the Monday news post and, on WhatsApp, the Saturday run-club call;
+- **replies to the brand's announcements**: a few members answer most of them within hours,
+  mostly warmly, as in the communities of the seed articles (what time to sentiment measures).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tribu.demo._simulate import Community, days, poisson, random_time
 
 __all__ = [
     "add_activations",
+    "add_announcement_replies",
     "add_amas",
     "add_help_desk",
     "add_lives",
@@ -370,3 +373,50 @@ def add_run_club(community: Community, channel: str, rng: random.Random) -> None
                     attachments=["photo.jpg"],
                     topic="run",
                 )
+
+
+# Expected member replies to a brand announcement, by what the post is.
+_REPLIES_EXPECTED = {"activation": 3.0, "brand": 1.5, "ama-notice": 1.5, "recap": 1.0}
+
+
+def add_announcement_replies(
+    community: Community, channel: str, rng: random.Random, lang: str = "fr"
+) -> None:
+    """Members' replies to the brand's top-level posts in ``channel``.
+
+    Each post draws a Poisson number of replies (three for an activation, one or two for a
+    reminder, an AMA notice or the Monday news), each one 2 minutes to a few hours later
+    (exponential, mean 2 h 30): some posts draw none, and stay "never positive". Seven in ten
+    replies are warm, two neutral, one negative. Few enough come within the first two hours
+    that a Monday news post stays an announcement, not a ritual (``min_attendance``).
+    """
+    posts = [
+        p
+        for p in community.posts
+        if p.channel == channel
+        and p.kind == "message"
+        and p.reply_to is None
+        and p.author.persona == "brand"
+        and p.text
+    ]
+    for post in posts:
+        kind = post.tag.split(":", 1)[0]
+        expected = _REPLIES_EXPECTED.get(kind, 1.0)
+        for _ in range(poisson(expected, rng)):
+            ts = post.ts + timedelta(minutes=2 + rng.expovariate(1 / 150))
+            crowd = _speakers(community, ts, ("fr", "en"))
+            if not crowd:
+                continue
+            person = rng.choice(crowd)
+            tone = rng.choices(("pos", "neu", "neg"), weights=(7, 2, 1))[0]
+            text_lang = "en" if lang == "en" or person.lang == "en" else "fr"
+            community.add(
+                channel,
+                person,
+                ts,
+                _brand.announcement_reply_text(tone, text_lang, rng),
+                reply_to=post,
+                tag="announcement-reply",
+                topic="campagne",
+                tone=tone,
+            )

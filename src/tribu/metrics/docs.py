@@ -43,6 +43,12 @@ entry here.
   (`thread_id`).
 - **Window end**: each community's observation ends at its last message; posts close to it are
   *censored* in time to sentiment, and "now" for newcomers and members at risk is that moment.
+- **Signal of time to sentiment**: what a community's export can show of a positive reaction:
+  replies (reply links or threads) and reactions *with a time*. DiscordChatExporter and Slack
+  exports give reactions no time, so there TTS rests on replies only; Telegram's newer
+  exports carry both; WhatsApp text exports carry neither, so a WhatsApp group has no TTS (its
+  brand posts are left out and counted apart, not called "never positive"). The report and
+  the dashboard name the signal under the median.
 - **Campaign-related message**: inside the campaign's window and community, it is an
   activation message, a reply to one, or contains one of the campaign's keywords (hashtags and
   links included; case-insensitive substring). Semantic closeness to activation posts
@@ -110,7 +116,11 @@ Python values (times as ISO 8601 strings), used by `tribu kpis`, the report and 
 - `totals`: `messages`, `members` (people), `active_members`, `brand_posts`, `new_members`
   (joined in the period).
 - `engagement`: `median_engagement_rate` over all brand posts, `by_community`, `weekly`.
-- `time_to_sentiment`: `posts`, `km_median_hours`, `share_never_reached`, `by_community`.
+- `time_to_sentiment`: `posts` (brand posts measured), `km_median_hours`,
+  `share_never_reached`, `by_community`, `signals` (per community: `community_id`, `signal`,
+  `posts`; see `time_to_sentiment_signals`) and `unmeasured_posts` (brand posts of
+  communities whose export shows no signal, left out of the median and the share). The
+  signal is read from the whole warehouse, so a quiet period is censored, never unmeasured.
 - `activity`: `daily_active_members_mean`, `weekly_active_members_mean`, the
   `weekly_active_members` series, `questions`, `unanswered_questions`,
   `median_hours_to_first_response`, `conversations`.

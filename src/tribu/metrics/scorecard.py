@@ -157,11 +157,21 @@ def scorecard(
         ),
     }
 
-    tts_post = _materialize(
-        sentiment.time_to_sentiment_per_post(
-            messages, members, reactions, enrichment, camps
-        )
+    # A community's signal is a property of its export, so it is read from the whole
+    # warehouse: a quiet period is censored, not "unmeasurable".
+    signals = sentiment.time_to_sentiment_signals(
+        tables["messages"], tables["reactions"]
     )
+    all_posts = sentiment.time_to_sentiment_per_post(
+        messages, members, reactions, enrichment, camps
+    )
+    all_posts = all_posts.drop("signal").left_join(
+        signals.select("community_id", "signal"), "community_id"
+    )
+    all_posts = _materialize(
+        all_posts.mutate(signal=all_posts.signal.fill_null("none"))
+    )
+    tts_post = sentiment.measurable(all_posts)
     scoped = tts_post.mutate(scope=ibis.literal("all"))
     curve = _materialize(sentiment.survival_curve(scoped, "scope"))
     by_community = _materialize(sentiment.survival_curve(tts_post, "community_id"))
@@ -177,8 +187,14 @@ def scorecard(
     per_community = counts.left_join(medians, "community_id").select(
         "community_id", "posts", "observed", "km_median_hours"
     )
+    used = all_posts.group_by(["community_id", "signal"]).aggregate(
+        posts=all_posts.message_id.count()
+    )
     tts = {
         "posts": _scalar(tts_post.count()),
+        "unmeasured_posts": _scalar((all_posts.signal == "none").cast("int64").sum())
+        or 0,
+        "signals": rows(used.order_by("community_id")),
         "km_median_hours": _scalar(
             curve.filter(curve.survival <= sentiment.HALF_SURVIVAL).hours.min()
         ),

@@ -31,15 +31,73 @@ from tribu.metrics.campaigns import campaign_messages
 
 __all__ = [
     "HALF_SURVIVAL",
+    "SIGNALS",
+    "measurable",
     "sentiment_weekly",
     "survival_curve",
     "time_to_sentiment_per_post",
+    "time_to_sentiment_signals",
     "time_to_sentiment_summary",
     "time_to_sentiment_survival",
 ]
 
 # Survival values within this distance of 0.5 count as reaching it (float noise across engines).
 HALF_SURVIVAL = 0.5 + 1e-9
+
+SIGNALS: tuple[str, ...] = ("replies+reactions", "replies", "reactions", "none")
+"""The values of ``signal``: what a community's time to sentiment can rest on."""
+
+
+@register("sentiment")
+def time_to_sentiment_signals(messages: ir.Table, reactions: ir.Table) -> ir.Table:
+    """Which signal each community's time to sentiment rests on, from what its export holds.
+
+    Definition: ``reply_links`` = the community's messages that reply to another message
+    (``reply_to_id``) or sit in another message's thread (``thread_id``); ``timed_reactions`` =
+    its ``reactions`` rows that carry a time. ``signal`` is ``"replies+reactions"`` when it has
+    both, ``"replies"`` or ``"reactions"`` when it has one, ``"none"`` when it has neither: the
+    export cannot show a positive reaction at all (WhatsApp text exports carry no replies and
+    no reactions), so its brand posts are **left out** of the Kaplan–Meier curve, the median
+    and the share never reached, rather than counted as censored (censored means "watched and
+    nothing came"; here nothing could be seen).
+
+    Grain: one row per community that has messages. Unit: counts.
+
+    Caveats: DiscordChatExporter and Slack exports give reactions without times, so there TTS
+    rests on replies only (a post with many ❤️ and no positive reply is censored).
+    Columns: community_id, reply_links, timed_reactions, signal.
+
+    Examples
+    --------
+    A Discord server with 40 replies and 300 untimed reactions: reply_links 40, timed_reactions
+    0, signal "replies". A WhatsApp group: 0 and 0, signal "none".
+    """
+    linked = messages.reply_to_id.notnull() | (
+        messages.thread_id.notnull() & (messages.thread_id != messages.message_id)
+    )
+    links = messages.group_by("community_id").aggregate(
+        reply_links=linked.cast("int64").sum()
+    )
+    timed = (
+        reactions.filter(reactions.ts.notnull())
+        .group_by("community_id")
+        .aggregate(timed_reactions=ibis._.count())
+    )
+    joined = links.left_join(timed, "community_id").select(
+        "community_id",
+        reply_links=ibis._.reply_links.fill_null(0).cast("int64"),
+        timed_reactions=ibis._.timed_reactions.fill_null(0).cast("int64"),
+    )
+    has_replies = joined.reply_links > 0
+    has_timed = joined.timed_reactions > 0
+    return joined.mutate(
+        signal=ibis.cases(
+            (has_replies & has_timed, "replies+reactions"),
+            (has_replies, "replies"),
+            (has_timed, "reactions"),
+            else_="none",
+        )
+    )
 
 
 @register("sentiment")
@@ -63,6 +121,10 @@ def time_to_sentiment_per_post(
     watched, ``min(window, end of data - post time)``, where the end of data is the community's
     last message.
 
+    ``signal`` is the community's (see :func:`time_to_sentiment_signals`); posts of a community
+    whose signal is ``"none"`` stay in this table but are left out of the survival curve and
+    the summary.
+
     Grain: one row per brand post. Unit: hours.
 
     Parameters
@@ -74,7 +136,8 @@ def time_to_sentiment_per_post(
 
     Caveats: needs ``tribu enrich`` for reply sentiment (without it, only timed reactions
     count). ``campaign_id`` is the post's campaign (the smallest id when several match).
-    Columns: message_id, community_id, channel_id, campaign_id, ts, duration_hours, observed.
+    Columns: message_id, community_id, channel_id, campaign_id, ts, duration_hours, observed,
+    signal.
 
     Examples
     --------
@@ -121,11 +184,15 @@ def time_to_sentiment_per_post(
         .group_by("message_id")
         .aggregate(campaign_id=ibis._.campaign_id.min())
     )
+    signals = time_to_sentiment_signals(messages, reactions).select(
+        "community_id", "signal"
+    )
     t = (
         p.left_join(by_reply, "message_id")
         .left_join(by_reaction, "message_id")
         .left_join(ends.select("community_id", "end_t"), "community_id")
         .left_join(post_campaign, "message_id")
+        .left_join(signals, "community_id")
     )
     first_t = ibis.coalesce(
         ibis.least(t.first_reply_t, t.first_reaction_t),
@@ -144,12 +211,19 @@ def time_to_sentiment_per_post(
         )
         / 3600.0,
         observed=first_t.notnull(),
+        signal=t.signal.fill_null("none"),
     )
 
 
+def measurable(per_post: ir.Table) -> ir.Table:
+    """The posts of :func:`time_to_sentiment_per_post` whose community has a signal."""
+    return per_post.filter(per_post.signal != "none")
+
+
 def survival_curve(per_post: ir.Table, by: str) -> ir.Table:
-    """Kaplan-Meier curve of ``per_post`` (duration_hours, observed) per value of ``by``."""
-    keyed = per_post.filter(per_post[by].notnull())
+    """Kaplan-Meier curve of measurable ``per_post`` rows (duration_hours, observed) per ``by``."""
+    keyed = measurable(per_post)
+    keyed = keyed.filter(keyed[by].notnull())
     grouped = keyed.group_by([by, "duration_hours"]).aggregate(
         events=keyed.observed.cast("int64").sum(),
         leaving=keyed.message_id.count().cast("int64"),
@@ -194,10 +268,11 @@ def time_to_sentiment_survival(
 ) -> ir.Table:
     """Kaplan–Meier curve of time to sentiment: share of brand posts still waiting at t hours.
 
-    Definition: at each distinct duration t (observed or censored) of
-    :func:`time_to_sentiment_per_post`, ``at_risk`` n = posts whose duration is >= t,
-    ``events`` d = posts observed at t, and ``survival`` S(t) = product over event times
-    u <= t of (1 - d_u / n_u), computed as ``exp(sum(ln(1 - d/n)))`` (0 once d = n).
+    Definition: at each distinct duration t (observed or censored) of the posts of
+    :func:`time_to_sentiment_per_post` whose community has a signal, ``at_risk`` n = posts
+    whose duration is >= t, ``events`` d = posts observed at t, and ``survival`` S(t) =
+    product over event times u <= t of (1 - d_u / n_u), computed as
+    ``exp(sum(ln(1 - d/n)))`` (0 once d = n).
 
     Grain: one row per group and distinct duration. Unit: hours; survival in [0, 1].
 
@@ -244,7 +319,8 @@ def time_to_sentiment_summary(
 
     Definition: ``km_median_hours`` = the first duration at which the Kaplan–Meier survival
     falls to 0.5 or below (null when it never does: more than half the posts were censored
-    before reaching it); ``share_never_reached`` = censored posts / posts.
+    before reaching it); ``share_never_reached`` = censored posts / posts. Posts of a
+    community whose export holds no signal (:func:`time_to_sentiment_signals`) are left out.
 
     Grain: one row per group (community by default). Unit: hours; share in [0, 1].
 
@@ -270,6 +346,7 @@ def time_to_sentiment_summary(
         threshold=threshold,
         window_days=window_days,
     )
+    per_post = measurable(per_post)
     per_post = per_post.filter(per_post[by].notnull())
     curve = survival_curve(per_post, by)
     medians = (

@@ -19,16 +19,20 @@ from typing import Any
 import jinja2
 import plotly.offline
 
+from tribu.report.chart_parts import names_by_key
 from tribu.report.charts import CHARTS, Chart, build_chart
 from tribu.report.data import Filters, MeasureData, open_tables
 from tribu.report.firstparty import FirstPartyPage, firstparty_page
+from tribu.report.firstparty_columns import number
 from tribu.report.labels import SCORECARD_CARDS, labels, pick_lang
 from tribu.report.summary import summary_sentences
 from tribu.warehouse.derived import record_derived_file
 
 __all__ = [
+    "duration_words",
     "firstparty_pages",
     "json_for_script",
+    "num_filter",
     "render_report",
     "scorecard_items",
     "write_report",
@@ -47,6 +51,13 @@ def json_for_script(value: Any) -> str:
     )
 
 
+def num_filter(value: Any, decimals: int = 0, lang: str = "en") -> str:
+    """Jinja filter ``num``: a number for reading (French spacing in fr), ``–`` when missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return number(float(value), decimals, lang)
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -56,15 +67,20 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["json_for_script"] = json_for_script
+    env.filters["num"] = num_filter
     return env
 
 
-def scorecard_items(card: dict[str, Any], w: dict[str, str]) -> list[tuple[str, str]]:
-    """The scorecard's headline numbers (:data:`SCORECARD_CARDS`) as (label, value) pairs.
+def scorecard_items(
+    card: dict[str, Any], w: dict[str, str], names: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """The scorecard's headline numbers (:data:`SCORECARD_CARDS`) as (label, value, note).
 
     A number the scorecard does not have (an older or newer scorecard) is skipped. A
     Kaplan–Meier median that does not exist (more than half the brand posts never drew a
-    positive reply) says so instead of showing a dash.
+    positive reply) says so instead of showing a dash. The median's note names the signal
+    it rests on, per community (``names``: community id -> name), and the posts left out
+    because their export shows no signal; the other notes are empty.
     """
     items = []
     for path in SCORECARD_CARDS:
@@ -72,16 +88,46 @@ def scorecard_items(card: dict[str, Any], w: dict[str, str]) -> list[tuple[str, 
         holder = card.get(section)
         if isinstance(holder, dict) and key in holder:
             shown = _shown(key, holder[key], w["lang"])
-            if key == "km_median_hours" and holder[key] is None and holder.get("posts"):
-                shown = w["tts_not_reached"]
-            items.append((w[f"card:{path}"], shown))
+            note = ""
+            if key == "km_median_hours":
+                if holder[key] is None and holder.get("posts"):
+                    shown = w["tts_not_reached"]
+                note = tts_card_note(holder, w, names or {})
+            items.append((w[f"card:{path}"], shown, note))
     return items
+
+
+def tts_card_note(tts: dict[str, Any], w: dict[str, str], names: dict[str, str]) -> str:
+    """'signal : réponses et réactions horodatées (Semelle Officiel) ; …' for the TTS card."""
+    grouped: dict[str, list[str]] = {}
+    for row in tts.get("signals") or []:
+        community = str(row.get("community_id"))
+        grouped.setdefault(str(row.get("signal")), []).append(
+            names.get(community, community)
+        )
+    parts = [
+        f"{w[f'signal:{signal}'].split(' (')[0]} ({', '.join(grouped[signal])})"
+        for signal in ("replies+reactions", "replies", "reactions")
+        if signal in grouped
+    ]
+    colon = "\u00a0:" if w["lang"] == "fr" else ":"
+    note = f"{w['tts_signal_short']}{colon} " + " ; ".join(parts) if parts else ""
+    left_out = int(tts.get("unmeasured_posts") or 0)
+    if left_out:
+        unmeasured = w["tts_unmeasured"].format(n=left_out)
+        where = ", ".join(grouped.get("none", []))
+        note += (
+            (" ; " if note else "") + unmeasured + (f"{colon} {where}" if where else "")
+        )
+    return note
 
 
 def _shown(key: str, value: Any, lang: str = "en") -> str:
     """A number for reading: percentages for rates, shares and ratios; French spacing in fr."""
     if value is None:
         return "–"
+    if key == "km_median_hours" and isinstance(value, int | float):
+        return duration_words(float(value), lang)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
@@ -96,6 +142,17 @@ def _shown(key: str, value: Any, lang: str = "en") -> str:
     if lang == "fr":  # 42 060 and 2,2 %
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def duration_words(hours: float, lang: str = "en") -> str:
+    """'38 min' under an hour, '3.7 h' (fr: '3,7 h') under two days, else '2.5 days'."""
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        text = f"{hours:.1f}\u00a0h"
+    else:
+        text = f"{hours / 24:.1f}\u00a0" + ("jours" if lang == "fr" else "days")
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def firstparty_pages(data: MeasureData, words: dict[str, str]) -> list[FirstPartyPage]:
@@ -132,7 +189,9 @@ def render_report(
             generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             period=(first, last),
             summary=summary_sentences(data, filters, words),
-            scorecard=scorecard_items(card, words),
+            scorecard=scorecard_items(
+                card, words, names_by_key(data.communities(), "community_id")
+            ),
             charts=charts,
             firstparty=firstparty_pages(data, words),
             plotly_js=plotly.offline.get_plotlyjs(),

@@ -9,8 +9,10 @@ hover values, which is what a community manager wants to explore.
 
 Each chart is one function ``(data, filters, words) -> Chart``: it reads one or two measures
 through :class:`tribu.report.data.MeasureData`, never the warehouse, and returns a figure as a
-dict. Text that comes from members or platforms (channel names, display names) goes through
-:func:`plot_text`, because Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``...).
+dict. The legibility rules (at most eight series, communities before channels, grain by span,
+titles outside the figure) are in :mod:`tribu.report.chart_parts`. Text that comes from
+members or platforms (channel names, display names) goes through :func:`plot_text`,
+because Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``...).
 """
 
 from __future__ import annotations
@@ -21,37 +23,61 @@ from typing import Any
 import pandas as pd
 
 from tribu.report.chart_parts import (
+    OTHERS,
     Chart,
     chart_layout,
+    fold_others,
     iso_dates,
+    keep_largest,
     names_by_key,
     numbers,
     plot_text,
     series,
+    split_column,
+    time_grain,
 )
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable, records
 
 __all__ = ["CHARTS", "Chart", "build_chart", "plot_text"]
 
 
+def _series_names(data: MeasureData, by: str, w: dict[str, str]) -> dict[str, str]:
+    """Display names of communities or channels, and of the folded "others" series."""
+    if by == "community_id":
+        names = names_by_key(data.communities(), "community_id")
+    else:
+        names = names_by_key(data.channels(), "channel_id")
+    return names | {OTHERS: w["others"]}
+
+
 def activity(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
-    """Messages per day, one line per channel (measure ``daily_activity``)."""
+    """Messages per day (or per week over long spans), one line per community, or per
+    channel within one community; at most eight lines (measure ``daily_activity``)."""
     frame, _ = data.filtered("daily_activity", filters)
-    channels = names_by_key(data.channels(), "channel_id")
+    by = split_column(frame)
+    grain = "day"
+    if not frame.empty:
+        days = pd.to_datetime(frame["day"])
+        grain = time_grain(days.min(), days.max())
+        if grain == "week":  # Monday of the week, as the weekly measures
+            frame = frame.assign(day=(days - pd.to_timedelta(days.dt.weekday, "D")))
+        frame = frame.groupby([by, "day"], as_index=False)["messages"].sum()
+        frame = fold_others(frame, by, "day", "messages")
     traces = series(
         frame,
-        "channel_id",
+        by,
         "day",
         "messages",
-        channels,
+        _series_names(data, by, w),
         y_values=lambda values: [int(v) for v in values],
-        mode="lines+markers",
+        mode="lines" if grain == "day" and len(frame) > 200 else "lines+markers",
     )
+    title = w["activity" if grain == "day" else "activity_weekly"]
     figure = {
         "data": traces,
-        "layout": chart_layout(w["activity"], w["day"], w["messages"]),
+        "layout": chart_layout(title, "", w["messages"]),
     }
-    return Chart("activity", w["activity"], "daily_activity", figure, len(frame))
+    return Chart("activity", title, "daily_activity", figure, len(frame))
 
 
 def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
@@ -69,6 +95,10 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
             "opacity": 0.5,
         }
     ]
+    # medians cannot be folded into "others": the 7 communities with most brand posts
+    # (the posts' points are the eighth series), and a note for the rest
+    posts_per = posts.groupby("community_id").size() if not posts.empty else pd.Series()
+    weekly, left_out = keep_largest(weekly, "community_id", posts_per, limit=7)
     traces += series(
         weekly,
         "community_id",
@@ -78,21 +108,67 @@ def engagement(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         label=lambda name: f"{w['engagement_weekly']} ({name})",
         mode="lines+markers",
     )
-    layout = chart_layout(w["engagement"], w["week"], w["engagement_rate"])
+    layout = chart_layout(w["engagement"], "", w["engagement_rate"])
     layout["yaxis"]["tickformat"] = ".1%"
-    return Chart(
+    chart = Chart(
         "engagement",
         w["engagement"],
         "engagement_rate_weekly",
         {"data": traces, "layout": layout},
         len(weekly),
     )
+    if left_out:
+        chart.notes.append(w["series_left_out"].format(n=left_out))
+    return chart
+
+
+def tts_signal_note(
+    data: MeasureData, filters: Filters, w: dict[str, str]
+) -> str | None:
+    """Which signal each community's time to sentiment rests on, in words (None without
+    brand posts or when the measure is missing)."""
+    try:
+        signals, _ = data.filtered("time_to_sentiment_signals", filters)
+    except MeasureUnavailable:
+        return None
+    if signals.empty:
+        return None
+    names = names_by_key(data.communities(), "community_id")
+    grouped: dict[str, list[str]] = {}
+    for row in records(signals.sort_values("community_id")):
+        name = names.get(str(row["community_id"]), str(row["community_id"]))
+        grouped.setdefault(str(row["signal"]), []).append(name)
+    parts = [
+        f"{', '.join(grouped[signal])} : {w[f'signal:{signal}']}"
+        if w["lang"] == "fr"
+        else f"{', '.join(grouped[signal])}: {w[f'signal:{signal}']}"
+        for signal in ("replies+reactions", "replies", "reactions", "none")
+        if signal in grouped
+    ]
+    return f"{w['signal']} — " + " ; ".join(parts) if parts else None
 
 
 def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
-    """Kaplan–Meier curve of the time to first positive sentiment, per community."""
+    """Kaplan–Meier curve of the time to first positive sentiment, per community.
+
+    The x axis stops a little after the last positive reaction seen (where the curves stop
+    moving), not at the end of the 7-day window; each curve starts at (0 h, 100 %). Notes say
+    which signal each community rests on and which communities were left out (at most eight
+    curves: the communities with most brand posts).
+    """
     frame, _ = data.filtered("time_to_sentiment_survival", filters)
     communities = names_by_key(data.communities(), "community_id")
+    notes = []
+    if not frame.empty:
+        posts = frame.groupby("community_id")["at_risk"].max()
+        frame, left_out = keep_largest(frame, "community_id", posts)
+        if left_out:
+            notes.append(w["series_left_out"].format(n=left_out))
+        starts = frame.groupby("community_id", as_index=False).agg(
+            at_risk=("at_risk", "max")
+        )
+        starts = starts.assign(hours=0.0, events=0, survival=1.0)
+        frame = pd.concat([starts, frame], ignore_index=True)
     traces = series(
         frame,
         "community_id",
@@ -105,28 +181,50 @@ def survival(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     )
     layout = chart_layout(w["survival"], w["hours"], w["share_not_reached"])
     layout["yaxis"]["range"] = [0, 1.05]
+    layout["yaxis"]["tickformat"] = ".0%"
+    moved = frame[frame["events"] > 0]["hours"] if not frame.empty else pd.Series()
+    if not moved.empty:
+        last = float(moved.max())
+        layout["xaxis"]["range"] = [0, max(1.0, last * 1.1)]
+        notes.append(w["survival_axis"].format(hours=_hours(last, w["lang"])))
+    signal = tts_signal_note(data, filters, w)
+    if signal:
+        notes.insert(0, signal)
     return Chart(
         "survival",
         w["survival"],
         "time_to_sentiment_survival",
         {"data": traces, "layout": layout},
         len(frame),
+        notes=notes,
     )
+
+
+def _hours(value: float, lang: str) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def sentiment(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
-    """Mean sentiment per week, one line per channel (measure ``sentiment_weekly``)."""
+    """Mean sentiment per week, one line per community, or per channel within one community;
+    at most eight lines, the rest pooled into "others" weighted by messages (measure
+    ``sentiment_weekly``)."""
     frame, _ = data.filtered("sentiment_weekly", filters)
-    channels = names_by_key(data.channels(), "channel_id")
+    by = split_column(frame)
+    if not frame.empty:
+        pooled = frame.assign(_w=frame["mean_sentiment"] * frame["messages"])
+        pooled = pooled.groupby([by, "week"], as_index=False)[["_w", "messages"]].sum()
+        pooled["mean_sentiment"] = pooled["_w"] / pooled["messages"]
+        frame = fold_others(pooled, by, "week", "mean_sentiment", weight="messages")
     traces = series(
         frame,
-        "channel_id",
+        by,
         "week",
         "mean_sentiment",
-        channels,
+        _series_names(data, by, w),
         mode="lines+markers",
     )
-    layout = chart_layout(w["sentiment"], w["week"], w["mean_sentiment"])
+    layout = chart_layout(w["sentiment"], "", w["mean_sentiment"])
     layout["yaxis"]["range"] = [0, 1]
     return Chart(
         "sentiment",
@@ -287,14 +385,54 @@ def roles(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     return Chart("roles", w["roles"], "member_roles", figure, len(top), table)
 
 
+def _data_spans(data: MeasureData) -> dict[str | None, tuple[Any, Any]]:
+    """First and last day of community data, per community and overall (key None)."""
+    try:
+        daily = data.frame("daily_activity")
+    except MeasureUnavailable:
+        return {}
+    if daily.empty:
+        return {}
+    days = pd.to_datetime(daily["day"])
+    spans: dict[str | None, tuple[Any, Any]] = {None: (days.min(), days.max())}
+    for key, part in days.groupby(daily["community_id"]):
+        spans[str(key)] = (part.min(), part.max())
+    return spans
+
+
+def campaign_coverage(
+    campaign: dict[str, Any], spans: dict[str | None, tuple[Any, Any]]
+) -> bool:
+    """Whether the campaign's window overlaps the community data (its community's, or any
+    community's for a campaign tied to none)."""
+    owner = campaign.get("community_id")
+    span = spans.get(str(owner) if owner else None)
+    if span is None or campaign.get("starts") is None or campaign.get("ends") is None:
+        return False
+    starts = pd.Timestamp(campaign["starts"]).tz_localize(None).normalize()
+    ends = pd.Timestamp(campaign["ends"]).tz_localize(None).normalize()
+    first, last = (pd.Timestamp(v).tz_localize(None).normalize() for v in span)
+    return bool(starts <= last and ends >= first)
+
+
+def _kind(campaign: dict[str, Any]) -> str:
+    """``activation`` for a campaign with activation posts in a community, else ``paid``."""
+    ids = campaign.get("activation_message_ids")
+    has_posts = ids is not None and len(ids) > 0
+    return "activation" if has_posts else "paid"
+
+
 def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
     """UGC ratio and cost per engagement of each campaign.
 
-    With a community filter: the community's campaigns and those tied to no community.
+    With a community filter: the community's campaigns and those tied to no community. A
+    campaign whose window holds no community data (its dates fall outside the messages) is
+    listed with "no community data in this window" and no UGC or engagement, never as zero
+    engagement, and is left out of the bars; community activations (with activation posts)
+    and paid-media campaigns are told apart.
     """
     ugc, _ = data.filtered("ugc_ratio", filters)
     cpe, _ = data.filtered("cost_per_engagement", filters)
-    names = names_by_key(data.campaigns(), "campaign_id")
     known = data.campaigns()
     if filters.community is not None and not known.empty:
         # a campaign tied to no community (community_id empty) concerns every community
@@ -304,26 +442,67 @@ def campaigns(data: MeasureData, filters: Filters, w: dict[str, str]) -> Chart:
         )
         ugc = ugc[ugc["campaign_id"].isin(mine)]
         cpe = cpe[cpe["campaign_id"].isin(mine)]
-    merged = ugc.merge(cpe, on="campaign_id", how="outer").sort_values("campaign_id")
-    table = [
-        {"name": names.get(str(r["campaign_id"]), r["campaign_id"]), **r}
-        for r in records(merged)
-    ]
+    merged = ugc.merge(cpe, on="campaign_id", how="outer", suffixes=("", "_cpe"))
+    merged = merged.sort_values("campaign_id")
+    about = {str(r["campaign_id"]): r for r in records(known)}
+    spans = _data_spans(data)
+    table = []
+    for r in records(merged):
+        campaign = about.get(str(r["campaign_id"]), {})
+        covered = campaign_coverage(campaign, spans)
+        kind = _kind(campaign)
+        row = {
+            **r,
+            "name": campaign.get("name") or r.get("name") or r["campaign_id"],
+            "kind": kind,
+            "kind_label": w[f"kind:{kind}"],
+            "starts": iso_dates(pd.Series([campaign.get("starts")]))[0],
+            "ends": iso_dates(pd.Series([campaign.get("ends")]))[0],
+            "has_data": covered,
+            "status": None if covered else w["no_community_data"],
+        }
+        if not covered:  # nothing to measure: unknown, not zero
+            for column in (
+                "ugc_ratio",
+                "ugc_messages",
+                "campaign_messages",
+                "content_messages",
+                "engagements",
+                "cost_per_engagement",
+            ):
+                if column in row:
+                    row[column] = None
+        row.pop("name_cpe", None)
+        table.append(row)
+    # activations first, then paid media; by name within each
+    table.sort(key=lambda r: (r["kind"] != "activation", str(r["name"])))
+    drawn = [r for r in table if r["has_data"]]
     figure = {
-        "data": [
+        "data": [  # one bar series per kind: activations and paid media told apart
             {
                 "type": "bar",
-                "name": plot_text(w["ugc_ratio"]),
-                "x": [plot_text(r["name"]) for r in table],
-                "y": [r.get("ugc_ratio") for r in table],
+                "name": plot_text(w[f"kind:{kind}"]),
+                "x": [plot_text(r["name"]) for r in drawn if r["kind"] == kind],
+                "y": [r.get("ugc_ratio") for r in drawn if r["kind"] == kind],
+                "hovertemplate": "%{x}: %{y:.0%}<extra></extra>",
             }
+            for kind in ("activation", "paid")
+            if any(r["kind"] == kind for r in drawn)
         ],
         "layout": chart_layout(w["campaigns"], w["campaign"], w["ugc_ratio"])
         | {
-            "yaxis": {"tickformat": ".0%", "title": {"text": plot_text(w["ugc_ratio"])}}
+            "yaxis": {
+                "tickformat": ".0%",
+                "title": {"text": plot_text(w["ugc_ratio"])},
+                "automargin": True,
+            }
         },
     }
-    return Chart("campaigns", w["campaigns"], "ugc_ratio", figure, len(merged), table)
+    chart = Chart("campaigns", w["campaigns"], "ugc_ratio", figure, len(merged), table)
+    outside = len(table) - len(drawn)
+    if outside:
+        chart.notes.append(w["campaigns_outside"].format(n=outside))
+    return chart
 
 
 CHARTS: dict[str, Callable[[MeasureData, Filters, dict[str, str]], Chart]] = {

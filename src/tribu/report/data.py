@@ -270,7 +270,8 @@ class MeasureData:
         return self._table_frame("channels", ["channel_id", "community_id", "name"])
 
     def campaigns(self) -> pd.DataFrame:
-        """Campaigns: campaign_id, name, community_id, starts, ends, spend, currency."""
+        """Campaigns: campaign_id, name, community_id, starts, ends, spend, currency,
+        activation_message_ids."""
         return self._table_frame(
             "campaigns",
             [
@@ -281,6 +282,7 @@ class MeasureData:
                 "ends",
                 "spend",
                 "currency",
+                "activation_message_ids",
             ],
         )
 

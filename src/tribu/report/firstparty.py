@@ -26,7 +26,7 @@ import pandas as pd
 
 from tribu.errors import TribuError
 from tribu.report.chart_parts import chart_layout as _chart_layout
-from tribu.report.chart_parts import plot_text
+from tribu.report.chart_parts import keep_largest, plot_text
 from tribu.report.data import MeasureData, records
 from tribu.report.firstparty_columns import (
     BUSINESS_COLUMNS,
@@ -63,6 +63,13 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     csv: str | None = None  # the section served as CSV, when the block has a table
+    # per column: "num" (right-aligned), "wrap" (long text, wraps) or "" (one line)
+    aligns: list[str] = field(default_factory=list)
+
+    @property
+    def wide(self) -> bool:
+        """A table of more than six columns, or with long text, takes the whole width."""
+        return len(self.columns) > 6 or "wrap" in self.aligns
 
 
 @dataclass
@@ -142,6 +149,14 @@ def _table(
 ) -> Block:
     shown = [(c, k) for c, k in columns if c in frame.columns]
     block.columns = [w.get(f"col:{c}", c) for c, _ in shown]
+    block.aligns = [
+        "num"
+        if k in ("int", "money", "num", "pct", "nps")
+        else "wrap"
+        if c == "text"
+        else ""
+        for c, k in shown
+    ]
     block.rows = [
         [cell(row.get(c), k, w["lang"]) for c, k in shown] for row in records(frame)
     ]
@@ -206,6 +221,13 @@ def _layout(title: str, x: str, y: str) -> dict[str, Any]:
     return layout
 
 
+def _month_layout(title: str, y: str) -> dict[str, Any]:
+    """A line over months: a date axis (ticks thinned, never turned), no x title."""
+    layout = _chart_layout(title, "", y)
+    layout["xaxis"] |= {"type": "date", "tickformat": "%b %Y"}
+    return layout
+
+
 def _money_note(unit: str | None, margin: float, w: dict[str, str]) -> str:
     return w["currency_note"].format(
         unit=unit or w["currency_unknown"],
@@ -236,13 +258,17 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
     figures: dict[str, dict[str, Any]] = {}
 
     cac = s["cac_by_channel_month"].sort_values("month")
+    if (
+        not cac.empty
+    ):  # CAC is a ratio: the channels with most spend, at most eight lines
+        cac, _ = keep_largest(cac, "channel", cac.groupby("channel")["spend"].sum())
     figures["cac_by_channel_month"] = {
         "data": [
             {"type": "scatter", "mode": "lines+markers", "name": plot_text(channel)}
             | dict(zip(("x", "y"), _xy(part, "month", "cac"), strict=True))
             for channel, part in cac.groupby("channel", sort=True)
         ],
-        "layout": _layout(w["bt:cac_by_channel_month"], w["col:month"], w["col:cac"]),
+        "layout": _month_layout(w["bt:cac_by_channel_month"], w["col:cac"]),
     }
     for name, x, y, fmt in (
         ("clv_cac_by_channel", "channel", "clv_to_cac", None),
@@ -255,7 +281,7 @@ def business_page(data: MeasureData, w: dict[str, str]) -> FirstPartyPage:
         figures[name] = {"data": [{"type": "bar", "x": xs, "y": ys}], "layout": layout}
     monthly = s["nps_rating_by_month"]
     months, nps = _xy(monthly, "month", "nps")
-    layout = _layout(w["bt:nps_rating_by_month"], w["col:month"], w["col:nps"])
+    layout = _month_layout(w["bt:nps_rating_by_month"], w["col:nps"])
     layout["yaxis2"] = {
         "title": {"text": plot_text(w["col:mean_rating"])},
         "overlaying": "y",

@@ -7,6 +7,7 @@ French is the default when most of a community's messages are French (``enrichme
 from __future__ import annotations
 
 from tribu.errors import ConfigError
+from tribu.report.chart_labels import CHART_LABELS
 from tribu.report.firstparty_labels import FIRSTPARTY_LABELS
 
 __all__ = ["LABELS", "LANGS", "SCORECARD_CARDS", "check_lang", "labels", "pick_lang"]
@@ -28,7 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "engagement_weekly": "médiane hebdomadaire",
         "engagement_posts": "publications",
         "survival": "Délai jusqu'au premier sentiment positif (Kaplan–Meier)",
-        "sentiment": "Sentiment moyen par semaine et par salon",
+        "sentiment": "Sentiment moyen par semaine",
         "retention": "Rétention par cohorte d'arrivée",
         "rituals": "Rituels : jour × heure",
         "roles": "Rôles : les membres à connaître",
@@ -37,7 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "week": "semaine",
         "messages": "messages",
         "hours": "heures",
-        "share_not_reached": "part sans sentiment positif",
+        "share_not_reached": "part encore sans réaction positive",
         "engagement_rate": "taux d'engagement",
         "mean_sentiment": "sentiment moyen (0–1)",
         "cohort": "cohorte",
@@ -101,7 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "card:totals.new_members": "nouveaux membres",
         "card:totals.brand_posts": "publications de la marque",
         "card:engagement.median_engagement_rate": "taux d'engagement médian",
-        "card:time_to_sentiment.km_median_hours": "délai médian jusqu'au positif (h)",
+        "card:time_to_sentiment.km_median_hours": "délai médian jusqu'au positif",
         "card:time_to_sentiment.share_never_reached": "part jamais positive",
         "tts_not_reached": "non atteint (plus de la moitié jamais positive)",
         "card:activity.weekly_active_members_mean": "membres actifs par semaine",
@@ -124,7 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "engagement_weekly": "weekly median",
         "engagement_posts": "posts",
         "survival": "Time to first positive sentiment (Kaplan–Meier)",
-        "sentiment": "Mean sentiment per week and channel",
+        "sentiment": "Mean sentiment per week",
         "retention": "Retention by join cohort",
         "rituals": "Rituals: weekday × hour",
         "roles": "Roles: the members to know",
@@ -133,7 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
         "week": "week",
         "messages": "messages",
         "hours": "hours",
-        "share_not_reached": "share never reached",
+        "share_not_reached": "share still without a positive reaction",
         "engagement_rate": "engagement rate",
         "mean_sentiment": "mean sentiment (0–1)",
         "cohort": "cohort",
@@ -197,7 +198,7 @@ LABELS: dict[str, dict[str, str]] = {
         "card:totals.new_members": "new members",
         "card:totals.brand_posts": "brand posts",
         "card:engagement.median_engagement_rate": "median engagement rate",
-        "card:time_to_sentiment.km_median_hours": "median time to positive (h)",
+        "card:time_to_sentiment.km_median_hours": "median time to positive",
         "card:time_to_sentiment.share_never_reached": "share never positive",
         "tts_not_reached": "not reached (over half never positive)",
         "card:activity.weekly_active_members_mean": "weekly active members",
@@ -210,6 +211,11 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 for _lang, _words in FIRSTPARTY_LABELS.items():  # the business and creators pages
+    LABELS[_lang].update(_words)
+for (
+    _lang,
+    _words,
+) in CHART_LABELS.items():  # chart notes, TTS signals, campaign coverage
     LABELS[_lang].update(_words)
 
 # The scorecard's headline numbers, as "section.key" paths into the scorecard dict, in order.

@@ -146,6 +146,7 @@ def chart_payload(
             "rows": built.rows,
             "figure": built.figure,
             "table": built.table,
+            "notes": built.notes,
             "csv_url": f"/api/v1/measures/{built.measure}.csv",
         }
 

@@ -127,6 +127,7 @@ class ChartResponse(BaseModel):
     rows: int
     figure: dict[str, Any]
     table: list[dict[str, Any]]
+    notes: list[str] = []  # said under the chart: signals, series left out, coverage
     csv_url: str
 
 

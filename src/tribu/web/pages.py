@@ -20,7 +20,7 @@ import plotly.offline
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tribu.report.build import json_for_script
+from tribu.report.build import json_for_script, num_filter
 from tribu.report.charts import CHARTS, plot_text
 from tribu.report.data import MeasureData, MeasureUnavailable, records
 from tribu.report.firstparty import firstparty_page
@@ -45,6 +45,8 @@ STATIC_FILES: dict[str, tuple[str, str, str]] = {
     "dashboard.js": ("tribu.web.static", "dashboard.js", "text/javascript"),
     "member.js": ("tribu.web.static", "member.js", "text/javascript"),
     "firstparty.js": ("tribu.web.static", "firstparty.js", "text/javascript"),
+    # the report's table and chart helpers, inlined in the report, served here
+    "tables.js": ("tribu.report.templates", "tables.js", "text/javascript"),
 }
 
 
@@ -61,6 +63,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
     )
     env.filters["json_for_script"] = json_for_script
+    env.filters["num"] = num_filter
     return env
 
 
@@ -100,13 +103,14 @@ def member_figures(
     """Plotly figures of a member's messages and mean sentiment per week."""
     weekly = records(data.member_weekly(member_id))
     weeks = [row["week"] for row in weekly]
-    layout = {"margin": {"l": 50, "r": 20, "t": 40, "b": 40}, "height": 300}
+    # titles are the page's <h3>, above the chart, where the tool bar cannot cover them
+    layout = {"margin": {"l": 50, "r": 20, "t": 30, "b": 40}, "height": 300}
     return {
         "activity": {
             "data": [
                 {"type": "bar", "x": weeks, "y": [row["messages"] for row in weekly]}
             ],
-            "layout": layout | {"title": {"text": plot_text(w["member_activity"])}},
+            "layout": layout | {"meta": {"title": plot_text(w["member_activity"])}},
         },
         "sentiment": {
             "data": [
@@ -119,7 +123,7 @@ def member_figures(
             ],
             "layout": layout
             | {
-                "title": {"text": plot_text(w["member_sentiment"])},
+                "meta": {"title": plot_text(w["member_sentiment"])},
                 "yaxis": {"range": [0, 1]},
             },
         },

@@ -79,6 +79,7 @@
     body.textContent = "";
     if (name === "roles") {
       header(table, [words.member, words.display_name, words.messages, words.betweenness, words.role]);
+      [2, 3].forEach(function (i) { table.querySelectorAll("th")[i].className = "num"; });
       rows.forEach(function (r) {
         var tr = document.createElement("tr");
         var link = document.createElement("a");
@@ -87,23 +88,56 @@
         link.className = "pseudonym member-link";
         cell(tr, "").appendChild(link);
         cell(tr, r.display_name);
-        cell(tr, r.messages);
-        cell(tr, r.betweenness === null ? null : Number(r.betweenness).toFixed(3));
-        cell(tr, r.roles);
+        cell(tr, number(r.messages, 0)).className = "num";
+        cell(tr, r.betweenness === null ? null : number(r.betweenness, 3)).className = "num";
+        cell(tr, r.roles).className = "wrap";
         body.appendChild(tr);
       });
     } else {
-      header(table, [words.campaign, words.ugc_ratio, words.spend, words.engagements, words.cost_per_engagement]);
+      header(table, [words.campaign, words.campaign_kind, words.campaign_window, words.ugc_ratio,
+                     words.spend, words.engagements, words.cost_per_engagement]);
+      [3, 4, 5, 6].forEach(function (i) { table.querySelectorAll("th")[i].className = "num"; });
       rows.forEach(function (r) {
         var tr = document.createElement("tr");
+        tr.setAttribute("data-campaign", r.campaign_id);
         cell(tr, r.name);
-        cell(tr, percent(r.ugc_ratio));
-        cell(tr, r.spend === null || r.spend === undefined ? null : r.spend.toFixed(2) + " " + (r.currency || ""));
-        cell(tr, r.engagements);
-        cell(tr, r.cost_per_engagement === null || r.cost_per_engagement === undefined ? null : r.cost_per_engagement.toFixed(2));
+        cell(tr, r.kind_label);
+        cell(tr, (r.starts || "–") + " → " + (r.ends || "–"));
+        var money = r.currency ? " " + r.currency : "";
+        if (r.has_data === false) {
+          cell(tr, null).className = "num nodata";
+          cell(tr, number(r.spend, 0) + money).className = "num";
+          var status = cell(tr, r.status);
+          status.className = "nodata";
+          status.colSpan = 2;
+        } else {
+          cell(tr, percent(r.ugc_ratio)).className = "num";
+          cell(tr, number(r.spend, 0) + money).className = "num";
+          cell(tr, number(r.engagements, 0)).className = "num";
+          var cpe = r.cost_per_engagement;
+          cell(tr, cpe === null || cpe === undefined ? null : number(cpe, 2) + money).className = "num";
+        }
         body.appendChild(tr);
       });
     }
+    window.tribuTables.markAll();
+  }
+
+  function number(value, digits) {
+    if (value === null || value === undefined) { return "–"; }
+    var locale = words.lang === "fr" ? "fr-FR" : "en-GB";
+    return Number(value).toLocaleString(locale, {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  }
+
+  function drawNotes(name, notes) {
+    var box = document.getElementById("notes-" + name);
+    box.textContent = "";
+    (notes || []).forEach(function (note) {
+      var p = document.createElement("p");
+      p.className = "note";
+      p.textContent = note;
+      box.appendChild(p);
+    });
   }
 
   function drawChart(name, qs) {
@@ -114,8 +148,10 @@
       empty.hidden = chart.rows > 0;
       target.hidden = chart.rows === 0;
       target.setAttribute("data-rows", String(chart.rows));
+      document.getElementById("title-" + name).textContent = chart.title;
+      drawNotes(name, chart.notes);
       if (chart.rows > 0) {
-        Plotly.react(target, chart.figure.data, chart.figure.layout, {responsive: true, displaylogo: false});
+        Plotly.react(target, chart.figure.data, chart.figure.layout, window.tribuPlotConfig);
       } else {
         Plotly.purge(target);
       }
@@ -138,6 +174,7 @@
   function formatValue(key, value) {
     if (value === null || value === undefined) { return "–"; }
     if (typeof value !== "number") { return String(value); }
+    if (key === "time_to_sentiment.km_median_hours") { return hoursText(value); }
     var locale = words.lang === "fr" ? "fr-FR" : "en-GB";
     if (/rate|ratio|share/.test(key) && !Number.isInteger(value)) {
       return (value * 100).toLocaleString(locale, {maximumFractionDigits: 1}) + " %";
@@ -145,9 +182,44 @@
     return value.toLocaleString(locale, {maximumFractionDigits: 2});
   }
 
-  function addCard(box, key, label, value) {
+  function communityName(id) {
+    var option = document.querySelector("#f-community option[value='" + CSS.escape(String(id)) + "']");
+    return option ? option.textContent : String(id);
+  }
+
+  // What the median time to sentiment rests on, per community (as the report says it).
+  function ttsNote(tts) {
+    var grouped = {};
+    (tts.signals || []).forEach(function (row) {
+      (grouped[row.signal] = grouped[row.signal] || []).push(communityName(row.community_id));
+    });
+    var colon = words.lang === "fr" ? "\u00a0:" : ":";
+    var parts = ["replies+reactions", "replies", "reactions"].filter(function (s) {
+      return grouped[s];
+    }).map(function (s) {
+      return words["signal:" + s].split(" (")[0] + " (" + grouped[s].join(", ") + ")";
+    });
+    var note = parts.length ? words.tts_signal_short + colon + " " + parts.join(" ; ") : "";
+    if (tts.unmeasured_posts) {
+      note += (note ? " ; " : "") + words.tts_unmeasured.replace("{n}", tts.unmeasured_posts);
+      if (grouped.none) { note += colon + " " + grouped.none.join(", "); }
+    }
+    return note;
+  }
+
+  function hoursText(hours) {
+    if (hours < 1) { return Math.round(hours * 60) + " min"; }
+    var locale = words.lang === "fr" ? "fr-FR" : "en-GB";
+    if (hours < 48) {
+      return hours.toLocaleString(locale, {minimumFractionDigits: 1, maximumFractionDigits: 1}) + "\u00a0h";
+    }
+    return (hours / 24).toLocaleString(locale, {minimumFractionDigits: 1, maximumFractionDigits: 1}) +
+      "\u00a0" + (words.lang === "fr" ? "jours" : "days");
+  }
+
+  function addCard(box, key, label, value, note) {
     var div = document.createElement("div");
-    div.className = "card";
+    div.className = note ? "card wide" : "card";
     div.setAttribute("data-key", key);
     var name = document.createElement("div");
     name.className = "label";
@@ -157,6 +229,12 @@
     shown.textContent = formatValue(key, value);
     div.appendChild(name);
     div.appendChild(shown);
+    if (note) {
+      var small = document.createElement("div");
+      small.className = "note";
+      small.textContent = note;
+      div.appendChild(small);
+    }
     box.appendChild(div);
   }
 
@@ -169,7 +247,13 @@
         var path = wordKey.slice("card:".length).split(".");
         var section = card[path[0]];
         if (!section || typeof section !== "object" || !(path[1] in section)) { return; }
-        addCard(box, path.join("."), words[wordKey], section[path[1]]);
+        var value = section[path[1]];
+        var note = "";
+        if (path[1] === "km_median_hours") {
+          if ((value === null || value === undefined) && section.posts) { value = words.tts_not_reached; }
+          note = ttsNote(section);
+        }
+        addCard(box, path.join("."), words[wordKey], value, note);
       });
     }).catch(function () { document.getElementById("scorecard").textContent = "–"; });
   }

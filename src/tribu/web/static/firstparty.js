@@ -6,7 +6,8 @@
     var figure = JSON.parse(node.textContent);
     var target = document.getElementById("chart-" + node.id.slice("figure-".length));
     if (target) {
-      Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
+      Plotly.newPlot(target, figure.data, figure.layout, window.tribuPlotConfig);
     }
   });
+  window.tribuTables.markAll();
 })();

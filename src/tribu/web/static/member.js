@@ -6,6 +6,6 @@
     var node = document.getElementById("figure-member-" + name);
     if (!node) { return; }
     var figure = JSON.parse(node.textContent);
-    Plotly.newPlot("chart-member-" + name, figure.data, figure.layout, {responsive: true, displaylogo: false});
+    Plotly.newPlot("chart-member-" + name, figure.data, figure.layout, window.tribuPlotConfig);
   });
 })();
