@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings constraints
+.PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings constraints \
+	fuzz-api openapi
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,17 @@ fix: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The API against its own OpenAPI schema: Schemathesis, every check, in process, on the test
+# warehouse (tests/web/contract.py). `make test` runs a short pass; this one sends more.
+# FUZZ_API_ARGS="--db build/demo/demo.duckdb" runs it on the demo warehouse instead.
+FUZZ_API_EXAMPLES ?= 50
+fuzz-api: $(STAMP)
+	$(BIN)/python -m tests.web.contract --examples $(FUZZ_API_EXAMPLES) $(FUZZ_API_ARGS)
+
+# docs/openapi.json: the schema the API serves, published for client generators.
+openapi: $(STAMP)
+	$(BIN)/python tools/openapi_schema.py
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m tribu.enrich.train_sentiment

@@ -39,6 +39,7 @@ ERROR_REF = "#/components/schemas/ErrorResponse"
 _SECURITY_SCHEME = "bearerAuth"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
 _DESCRIPTIONS = {
     "400": "Bad request: a value the server could not use (the error says which).",
@@ -170,11 +171,15 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: dict[str, Any]) -> list[
     """Every method some route answers at the path of ``scope`` (for a 405's ``Allow``).
 
     Starlette names only the methods of the first route whose path matches; a path served by
-    several routes (``GET /login`` and ``POST /login``) takes them all.
+    several routes (``GET /login`` and ``POST /login``) takes them all. Each method is tried
+    on the routes as the router would (``matches``), included routers too.
     """
-    methods: set[str] = set()
-    for route in routes:
-        match, _ = route.matches({**scope, "method": "__none__"})
-        if match is Match.PARTIAL:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    routes = list(routes)
+    return [
+        method
+        for method in _HTTP_METHODS
+        if any(
+            route.matches({**scope, "method": method})[0] is Match.FULL
+            for route in routes
+        )
+    ]
