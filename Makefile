@@ -9,7 +9,7 @@ DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
 .PHONY: demo test lint fix bench docs browser clean train-sentiment train-embeddings constraints \
-	fuzz-api openapi
+	fuzz-api openapi client-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ fuzz-api: $(STAMP)
 # docs/openapi.json: the schema the API serves, published for client generators.
 openapi: $(STAMP)
 	$(BIN)/python tools/openapi_schema.py
+
+# A client generated from docs/openapi.json (openapi-python-client, in a throw-away venv under
+# build/client-check) reads every measure of the demo warehouse through `tribu serve`.
+client-check: $(STAMP)
+	@test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/python tools/client_check.py --db $(DEMO_DB)
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m tribu.enrich.train_sentiment
