@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "client-check"
 GENERATOR = "openapi-python-client==0.29.1"
 
-READER = r'''
+READER = r"""
 import datetime, importlib, json, sys, time
 import attrs
 import httpx
@@ -87,6 +87,7 @@ def check_type(value, prop, where):
 
 started = time.monotonic()
 figures = {"measures": {}, "other_operations": []}
+fields = 0
 status = server_status.sync(client=client)
 figures["other_operations"].append("server_status")
 for name in ("filter_options", "list_charts", "summary", "scorecard", "business", "creators"):
@@ -101,7 +102,7 @@ for name in list_charts.sync(client=client):
 
 for info in list_measures.sync(client=client):
     module = importlib.import_module(f"tribu_client.api.measures.measure_{info.name}")
-    offset, rows, fields = 0, 0, 0
+    offset, rows = 0, 0
     while True:
         page = module.sync(client=client, offset=offset, limit=5000)
         model = type(page).__name__
@@ -127,7 +128,7 @@ figures["fields_checked"] = fields
 figures["rows"] = sum(figures["measures"].values())
 figures["seconds"] = round(time.monotonic() - started, 1)
 print(json.dumps(figures))
-'''
+"""
 
 
 def _run(*command: str | Path, **kwargs: object) -> None:
@@ -200,7 +201,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _wait_for(url, 300)
             done = subprocess.run(
-                [str(python), "-c", READER, url, token, str(ROOT / "docs/openapi.json")],
+                [
+                    str(python),
+                    "-c",
+                    READER,
+                    url,
+                    token,
+                    str(ROOT / "docs/openapi.json"),
+                ],
                 capture_output=True,
                 text=True,
             )

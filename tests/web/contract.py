@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         "--db", type=Path, help="a warehouse (default: the test fixture, built here)"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.CRITICAL)  # server errors are counted, not printed
+    logging.basicConfig(
+        level=logging.CRITICAL
+    )  # server errors are counted, not printed
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db
         if db is None:

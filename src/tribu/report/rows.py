@@ -22,7 +22,9 @@ def json_value(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, dt.datetime):  # pd.Timestamp too
-        if value.tzinfo is None:  # warehouse times are UTC: say so (RFC 3339 wants an offset)
+        if (
+            value.tzinfo is None
+        ):  # warehouse times are UTC: say so (RFC 3339 wants an offset)
             value = value.replace(tzinfo=dt.UTC)
         return value.isoformat()
     if isinstance(value, dt.date):

@@ -75,11 +75,12 @@ IsoDate = Annotated[
 """A calendar day in a query: exactly what JSON Schema's ``format: date`` admits."""
 
 
-def one_of(names: Iterable[str], what: str) -> Any:
-    """A string parameter type that takes one of ``names`` (an ``enum`` in the schema).
+def one_of(names: Iterable[str], what: str) -> tuple[AfterValidator, WithJsonSchema]:
+    """Metadata of a string parameter that takes one of ``names`` (an ``enum`` in the schema).
 
-    The list is read once, when the route is declared (charts, for instance, are a fixed
-    tuple of the code): the schema and the server accept the same values.
+    Use as ``Annotated[str, *one_of(CHARTS, "the chart")]``. The list is read once, when
+    the route is declared (charts, for instance, are a fixed tuple of the code): the schema
+    and the server accept the same values.
     """
     allowed = tuple(names)
 
@@ -92,11 +93,9 @@ def one_of(names: Iterable[str], what: str) -> Any:
             )
         return value
 
-    return Annotated[
-        str,
-        AfterValidator(check),
-        WithJsonSchema({"type": "string", "enum": list(allowed)}),
-    ]
+    return AfterValidator(check), WithJsonSchema(
+        {"type": "string", "enum": list(allowed)}
+    )
 
 
 def _error_answer(code: str) -> dict[str, Any]:
@@ -162,7 +161,9 @@ def declare_shared_answers(schema: dict[str, Any], prefix: str = "/api/") -> Non
                         or _DESCRIPTIONS[code]
                     }
     schemas = components.get("schemas", {})
-    if not _uses_schema(schema.get("paths"), "#/components/schemas/HTTPValidationError"):
+    if not _uses_schema(
+        schema.get("paths"), "#/components/schemas/HTTPValidationError"
+    ):
         schemas.pop("HTTPValidationError", None)  # FastAPI's 422 body, never sent here
         schemas.pop("ValidationError", None)
 

@@ -103,7 +103,8 @@ def measure_filters(
     channel: Annotated[str | None, Query(description="channel_id")] = None,
     campaign: Annotated[str | None, Query(description="campaign_id")] = None,
     since: Annotated[
-        IsoDate | None, Query(description="first day (UTC), YYYY-MM-DD; not after until")
+        IsoDate | None,
+        Query(description="first day (UTC), YYYY-MM-DD; not after until"),
     ] = None,
     until: Annotated[
         IsoDate | None, Query(description="last day (UTC, included), YYYY-MM-DD")
@@ -129,7 +130,7 @@ def measure_filters(
 
 
 FiltersDep = Annotated[Filters, Depends(measure_filters)]
-ChartName = one_of(CHARTS, "the chart")
+_CHART_NAME = one_of(CHARTS, "the chart")
 
 
 def _data(request: Request) -> MeasureData:
@@ -360,7 +361,9 @@ def api_router() -> APIRouter:
     )
     def chart(
         request: Request,
-        chart: Annotated[ChartName, Path(description="one of GET /api/v1/charts")],
+        chart: Annotated[
+            str, Path(description="one of GET /api/v1/charts"), *_CHART_NAME
+        ],
         filters: FiltersDep,
         lang: Lang | None = None,
     ) -> Any:

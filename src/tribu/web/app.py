@@ -223,7 +223,9 @@ def create_app(
         if exc.status_code == 405:  # RFC 9110: say which methods the path takes
             methods = allowed_methods(app.router.routes, dict(request.scope))
             headers["Allow"] = ", ".join(methods) or headers.get("Allow", "")
-            detail = f"{request.method} is not allowed here. Allowed: {headers['Allow']}."
+            detail = (
+                f"{request.method} is not allowed here. Allowed: {headers['Allow']}."
+            )
         return _error(
             exc.status_code, _TITLES.get(exc.status_code, "Error"), detail, **headers
         )

@@ -55,7 +55,9 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-ColumnType = Literal["string", "integer", "number", "boolean", "date", "datetime", "array"]
+ColumnType = Literal[
+    "string", "integer", "number", "boolean", "date", "datetime", "array"
+]
 """JSON type of a column in answers (``date``: ``YYYY-MM-DD``; ``datetime``: with its offset)."""
 
 
@@ -80,7 +82,9 @@ class MeasureInfo(BaseModel):
     family: str
     summary: str
     tables: list[str]
-    settings: dict[str, str] = Field(description="Each setting's default, as Python repr.")
+    settings: dict[str, str] = Field(
+        description="Each setting's default, as Python repr."
+    )
     columns: list[MeasureColumn] = Field(
         description="Each column's name and type (Ibis type name)."
     )
