@@ -205,3 +205,14 @@ def test_a_token_cannot_revoke_itself_and_unknown_ids_are_404(
     unknown = client.delete("/api/v1/tokens/nope", headers=_bearer(site_files.admin))
     assert unknown.status_code == 404
     assert client.get("/api/v1/status", headers=_bearer(site_files.admin)).is_success
+
+
+def test_summary_of_the_first_days_and_of_an_id_with_a_nul(
+    client: TestClient, site_files: Site
+) -> None:
+    # found by `make fuzz-api` (50 examples): both were server errors (500)
+    for query in ("until=0001-01-03", "community=a%00b"):
+        answer = client.get(
+            f"/api/v1/summary?{query}", headers=_bearer(site_files.viewer)
+        )
+        assert answer.status_code == 200, (query, answer.text)
