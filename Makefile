@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
-.PHONY: demo test lint audit fix bench fuzz docs browser clean train-sentiment train-embeddings constraints
+.PHONY: demo test lint audit fix bench fuzz docs browser clean train-sentiment train-embeddings \
+	constraints fuzz-api openapi client-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,23 @@ bench: $(STAMP)
 # bench/results/fuzz.json. About 20 minutes on 2 cores. See docs/ingest.md.
 fuzz: $(STAMP)
 	$(BIN)/python -m bench.fuzz --per-connector 300
+
+# The API against its own OpenAPI schema: Schemathesis, every check, in process, on the test
+# warehouse (tests/web/contract.py). `make test` runs a short pass; this one sends more.
+# FUZZ_API_ARGS="--db build/demo/demo.duckdb" runs it on the demo warehouse instead.
+FUZZ_API_EXAMPLES ?= 50
+fuzz-api: $(STAMP)
+	$(BIN)/python -m tests.web.contract --examples $(FUZZ_API_EXAMPLES) $(FUZZ_API_ARGS)
+
+# docs/openapi.json: the schema the API serves, published for client generators.
+openapi: $(STAMP)
+	$(BIN)/python tools/openapi_schema.py
+
+# A client generated from docs/openapi.json (openapi-python-client, in a throw-away venv under
+# build/client-check) reads every measure of the demo warehouse through `tribu serve`.
+client-check: $(STAMP)
+	@test -f $(DEMO_DB) || $(MAKE) demo
+	$(BIN)/python tools/client_check.py --db $(DEMO_DB)
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m training.train_sentiment

@@ -124,7 +124,10 @@ def test_unknown_measure_and_bad_date_use_the_error_shape(
     bad = client.get(
         "/api/v1/measures/daily_activity?since=3/4", headers=bearer(site_files.viewer)
     )
-    assert bad.status_code == 400 and "'3/4'" in bad.json()["error"]["detail"]
+    # a parameter outside its declared type (format: date) is a 422, named, with the value
+    assert bad.status_code == 422 and set(bad.json()) == {"error"}
+    assert "'since'" in bad.json()["error"]["detail"]
+    assert "'3/4'" in bad.json()["error"]["detail"]
 
 
 def test_csv_download(client: TestClient, site_files: Site) -> None:

@@ -53,7 +53,7 @@ def cac_by_channel_month(
     ``organic`` costing 0. Instagram: spend 30 / 2 customers = CAC 15.0; organic: 0 / 1 = 0.0.
     """
     rows = _acquisitions(customers, rates)
-    rows = rows.mutate(month=rows.acquired_at.truncate("M"))
+    rows = rows.mutate(month=rows.acquired_at.truncate("M").date())
     out = rows.group_by(["month", "channel"]).aggregate(
         new_customers=rows.count(),
         customers_with_cost=rows.cost.count(),

@@ -60,7 +60,7 @@ def nps_by_month(nps: ir.Table) -> ir.Table:
     Ten answers in March: scores 10, 10, 9, 9, 8, 7, 6, 5, 3, 0. Promoters 4, detractors 4:
     NPS = 100 × (4 − 4) / 10 = 0.0.
     """
-    rows = nps.mutate(month=nps.ts.truncate("M"))
+    rows = nps.mutate(month=nps.ts.truncate("M").date())
     return _scored(rows, "month").order_by("month")
 
 
@@ -104,7 +104,7 @@ def nps_rating_by_month(nps: ir.Table, reviews: ir.Table) -> ir.Table:
     March: NPS 0.0 (as in :func:`nps_by_month`), reviews rated 4 and 5: mean_rating 4.5.
     """
     monthly = nps_by_month(nps)
-    rated = reviews.mutate(month=reviews.ts.truncate("M"))
+    rated = reviews.mutate(month=reviews.ts.truncate("M").date())
     ratings = rated.group_by("month").aggregate(
         reviews=rated.count(), mean_rating=rated.rating.mean()
     )

@@ -65,7 +65,7 @@ def repurchase_rate_by_cohort(
     ).select(firsts.customer_id, firsts.first_ts, firsts.first_s, seconds.second_s)
     window = window_days * _DAY
     people = people.mutate(
-        month=people.first_ts.truncate("M"),
+        month=people.first_ts.truncate("M").date(),
         eligible=(limit_s - people.first_s) >= window,
     )
     people = people.mutate(

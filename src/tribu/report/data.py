@@ -315,6 +315,8 @@ class MeasureData:
         def build() -> float | None:
             if "enrichment" not in self.tables:
                 return None
+            if community is not None and "\x00" in community:
+                return None  # no id holds a NUL, and DuckDB's SQL parser refuses one
             m, e = self.tables["messages"], self.tables["enrichment"]
             if community is not None:
                 m = m.filter(m.community_id == community)

@@ -109,7 +109,9 @@ def filter_frame(
         if filters.since:
             mask &= when >= pd.Timestamp(filters.since)
             applied["since"] = period
-        if filters.until:
-            mask &= when < pd.Timestamp(filters.until + dt.timedelta(days=1))
+        if (
+            filters.until
+        ):  # the whole last day (no day after 9999-12-31 to compare with)
+            mask &= when.dt.floor("D") <= pd.Timestamp(filters.until)
             applied["until"] = period
     return frame[mask.fillna(False)].reset_index(drop=True), applied

@@ -14,12 +14,20 @@ __all__ = ["column_types", "json_value", "records", "to_pandas"]
 
 
 def json_value(value: Any) -> Any:
-    """One value made JSON-safe (ISO dates, None for NaN/NaT, Python numbers)."""
+    """One value made JSON-safe (ISO dates, None for NaN/NaT, Python numbers).
+
+    Instants keep their offset (``2024-03-01T10:00:00+00:00``); a time without a time zone
+    is read as UTC, as every time of the warehouse is.
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, dt.datetime):  # pd.Timestamp too
+        if (
+            value.tzinfo is None
+        ):  # warehouse times are UTC: say so (RFC 3339 wants an offset)
+            value = value.replace(tzinfo=dt.UTC)
         return value.isoformat()
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, np.bool_):
         return bool(value)

@@ -144,7 +144,12 @@ def summary_sentences(
         last = min(last, filters.until)
     if last is None:
         return [w["no_change"]]
-    now, before = compared_weeks(last)
+    try:
+        now, before = compared_weeks(last)
+    except (
+        OverflowError
+    ):  # until in the first days of year 1: no week before to compare
+        return [w["no_change"]]
     sentences: list[str] = []
 
     er = _filtered(data, "engagement_rate_weekly", filters)

@@ -15,14 +15,15 @@ import copy
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from tribu.csv_cells import csv_cell
+from tribu.errors import ConfigError
 from tribu.metrics import MEASURES
 from tribu.report.charts import CHARTS, build_chart
 from tribu.report.data import (
@@ -34,8 +35,10 @@ from tribu.report.data import (
 )
 from tribu.report.labels import labels, pick_lang
 from tribu.report.summary import summary_sentences
+from tribu.web._schema import IsoDate, declare_shared_answers, one_of
 from tribu.web.models import (
     ChartResponse,
+    ErrorResponse,
     FiltersResponse,
     MeasureInfo,
     MeasureRows,
@@ -57,28 +60,77 @@ def _member_roles(data: MeasureData) -> pd.DataFrame:
 
 
 __all__ = [
+    "CSV_ANSWER",
+    "CsvResponse",
+    "MAX_LIMIT",
+    "MAX_OFFSET",
     "api_router",
     "chart_payload",
+    "csv_response",
     "measure_filters",
     "summary_payload",
     "typed_openapi",
 ]
 
 MAX_LIMIT = 1_000_000
+# The largest integer every JSON client reads exactly (2**53 - 1, JavaScript's safe integer).
+MAX_OFFSET = 9_007_199_254_740_991
+
+Lang = Literal["fr", "en"]
+
+
+class CsvResponse(StreamingResponse):
+    """A CSV download (``text/csv``, UTF-8), streamed."""
+
+    media_type = "text/csv"
+
+
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The rows as CSV (UTF-8, a header line first).",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+"""The ``responses`` of a route answering a CSV download."""
+
+_ADMIN_ANSWER: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorResponse, "description": "This needs an admin token."}
+}
 
 
 def measure_filters(
     community: Annotated[str | None, Query(description="community_id")] = None,
     channel: Annotated[str | None, Query(description="channel_id")] = None,
     campaign: Annotated[str | None, Query(description="campaign_id")] = None,
-    since: Annotated[str | None, Query(description="first day, ISO date")] = None,
-    until: Annotated[str | None, Query(description="last day, ISO date")] = None,
+    since: Annotated[
+        IsoDate | None,
+        Query(description="first day (UTC), YYYY-MM-DD; not after until"),
+    ] = None,
+    until: Annotated[
+        IsoDate | None, Query(description="last day (UTC, included), YYYY-MM-DD")
+    ] = None,
 ) -> Filters:
-    """Read the filter query parameters (a bad date is a 400 with the error shape)."""
-    return Filters.from_strings(community, channel, campaign, since, until)
+    """Read the filter query parameters (a bad date is a 422 with the error shape).
+
+    ``since`` after ``until`` is a 400 (a rule between two parameters, which OpenAPI cannot
+    state), as on the command line.
+    """
+    if since is not None and until is not None and since > until:
+        raise ConfigError(
+            f"The 'since' parameter must not be after 'until'. "
+            f"Got since={since}, until={until}."
+        )
+    return Filters(
+        community=community or None,
+        channel=channel or None,
+        campaign=campaign or None,
+        since=since,
+        until=until,
+    )
 
 
 FiltersDep = Annotated[Filters, Depends(measure_filters)]
+_CHART_NAME = one_of(CHARTS, "the chart")
 
 
 def _data(request: Request) -> MeasureData:
@@ -101,7 +153,7 @@ def _csv_stream(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[str]
 
 def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> Any:
     """A CSV download of ``rows`` named ``<name>.csv``."""
-    return StreamingResponse(
+    return CsvResponse(
         _csv_stream(rows, columns),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
@@ -169,7 +221,12 @@ def api_router() -> APIRouter:
     """The ``/api/v1`` routes (each measure's typed schema is added by :func:`typed_openapi`)."""
     router = APIRouter(prefix="/api/v1")
 
-    @router.get("/status", response_model=StatusResponse, tags=["server"])
+    @router.get(
+        "/status",
+        response_model=StatusResponse,
+        tags=["server"],
+        operation_id="server_status",
+    )
     def status(request: Request) -> dict[str, Any]:
         """Which snapshot of the warehouse answers (it changes after each ingest)."""
         snapshots = request.app.state.snapshots
@@ -180,7 +237,12 @@ def api_router() -> APIRouter:
             "measures": len(current.data.measure_names()),
         }
 
-    @router.get("/measures", response_model=list[MeasureInfo], tags=["measures"])
+    @router.get(
+        "/measures",
+        response_model=list[MeasureInfo],
+        tags=["measures"],
+        operation_id="list_measures",
+    )
     def measures(request: Request) -> list[dict[str, Any]]:
         """Every registered measure this warehouse can compute, with its columns."""
         from tribu.metrics import MEASURES
@@ -205,7 +267,11 @@ def api_router() -> APIRouter:
         return listing
 
     @router.get(
-        "/measures/{name}.csv", tags=["measures"], response_class=StreamingResponse
+        "/measures/{name}.csv",
+        tags=["measures"],
+        response_class=CsvResponse,
+        responses=CSV_ANSWER,
+        operation_id="measure_csv",
     )
     def measure_csv(request: Request, name: str, filters: FiltersDep) -> Any:
         """Rows of measure ``name`` as CSV, after the filters."""
@@ -214,18 +280,32 @@ def api_router() -> APIRouter:
         frame, _ = current.filtered(name, filters)
         return csv_response(records(frame), [str(c) for c in frame.columns], name)
 
-    @router.get("/measures/{name}", response_model=MeasureRows, tags=["measures"])
+    @router.get(
+        "/measures/{name}",
+        response_model=MeasureRows,
+        tags=["measures"],
+        operation_id="measure_rows",
+    )
     def measure_rows(
         request: Request,
         name: str,
         filters: FiltersDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10_000,
+        offset: Annotated[
+            int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")
+        ] = 0,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description="rows to send at most")
+        ] = 10_000,
     ) -> Any:
         """Rows of any registered measure, after the filters it has columns for."""
         return JSONResponse(_measure_rows(_data(request), name, filters, offset, limit))
 
-    @router.get("/filters", response_model=FiltersResponse, tags=["dashboard"])
+    @router.get(
+        "/filters",
+        response_model=FiltersResponse,
+        tags=["dashboard"],
+        operation_id="filter_options",
+    )
     def filter_options(request: Request) -> dict[str, Any]:
         """The communities, channels, campaigns and days the filters can take."""
         current = _data(request)
@@ -238,39 +318,57 @@ def api_router() -> APIRouter:
             "last_day": last,
         }
 
-    @router.get("/scorecard", response_model=dict[str, Any], tags=["dashboard"])
+    @router.get(
+        "/scorecard",
+        response_model=dict[str, Any],
+        tags=["dashboard"],
+        operation_id="scorecard",
+    )
     def scorecard(request: Request, filters: FiltersDep) -> dict[str, Any]:
         """The community scorecard (``tribu.metrics.scorecard``) for the filters."""
         return _data(request).scorecard(filters)
 
-    @router.get("/summary", response_model=SummaryResponse, tags=["dashboard"])
+    @router.get(
+        "/summary",
+        response_model=SummaryResponse,
+        tags=["dashboard"],
+        operation_id="summary",
+    )
     def summary(
         request: Request,
         filters: FiltersDep,
-        lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+        lang: Lang | None = None,
     ) -> dict[str, Any]:
         """What changed against the previous week, in words."""
         current = _data(request)
         chosen = pick_lang(lang, current.french_share(filters.community))
         return summary_payload(current, filters, chosen)
 
-    @router.get("/charts", response_model=list[str], tags=["dashboard"])
+    @router.get(
+        "/charts",
+        response_model=list[str],
+        tags=["dashboard"],
+        operation_id="list_charts",
+    )
     def charts() -> list[str]:
         """The dashboard's charts, by name."""
         return list(CHARTS)
 
-    @router.get("/charts/{chart}", response_model=ChartResponse, tags=["dashboard"])
+    @router.get(
+        "/charts/{chart}",
+        response_model=ChartResponse,
+        tags=["dashboard"],
+        operation_id="chart",
+    )
     def chart(
         request: Request,
-        chart: str,
+        chart: Annotated[
+            str, Path(description="one of GET /api/v1/charts"), *_CHART_NAME
+        ],
         filters: FiltersDep,
-        lang: Annotated[str | None, Query(pattern="^(fr|en)$")] = None,
+        lang: Lang | None = None,
     ) -> Any:
         """One dashboard chart as a Plotly figure, plus the table rows shown under it."""
-        if chart not in CHARTS:
-            raise HTTPException(
-                404, f"No chart named {chart!r}. Charts: {', '.join(CHARTS)}."
-            )
         current = _data(request)
         chosen = pick_lang(lang, current.french_share(filters.community))
         return JSONResponse(chart_payload(current, chart, filters, chosen))
@@ -298,7 +396,13 @@ def api_router() -> APIRouter:
             "weekly": records(current.member_weekly(member_id)),
         }
 
-    @router.get("/members/{member_id:path}/weekly.csv", tags=["members"])
+    @router.get(
+        "/members/{member_id:path}/weekly.csv",
+        tags=["members"],
+        response_class=CsvResponse,
+        responses=CSV_ANSWER,
+        operation_id="member_weekly_csv",
+    )
     def member_csv(request: Request, member_id: str) -> Any:
         """A member's messages and mean sentiment per week, as CSV."""
         current = _data(request)
@@ -312,7 +416,10 @@ def api_router() -> APIRouter:
         return csv_response(records(frame), list(frame.columns), "member_weekly")
 
     @router.get(
-        "/members/{member_id:path}", response_model=MemberResponse, tags=["members"]
+        "/members/{member_id:path}",
+        response_model=MemberResponse,
+        tags=["members"],
+        operation_id="member",
     )
     def member(request: Request, member_id: str) -> dict[str, Any]:
         """A member (pseudonym): profile, measured roles, messages and sentiment per week.
@@ -321,17 +428,49 @@ def api_router() -> APIRouter:
         """
         return member_profile(_data(request), member_id)
 
-    @router.get("/tokens", response_model=list[TokenInfo], tags=["admin"])
+    @router.get(
+        "/tokens",
+        response_model=list[TokenInfo],
+        tags=["admin"],
+        responses=_ADMIN_ANSWER,
+        operation_id="list_tokens",
+    )
     def tokens(request: Request) -> list[dict[str, Any]]:
         """Every token's public record (admin only)."""
         _admin(request)
         return [t.public() for t in request.app.state.tokens.tokens()]
 
-    @router.delete("/tokens/{token_id}", response_model=TokenInfo, tags=["admin"])
+    @router.delete(
+        "/tokens/{token_id}",
+        response_model=TokenInfo,
+        tags=["admin"],
+        responses=_ADMIN_ANSWER
+        | {
+            409: {
+                "model": ErrorResponse,
+                "description": "The token making the request cannot revoke itself.",
+            }
+        },
+        operation_id="revoke_token",
+    )
     def revoke(request: Request, token_id: str) -> dict[str, Any]:
-        """Revoke a token (admin only); its sessions end at their next request."""
+        """Revoke a token (admin only); its sessions end at their next request.
+
+        Revoking an already revoked token changes nothing (and answers it). The token making
+        the request cannot revoke itself (``409``): use another admin token, or
+        ``tribu token revoke`` on the server.
+        """
         _admin(request)
-        return dict(request.app.state.tokens.revoke(token_id).public())
+        store = request.app.state.tokens
+        if token_id not in {t.token_id for t in store.tokens()}:
+            raise HTTPException(404, f"No token with id {token_id!r}.")
+        if token_id == request.state.token.token_id:
+            raise HTTPException(
+                409,
+                "This token is the one making the request: revoke it with another "
+                "admin token or 'tribu token revoke'.",
+            )
+        return dict(store.revoke(token_id).public())
 
     return router
 
@@ -347,8 +486,10 @@ def typed_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title,
         version=app.version,
+        summary=app.summary,
         description=app.description,
         routes=app.routes,
+        servers=app.servers,
     )
     generic = schema["paths"]["/api/v1/measures/{name}"]["get"]
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -373,6 +514,7 @@ def typed_openapi(app: FastAPI) -> dict[str, Any]:
             "$ref": f"#/components/schemas/{rows.__name__}"
         }
         schema["paths"][f"/api/v1/measures/{name}"] = {"get": operation}
+    declare_shared_answers(schema)
     app.openapi_schema = schema
     return schema
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
@@ -40,6 +40,7 @@ from tribu.report.firstparty import (
     firstparty_available,
 )
 from tribu.report.labels import pick_lang
+from tribu.web._schema import allowed_methods
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
@@ -92,6 +93,29 @@ def warm_dashboard(data: MeasureData) -> None:
         with contextlib.suppress(Exception):
             if firstparty_available(data, kind):
                 result(data)
+
+
+_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+}
+
+
+def _validation_detail(errors: Sequence[Any]) -> str:
+    """One line per bad parameter: where it is, what is wrong, what was received."""
+    problems = []
+    for error in errors:
+        where = ".".join(str(p) for p in error["loc"][1:]) or str(error["loc"][0])
+        place = f"{error['loc'][0]} parameter '{where}'"
+        message = str(error["msg"])
+        received = error.get("input")
+        if "Got " not in message and isinstance(received, str | int | float):
+            message += f". Got {received!r} instead"
+        problems.append(f"The {place}: {message}.".replace("..", "."))
+    return " ".join(problems)
 
 
 def _error(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
@@ -228,19 +252,23 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+        headers = dict(exc.headers or {})
+        detail = str(exc.detail)
+        if exc.status_code == 405:  # RFC 9110: say which methods the path takes
+            methods = allowed_methods(app.router.routes, dict(request.scope))
+            headers["Allow"] = ", ".join(methods) or headers.get("Allow", "")
+            detail = (
+                f"{request.method} is not allowed here. Allowed: {headers['Allow']}."
+            )
         return _error(
-            exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail)
+            exc.status_code, _TITLES.get(exc.status_code, "Error"), detail, **headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(
         request: Request, exc: RequestValidationError
     ) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        return _error(422, "Invalid request", problems)
+        return _error(422, "Invalid request", _validation_detail(exc.errors()))
 
     @app.exception_handler(MeasureUnavailable)
     async def unavailable(request: Request, exc: MeasureUnavailable) -> Response:

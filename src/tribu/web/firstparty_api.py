@@ -19,7 +19,7 @@ from tribu.report.firstparty import (
     creators_result,
     firstparty_available,
 )
-from tribu.web.api import csv_response
+from tribu.web.api import CSV_ANSWER, CsvResponse, csv_response
 from tribu.web.models import BusinessResponse, CreatorsResponse
 
 __all__ = ["firstparty_router"]
@@ -53,7 +53,12 @@ def firstparty_router() -> APIRouter:
     """The ``/api/v1/business`` and ``/api/v1/creators`` routes (JSON and CSV)."""
     router = APIRouter(prefix="/api/v1")
 
-    @router.get("/business", response_model=BusinessResponse, tags=["business"])
+    @router.get(
+        "/business",
+        response_model=BusinessResponse,
+        tags=["business"],
+        operation_id="business",
+    )
     def business(request: Request) -> dict[str, Any]:
         """CAC, CLV/CAC, repurchase, NPS and its link to review ratings, segments, members."""
         data = _data(request)
@@ -69,7 +74,12 @@ def firstparty_router() -> APIRouter:
             "sections": _sections("business", result.sections),
         }
 
-    @router.get("/creators", response_model=CreatorsResponse, tags=["creators"])
+    @router.get(
+        "/creators",
+        response_model=CreatorsResponse,
+        tags=["creators"],
+        operation_id="creators",
+    )
     def creators(request: Request) -> dict[str, Any]:
         """Tiers against benchmarks, creators, flagged posts (law n° 2023-451), tier choice."""
         data = _data(request)
@@ -83,12 +93,24 @@ def firstparty_router() -> APIRouter:
             "sections": _sections("creators", result.sections),
         }
 
-    @router.get("/business/{section}.csv", tags=["business"])
+    @router.get(
+        "/business/{section}.csv",
+        tags=["business"],
+        response_class=CsvResponse,
+        responses=CSV_ANSWER,
+        operation_id="business_section_csv",
+    )
     def business_csv(request: Request, section: str) -> Any:
         """One table of the business page as CSV."""
         return _section_csv(_data(request), "business", section)
 
-    @router.get("/creators/{section}.csv", tags=["creators"])
+    @router.get(
+        "/creators/{section}.csv",
+        tags=["creators"],
+        response_class=CsvResponse,
+        responses=CSV_ANSWER,
+        operation_id="creators_section_csv",
+    )
     def creators_csv(request: Request, section: str) -> Any:
         """One table of the creators page as CSV."""
         return _section_csv(_data(request), "creators", section)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import GenericAlias
-from typing import Any
+from typing import Any, Literal
 
 import ibis.expr.datatypes as dtypes
 from pydantic import BaseModel, Field, create_model
@@ -21,10 +21,14 @@ __all__ = [
     "Campaign",
     "Channel",
     "ChartResponse",
+    "Column",
+    "ColumnType",
     "Community",
     "ErrorBody",
     "ErrorResponse",
+    "FilterValues",
     "FiltersResponse",
+    "MeasureColumn",
     "MeasureInfo",
     "MeasureRows",
     "MemberResponse",
@@ -33,6 +37,7 @@ __all__ = [
     "SummaryResponse",
     "TokenInfo",
     "measure_row_model",
+    "measure_rows_model",
 ]
 
 
@@ -50,6 +55,26 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+ColumnType = Literal[
+    "string", "integer", "number", "boolean", "date", "datetime", "array"
+]
+"""JSON type of a column in answers (``date``: ``YYYY-MM-DD``; ``datetime``: with its offset)."""
+
+
+class Column(BaseModel):
+    """A column of rows in an answer, with its JSON type."""
+
+    name: str
+    type: ColumnType
+
+
+class MeasureColumn(BaseModel):
+    """A column of a measure, with its Ibis type name (``date``, ``timestamp('UTC', 6)``...)."""
+
+    name: str
+    type: str
+
+
 class MeasureInfo(BaseModel):
     """A registered measure."""
 
@@ -57,23 +82,35 @@ class MeasureInfo(BaseModel):
     family: str
     summary: str
     tables: list[str]
-    settings: dict[str, Any]
-    columns: list[dict[str, str]] = Field(
+    settings: dict[str, str] = Field(
+        description="Each setting's default, as Python repr."
+    )
+    columns: list[MeasureColumn] = Field(
         description="Each column's name and type (Ibis type name)."
     )
     url: str
     csv_url: str
 
 
+class FilterValues(BaseModel):
+    """The filters of a request, as received (``null``: not set)."""
+
+    community: str | None
+    channel: str | None
+    campaign: str | None
+    since: dt.date | None
+    until: dt.date | None
+
+
 class MeasureRows(BaseModel):
     """Rows of a measure after filtering (generic form; each measure has a typed one too)."""
 
     measure: str
-    filters: dict[str, str | None]
+    filters: FilterValues
     applied: dict[str, str] = Field(
         description="Filters that applied, with the measure column each used."
     )
-    columns: list[dict[str, str]]
+    columns: list[Column]
     total: int = Field(description="Rows matching the filters, before limit/offset.")
     offset: int
     limit: int
@@ -172,13 +209,18 @@ class TokenInfo(BaseModel):
     """A token's public record (never the token itself)."""
 
     token_id: str
-    role: str
+    role: Literal["viewer", "admin"]
     name: str
-    created_at: str
-    revoked_at: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
 
 
 def _python_type(dtype: dtypes.DataType) -> Any:
+    """The Python type of a column of Ibis type ``dtype`` (JSON schema: date, date-time...).
+
+    A timestamp is an instant: its values carry their UTC offset (:func:`tribu.report.rows.
+    json_value`); a calendar day, week or month is a ``date``.
+    """
     if dtype.is_boolean():
         return bool
     if dtype.is_integer():
@@ -201,9 +243,12 @@ def _model_name(measure: str) -> str:
 
 
 def measure_row_model(measure: str, schema: Any) -> type[BaseModel]:
-    """A pydantic model of one row of ``measure``, from its Ibis ``schema``."""
+    """A pydantic model of one row of ``measure``, from its Ibis ``schema``.
+
+    Every column is in every row (required), its value ``null`` when missing.
+    """
     fields: dict[str, Any] = {
-        name: (_python_type(dtype) | None, None) for name, dtype in schema.items()
+        name: (_python_type(dtype) | None, ...) for name, dtype in schema.items()
     }
     return create_model(f"{_model_name(measure)}Row", **fields)
 
@@ -220,7 +265,7 @@ def measure_rows_model(measure: str, row: type[BaseModel]) -> type[BaseModel]:
 class FirstPartySection(BaseModel):
     """One table of the business or creators page, raw (numbers unformatted)."""
 
-    columns: list[dict[str, str]]
+    columns: list[Column]
     rows: list[dict[str, Any]]
     csv_url: str
 
