@@ -20,9 +20,11 @@ So the cache cannot serve stale SQL:
 Two things that vary from run to run without changing the meaning are normalised: the
 connection (its file path is replaced by a constant, so every warehouse shares the cache) and
 the numbering of Ibis's self- and join-references (a process-wide counter, renumbered in order
-of appearance). Expressions holding in-memory tables (``ibis.memtable``: their SQL names a
-table registered for this process only) and calls with bound parameters, a row limit or
-pretty-printing are compiled as before, without the disk cache.
+of appearance). An in-memory table (``ibis.memtable``: a small result kept by the scorecard, a
+constant list) is keyed by its place and schema, not its data nor its random name: the SQL is
+compiled against a stable alias (``__tribu_memtable_0``...), and each use binds the alias to the
+table's real name in a leading ``WITH`` clause (names only: the data never enter the SQL).
+Calls with bound parameters, a row limit or pretty-printing are compiled as before, uncached.
 
 Files: one ``<sha256>.sql`` per expression under :func:`cache_dir` (``$TRIBU_CACHE_DIR/sql``,
 else ``$XDG_CACHE_HOME/tribu/sql``, else ``~/.cache/tribu/sql``), written atomically; a folder
@@ -75,11 +77,12 @@ def _versions() -> bytes:
 
 
 class _KeyPickler(pickle.Pickler):
-    """Pickles an operation graph with connections and reference numbers normalised."""
+    """Pickles an operation graph with connections, references and memtables normalised."""
 
-    def __init__(self, file: io.BytesIO) -> None:
+    def __init__(self, file: io.BytesIO, memtables: dict[Any, str]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.references: dict[int, int] = {}
+        self.memtables = memtables
 
     def persistent_id(self, obj: Any) -> Any:
         from ibis.backends import BaseBackend
@@ -92,24 +95,62 @@ class _KeyPickler(pickle.Pickler):
         if isinstance(obj, ops.Reference):
             number = self.references.setdefault(obj.identifier, len(self.references))
             return (tuple, ((type(obj).__name__, number, obj.parent),))
+        if isinstance(obj, ops.InMemoryTable):
+            # Its data are not in the SQL, only its name: keyed by place and schema.
+            alias = self.memtables.setdefault(
+                obj, f"__tribu_memtable_{len(self.memtables)}"
+            )
+            return (tuple, (("memtable", alias, obj.schema),))
         return NotImplemented
 
 
-def expression_key(expr: ir.Expr) -> str | None:
-    """SHA-256 of ``expr``'s normalised graph and the library versions; None if not cacheable.
-
-    Not cacheable: expressions holding in-memory tables (see the module docstring).
-    """
-    op = expr.op()
-    if op.find(ops.InMemoryTable):
-        return None
+def _key(op: Any) -> tuple[str, dict[Any, str]] | None:
+    memtables: dict[Any, str] = {}
     buffer = io.BytesIO()
     buffer.write(_versions())
     try:
-        _KeyPickler(buffer).dump(op)
+        _KeyPickler(buffer, memtables).dump(op)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None  # something unpicklable (a UDF closure...): compile as before
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+    return hashlib.sha256(buffer.getbuffer()).hexdigest(), memtables
+
+
+def expression_key(expr: ir.Expr) -> str | None:
+    """SHA-256 of ``expr``'s normalised graph and the library versions; None if unpicklable."""
+    found = _key(expr.op())
+    return None if found is None else found[0]
+
+
+def _bind_memtables(sql: str, memtables: dict[Any, str]) -> str:
+    """Prefix ``sql`` with one CTE per in-memory table: its stable alias -> its real name.
+
+    Only names Ibis generated are written here (quoted as identifiers), never a value.
+    """
+    if not memtables:
+        return sql
+    import sqlglot as sg
+
+    ctes = ", ".join(
+        f"{sg.to_identifier(alias, quoted=True).sql('duckdb')} AS (SELECT * FROM "
+        f"{sg.to_identifier(op.name, quoted=True).sql('duckdb')})"
+        for op, alias in memtables.items()
+    )
+    if sql[:5].upper() == "WITH ":
+        return f"WITH {ctes}, {sql[5:]}"
+    return f"WITH {ctes} {sql}"
+
+
+def _with_aliases(expr: ir.Expr, memtables: dict[Any, str]) -> ir.Expr:
+    """``expr`` with each in-memory table replaced by a table named by its alias."""
+    if not memtables:
+        return expr
+    replacements = {
+        op: ops.DatabaseTable(
+            alias, schema=op.schema, source=None, namespace=ops.Namespace()
+        )
+        for op, alias in memtables.items()
+    }
+    return expr.op().replace(replacements).to_expr()
 
 
 class SqlCache:
@@ -151,19 +192,23 @@ class SqlCache:
         """``compile(expr, **kwargs)``, served from the cache when it can be."""
         if any(kwargs.get(name) for name in ("params", "limit", "pretty")):
             return compile(expr, **kwargs)
-        key = expression_key(expr)
-        if key is None:
+        found = _key(expr.op())
+        if found is None:
             return compile(expr, **kwargs)
+        key, memtables = found
         sql = self.get(key)
         if sql is not None:
             with self._lock:
                 self.hits += 1
-            return sql
-        sql = compile(expr, **kwargs)
+            return _bind_memtables(sql, memtables)
+        try:
+            sql = compile(_with_aliases(expr, memtables), **kwargs)
+        except Exception:  # an alias Ibis cannot compile: the plain way, not cached
+            return compile(expr, **kwargs)
         with self._lock:
             self.misses += 1
         self.put(key, sql)
-        return sql
+        return _bind_memtables(sql, memtables)
 
 
 _SHARED: SqlCache | None = None
