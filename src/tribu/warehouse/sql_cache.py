@@ -24,7 +24,8 @@ of appearance). An in-memory table (``ibis.memtable``: a small result kept by th
 constant list) is keyed by its place and schema, not its data nor its random name: the SQL is
 compiled against a stable alias (``__tribu_memtable_0``...), and each use binds the alias to the
 table's real name in a leading ``WITH`` clause (names only: the data never enter the SQL).
-Calls with bound parameters, a row limit or pretty-printing are compiled as before, uncached.
+A row limit and pretty-printing are part of the key; calls with bound parameters
+(``ibis.param``) are compiled as before, uncached.
 
 Files: one ``<sha256>.sql`` per expression under :func:`cache_dir` (``$TRIBU_CACHE_DIR/sql``,
 else ``$XDG_CACHE_HOME/tribu/sql``, else ``~/.cache/tribu/sql``), written atomically; a folder
@@ -190,12 +191,17 @@ class SqlCache:
         self, compile: Callable[..., str], expr: ir.Expr, /, **kwargs: Any
     ) -> str:
         """``compile(expr, **kwargs)``, served from the cache when it can be."""
-        if any(kwargs.get(name) for name in ("params", "limit", "pretty")):
+        if kwargs.get("params"):
             return compile(expr, **kwargs)
         found = _key(expr.op())
         if found is None:
             return compile(expr, **kwargs)
         key, memtables = found
+        if kwargs:  # a row limit ("default": Ibis's option) or pretty-printing
+            import ibis
+
+            shape = f"{sorted(kwargs.items())}|{ibis.options.sql.default_limit}"
+            key = hashlib.sha256(f"{key}|{shape}".encode()).hexdigest()
         sql = self.get(key)
         if sql is not None:
             with self._lock:
