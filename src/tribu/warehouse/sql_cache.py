@@ -38,6 +38,7 @@ memoising on Python's ``hash`` would not survive the process (hash seeds are ran
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -49,6 +50,7 @@ from typing import Any
 
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 
 __all__ = ["CACHE_FORMAT", "SqlCache", "cache_dir", "expression_key", "install"]
 
@@ -66,15 +68,17 @@ def cache_dir() -> Path:
     return base / "tribu" / "sql"
 
 
-def _versions() -> bytes:
-    import duckdb
-    import ibis
-    import sqlglot
+@functools.cache
+def _libraries() -> str:
+    from importlib.metadata import version
 
-    return (
-        f"{CACHE_FORMAT}|ibis {ibis.__version__}|sqlglot {sqlglot.__version__}"
-        f"|duckdb {duckdb.__version__}"
-    ).encode()
+    return "|".join(
+        f"{name} {version(name)}" for name in ("ibis-framework", "sqlglot", "duckdb")
+    )
+
+
+def _versions() -> bytes:
+    return f"{CACHE_FORMAT}|{_libraries()}".encode()
 
 
 class _KeyPickler(pickle.Pickler):
@@ -85,24 +89,37 @@ class _KeyPickler(pickle.Pickler):
         self.references: dict[int, int] = {}
         self.memtables = memtables
 
-    def persistent_id(self, obj: Any) -> Any:
-        from ibis.backends import BaseBackend
-
-        if isinstance(obj, BaseBackend):
-            return f"backend:{obj.name}"
-        return None
-
     def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, ops.Reference):
+        kind = _KINDS.get(type(obj))
+        if kind is None:
+            kind = _KINDS.setdefault(type(obj), _kind(type(obj)))
+        if kind == "other":
+            return NotImplemented
+        if kind == "backend":
+            return (str, (f"backend:{obj.name}",))
+        if kind == "reference":
             number = self.references.setdefault(obj.identifier, len(self.references))
             return (tuple, ((type(obj).__name__, number, obj.parent),))
-        if isinstance(obj, ops.InMemoryTable):
-            # Its data are not in the SQL, only its name: keyed by place and schema.
-            alias = self.memtables.setdefault(
-                obj, f"__tribu_memtable_{len(self.memtables)}"
-            )
-            return (tuple, (("memtable", alias, obj.schema),))
-        return NotImplemented
+        # An in-memory table's data are not in the SQL, only its name: keyed by place and
+        # schema.
+        alias = self.memtables.setdefault(
+            obj, f"__tribu_memtable_{len(self.memtables)}"
+        )
+        return (tuple, (("memtable", alias, obj.schema),))
+
+
+# What the key pickler does with each type (found once per type: isinstance is slow).
+_KINDS: dict[type, str] = {}
+
+
+def _kind(cls: type) -> str:
+    if issubclass(cls, BaseBackend):
+        return "backend"
+    if issubclass(cls, ops.Reference):
+        return "reference"
+    if issubclass(cls, ops.InMemoryTable):
+        return "memtable"
+    return "other"
 
 
 def _key(op: Any) -> tuple[str, dict[Any, str]] | None:
