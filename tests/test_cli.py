@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from tribu import cli
 
 EXPECTED_COMMANDS = {
+    "analyse",
     "ingest",
     "forget",
     "enrich",

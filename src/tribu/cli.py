@@ -20,6 +20,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 
 # Built-in command families, in the order `tribu --help` lists them.
 COMMAND_MODULES = (
+    "tribu.commands.analyse",
     "tribu.commands.ingest",
     "tribu.commands.enrich",
     "tribu.commands.kpis",

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import ibis.expr.types as ir
 import pandas as pd
-from scipy import stats
 
 from tribu.metrics._registry import register
 
@@ -152,6 +151,8 @@ def rank_correlation(
         return RankCorrelation(n, None, None, "One of the two series never changes.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from scipy import stats  # imported here: costs ~0.4 s, only this needs it
+
         result = stats.spearmanr(pairs[x], pairs[y])
     rho, p = float(result.statistic), float(result.pvalue)
     if math.isnan(rho):

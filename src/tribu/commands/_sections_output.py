@@ -9,12 +9,8 @@ import math
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
-import ibis
-import ibis.expr.types as ir
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +18,13 @@ from rich.table import Table
 
 from tribu.csv_cells import csv_cell
 from tribu.errors import ConfigError
+
+if (
+    TYPE_CHECKING
+):  # pandas, Ibis and DuckDB are imported when used: `tribu --help` stays quick
+    import duckdb
+    import ibis.expr.types as ir
+    import pandas as pd
 
 __all__ = [
     "CsvOption",
@@ -72,6 +75,8 @@ ReportingOption = Annotated[
 
 
 def first_party_tables(con: duckdb.DuckDBPyConnection) -> dict[str, ir.Table]:
+    import ibis
+
     backend = ibis.duckdb.from_connection(con)
     return {name: backend.table(name) for name in _TABLES}
 
@@ -86,6 +91,8 @@ def money_settings(
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, datetime | date | pd.Timestamp):
         return value.isoformat()
     if isinstance(value, float) and math.isnan(value):

@@ -19,13 +19,17 @@ NetworkX's exact values (checked in the tests).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ibis
 import ibis.expr.types as ir
-import networkx as nx
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["betweenness"]
 
@@ -100,6 +104,8 @@ def betweenness(
         index = ends.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         n = len(nodes)
         if n <= _NETWORKX_MAX_NODES:
+            import networkx as nx  # only for small graphs: not paid at import
+
             graph = nx.Graph()
             graph.add_edges_from(
                 zip(part["source"].to_pylist(), part["target"].to_pylist(), strict=True)

@@ -88,17 +88,48 @@ def to_pandas(expr: ir.Table) -> pd.DataFrame:
 
     Measures promise no row order (DuckDB scans in parallel), so rows are sorted by their
     scalar columns, left to right: pages of the API and CSV downloads come out the same
-    on every call.
+    on every call. On DuckDB the query runs unordered and the rows are sorted here, as
+    DuckDB's ``ORDER BY`` would (ascending, nulls last, NaN after numbers): the unordered
+    query is the one the scorecard runs too, so it is answered once
+    (:mod:`tribu.warehouse.result_cache`).
     """
+    schema = expr.schema()
     scalar = [
         column
-        for column, dtype in expr.schema().items()
+        for column, dtype in schema.items()
         if not (dtype.is_array() or dtype.is_map() or dtype.is_struct())
     ]
-    if scalar:
-        expr = expr.order_by(scalar)
-    frame = expr.to_pandas()
-    for column, dtype in expr.schema().items():
+    backend = expr._find_backend(use_default=True)
+    if getattr(backend, "name", None) == "duckdb" and hasattr(
+        backend, "_to_duckdb_relation"
+    ):
+        frame = _duckdb_sorted(backend, expr, scalar)
+    else:
+        frame = (expr.order_by(scalar) if scalar else expr).to_pandas()
+    for column, dtype in schema.items():
         if dtype.is_date() and column in frame:
             frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
+
+
+def _duckdb_sorted(backend: Any, expr: ir.Table, scalar: list[str]) -> pd.DataFrame:
+    """``expr`` run on DuckDB, rows sorted by ``scalar``, converted as Ibis's ``execute``."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    table = backend._to_duckdb_relation(expr).to_arrow_table()
+    if scalar and table.num_rows > 1:
+        table = table.sort_by([(column, "ascending") for column in scalar])
+    frame = pd.DataFrame(
+        {
+            name: (
+                col.to_pylist()
+                if pat.is_nested(col.type)
+                or pat.is_dictionary(col.type)
+                or col.null_count
+                else col.to_pandas()
+            )
+            for name, col in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+    return DuckDBPandasData.convert_table(frame, expr.schema())

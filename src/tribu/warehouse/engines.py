@@ -27,6 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tribu.errors import ConfigError, WarehouseError
+from tribu.warehouse import result_cache, sql_cache
 from tribu.warehouse.schema import TABLES
 from tribu.warehouse.store import open_warehouse, resolve_db_path
 
@@ -93,6 +94,8 @@ def ibis_tables(
     if engine == "duckdb":
         con = ibis.duckdb.connect(str(path), read_only=True)
         con.raw_sql("SET enable_progress_bar = false")
+        sql_cache.install(con)  # each expression's SQL compiled once, kept across runs
+        result_cache.install(con)  # read-only: a query asked twice is answered once
         if not utc_naive:
             return {name: con.table(name) for name in _MEASURED_TABLES}
         return {name: _naive(con, name) for name in _MEASURED_TABLES}
