@@ -259,7 +259,9 @@ def eval_clusters(
     try:
         rows = read_cluster_csv(file)
     except InputError as exc:
-        Console(stderr=True).print(f"Error: {exc}", markup=False, highlight=False)
+        Console(stderr=True).print(
+            f"Error: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(2) from exc
     report = evaluate_clusters(rows)
     if as_json:

@@ -11,7 +11,9 @@ coming from nothing gets a finite score (``c`` itself when μ = 0). The status o
 ``p``:
 
 * **new** — its first message falls in ``p`` (nothing in any earlier period) and ``c ≥ min_size``;
-* **emerging** — ``emergence ≥ threshold`` (3) and ``c ≥ min_size`` (5);
+* **emerging** — ``emergence ≥ threshold`` (3), ``c ≥ min_size`` (5) and at least
+  ``min_history`` (2) baseline periods (one period alone is too noisy a baseline: on the
+  generated warehouse it raised three false alarms in the second week);
 * **fading** — ``emergence ≤ −fade_threshold`` (2) or (``μ ≥ min_size`` and ``c ≤ μ / 2``);
 * **steady** — otherwise (a topic with ``c < min_size`` and no history too).
 
@@ -47,6 +49,7 @@ class EmergenceRule:
     threshold: float = 3.0
     fade_threshold: float = 2.0
     min_size: int = 5
+    min_history: int = 2
     negative_below: float = 0.3
     min_negative: int = 3
     burst_ratio: float = 2.0
@@ -77,7 +80,11 @@ def status(
     score = emergence_score(count, history)
     if first_seen_in_period and count >= rule.min_size:
         return "new"
-    if score >= rule.threshold and count >= rule.min_size:
+    if (
+        score >= rule.threshold
+        and count >= rule.min_size
+        and len(history) >= rule.min_history
+    ):
         return "emerging"
     if score <= -rule.fade_threshold or (
         mean >= rule.min_size and count <= mean / 2

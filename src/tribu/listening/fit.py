@@ -41,23 +41,35 @@ def fit_topics(
     sample_size: int = SAMPLE_SIZE,
     clusterer: TopicClusterer | None = None,
     on_step: Callable[[str], None] | None = None,
+    strong: bool = True,
 ) -> FittedTopics:
-    """Cluster a seeded sample of the messages and assign them all to the topics found."""
+    """Cluster a seeded sample of the messages and assign them all to the topics found.
+
+    ``strong=False`` clusters the sample in the stored space (synthetic vectors, tests).
+    """
     n = len(texts)
     rng = np.random.default_rng(SEED)
-    usable = np.flatnonzero(np.abs(np.asarray(stored_vectors[:, :8], dtype=np.float32)).sum(1) > 0) if n else np.array([], dtype=np.int64)
+    usable = (
+        np.flatnonzero(np.any(np.asarray(stored_vectors) != 0, axis=1))
+        if n
+        else np.array([], dtype=np.int64)
+    )
     if len(usable) > sample_size:
         sample = np.sort(rng.choice(usable, size=sample_size, replace=False))
     else:
         sample = usable
     if on_step:
         on_step(f"embedding a sample of {len(sample)} messages")
-    strong = _vectors.cluster_vectors([texts[i] for i in sample], stored_model)
+    better = (
+        _vectors.cluster_vectors([texts[i] for i in sample], stored_model)
+        if strong
+        else None
+    )
     sample_stored = np.asarray(stored_vectors[sample], dtype=np.float32)
     if on_step:
         on_step("clustering the sample")
     model = (clusterer or TopicClusterer()).fit(
-        sample_stored if strong is None else strong, sample_stored
+        sample_stored if better is None else better, sample_stored
     )
     if on_step:
         on_step(f"assigning {n} messages to {len(model.centres_)} topics")
@@ -68,5 +80,5 @@ def fit_topics(
         centres=model.centres_,
         radii=model.radii_,
         sample=sample,
-        clustering_space="stored" if strong is None else _vectors.CLUSTER_MODEL,
+        clustering_space="stored" if better is None else _vectors.CLUSTER_MODEL,
     )

@@ -108,8 +108,13 @@ def update_topics(
     progress: bool = False,
     on_step: Callable[[str], None] | None = None,
     min_pool: int = MIN_POOL,
+    strong: bool = True,
 ) -> ListenRun:
-    """Bring the topics up to date with the warehouse (see the module docstring)."""
+    """Bring the topics up to date with the warehouse (see the module docstring).
+
+    ``strong=False`` clusters in the stored vector space only (no USE sample): for
+    warehouses of synthetic vectors (tests, benchmarks).
+    """
     started = time.perf_counter()
     ensure_tables(con)
     if not _count(con, "SELECT count(*) FROM messages"):
@@ -138,7 +143,9 @@ def update_topics(
     space = "stored"
     new_topics: list[tuple[int, np.ndarray, float]] = []
     if full:
-        fitted = fit_topics(texts, vectors, stored_model=model, on_step=on_step)
+        fitted = fit_topics(
+            texts, vectors, stored_model=model, on_step=on_step, strong=strong
+        )
         space = fitted.clustering_space
         topic_of = match_topics(
             fitted.centres, centres, ids, next_id=next_topic_id(con)
@@ -153,7 +160,7 @@ def update_topics(
             if on_step:
                 on_step(f"clustering {len(left)} messages no topic covers")
             fitted = fit_topics(
-                [texts[i] for i in left], vectors[left], stored_model=model
+                [texts[i] for i in left], vectors[left], stored_model=model, strong=strong
             )
             space = fitted.clustering_space
             topic_of = match_topics(
