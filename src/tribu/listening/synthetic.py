@@ -66,7 +66,12 @@ def synthetic_warehouse(
     n_topics = background + bursts
     directions = rng.normal(size=(n_topics, DIM)).astype(np.float32)
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
-    words = [[_word(rng) for _ in range(3)] for _ in range(n_topics)]
+    vocabulary: list[str] = []
+    while len(vocabulary) < 3 * n_topics:  # every topic word unique to its topic
+        word = _word(rng)
+        if word not in vocabulary:
+            vocabulary.append(word)
+    words = [vocabulary[3 * t : 3 * t + 3] for t in range(n_topics)]
     means = rng.uniform(low, high, size=background) * scale
     counts = np.zeros((n_topics, weeks), dtype=np.int64)
     counts[:background] = rng.poisson(means[:, None], size=(background, weeks))
