@@ -20,6 +20,7 @@ __all__ = [
     "LISTENING_TABLES",
     "UNCLUSTERED",
     "ensure_tables",
+    "has_tables",
     "known_topics",
     "next_topic_id",
 ]
@@ -56,8 +57,22 @@ LISTENING_TABLES: dict[str, str] = {
 }
 
 
+def has_tables(con: Any) -> bool:
+    """True when the warehouse has listened once (its listening tables exist)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+        "('topics', 'topic_periods')"
+    ).fetchone()
+    return bool(row and row[0] == len(LISTENING_TABLES))
+
+
 def ensure_tables(con: Any) -> None:
-    """Create the listening tables if the warehouse does not have them yet."""
+    """Create the listening tables if the warehouse does not have them yet.
+
+    Does nothing when they exist, so read-only connections (report, web) can call it.
+    """
+    if has_tables(con):
+        return
     for name, columns in LISTENING_TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
 

@@ -44,7 +44,7 @@ from tribu.listening.periods import (
     topic_counts,
     with_emergence,
 )
-from tribu.listening.store import ensure_tables
+from tribu.listening.store import has_tables
 
 __all__ = [
     "EXAMPLE_CHARS",
@@ -100,7 +100,8 @@ def listening_view(
     """The listening view of the latest period in scope (see the module docstring)."""
     if period not in PERIODS:
         raise ListeningError(f"period must be one of {', '.join(PERIODS)}; got {period!r}.")
-    ensure_tables(con)
+    if not has_tables(con):
+        raise ListeningError("No topics yet: run 'tribu listen' first.")
     where, params = scope_sql(community, channel, since, until)
     totals = period_totals(con, period, where, params)
     scope = {
@@ -307,7 +308,8 @@ def topic_messages(
 ) -> dict[str, Any]:
     """One page of a topic's messages, newest first: ``{topic_id, page, per_page, total,
     messages: [{message_id, author_id, ts, channel_id, sentiment, text}]}``."""
-    ensure_tables(con)
+    if not has_tables(con):
+        raise ListeningError("No topics yet: run 'tribu listen' first.")
     where, params = scope_sql(community, channel, since, until)
     total_row = con.execute(
         f"SELECT count(*) FROM messages m JOIN enrichment e USING (message_id) "

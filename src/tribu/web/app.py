@@ -39,6 +39,7 @@ from tribu.report.labels import pick_lang
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
+from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 
@@ -223,6 +224,7 @@ def create_app(
 
     app.include_router(api_router())
     app.include_router(firstparty_router())
+    app.include_router(listening_router())
     app.include_router(pages_router())
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
