@@ -161,8 +161,10 @@ def assign_nearest(
         return out
     centres = np.asarray(centres, dtype=np.float32)
     for start in range(0, len(vectors), chunk):
-        part = _unit(np.asarray(vectors[start : start + chunk], dtype=np.float32))
-        similarity = part @ centres.T
+        part = np.asarray(vectors[start : start + chunk], dtype=np.float32)
+        norms = np.sqrt(np.einsum("ij,ij->i", part, part))
+        norms[norms == 0] = np.inf  # zero vectors: similarity 0, below every radius
+        similarity = (part @ centres.T) / norms[:, None]
         best = similarity.argmax(axis=1)
         score = similarity[np.arange(len(part)), best]
         out[start : start + len(part)] = np.where(score >= radii[best], best, -1)

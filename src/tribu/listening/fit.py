@@ -34,7 +34,7 @@ class FittedTopics:
 
 
 def fit_topics(
-    texts: Sequence[str],
+    texts: Sequence[str] | Callable[[np.ndarray], list[str]],
     stored_vectors: np.ndarray,
     *,
     stored_model: str | None = None,
@@ -45,9 +45,11 @@ def fit_topics(
 ) -> FittedTopics:
     """Cluster a seeded sample of the messages and assign them all to the topics found.
 
-    ``strong=False`` clusters the sample in the stored space (synthetic vectors, tests).
+    ``texts`` are the messages' texts, or a function giving the texts of some row
+    numbers (only the sample's are read). ``strong=False`` clusters the sample in the
+    stored space (synthetic vectors, tests, fast incremental runs).
     """
-    n = len(texts)
+    n = len(stored_vectors)
     rng = np.random.default_rng(SEED)
     usable = (
         np.flatnonzero(np.any(np.asarray(stored_vectors) != 0, axis=1))
@@ -60,11 +62,10 @@ def fit_topics(
         sample = usable
     if on_step:
         on_step(f"embedding a sample of {len(sample)} messages")
-    better = (
-        _vectors.cluster_vectors([texts[i] for i in sample], stored_model)
-        if strong
-        else None
-    )
+    better = None
+    if strong and len(sample):
+        chosen = texts(sample) if callable(texts) else [texts[i] for i in sample]
+        better = _vectors.cluster_vectors(chosen, stored_model)
     sample_stored = np.asarray(stored_vectors[sample], dtype=np.float32)
     if on_step:
         on_step("clustering the sample")

@@ -12,11 +12,13 @@
    unmatched become inactive (kept for history, never shown as current);
 3. **otherwise, incrementally**: only messages with ``topic_id`` NULL are read and assigned to
    the nearest known topic within its radius; when at least ``min_pool`` (200) of them stay
-   unclustered, those are clustered on their own, so a conversation that did not exist at the
-   last fit becomes a topic, matched to a known topic when it is one;
+   unclustered, those are clustered on their own (in the stored space, to stay fast), so a
+   conversation that did not exist at the last fit becomes a topic, matched to a known topic
+   when it is one;
 4. labels (:mod:`tribu.listening.labels`, from up to ``label_sample`` messages per topic, for
-   all languages and for French and English apart), sizes, first and last seen, and the
-   ``topic_periods`` series are refreshed.
+   all languages and for French and English apart: every topic after a full fit, only the new
+   ones after an incremental run), sizes, first and last seen, and the ``topic_periods``
+   series are refreshed.
 
 The writes of steps 2 to 4 happen in one transaction.
 """
@@ -24,7 +26,7 @@ The writes of steps 2 to 4 happen in one transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -66,30 +68,19 @@ class ListenRun:
     seconds: float
 
 
-class _Texts(Sequence[str]):
-    """The text column of an Arrow table, converted to Python one row at a time."""
-
-    def __init__(self, column: Any) -> None:
-        self._column = column
-
-    def __len__(self) -> int:
-        return len(self._column)
-
-    def __getitem__(self, index: Any) -> Any:
-        value = self._column[int(index)].as_py()
-        return value or ""
-
-
 def _count(con: Any, sql: str) -> int:
     row = con.execute(sql).fetchone()
     return int(row[0]) if row else 0
 
 
 def _read(con: Any, where: str) -> tuple[Any, np.ndarray]:
-    """Ids, texts (Arrow) and stored int8 vectors of the embedded messages matching ``where``."""
+    """Ids (Arrow) and stored int8 vectors of the embedded messages matching ``where``.
+
+    Texts are not read here: only the sample's are needed (:func:`_texts_of`).
+    """
     table = con.execute(
-        "SELECT e.message_id, coalesce(m.text, '') AS text, e.embedding "
-        "FROM enrichment e JOIN messages m USING (message_id) "
+        "SELECT e.message_id, e.embedding FROM enrichment e "
+        "SEMI JOIN messages m ON m.message_id = e.message_id "
         f"WHERE e.embedding IS NOT NULL AND {where} ORDER BY e.message_id"
     ).to_arrow_table()
     n = table.num_rows
@@ -99,6 +90,23 @@ def _read(con: Any, where: str) -> tuple[Any, np.ndarray]:
     flat = column.flatten().to_numpy(zero_copy_only=False)
     vectors = np.asarray(flat, dtype=np.int8).reshape(n, -1)
     return table, vectors
+
+
+def _texts_of(con: Any, message_ids: Any) -> Callable[[np.ndarray], list[str]]:
+    """A function giving the texts of some rows of ``message_ids`` (one query)."""
+
+    def texts(rows: np.ndarray) -> list[str]:
+        wanted = [message_ids[int(i)].as_py() for i in rows]
+        found = dict(
+            con.execute(
+                "SELECT message_id, coalesce(text, '') FROM messages "
+                "WHERE message_id IN (SELECT unnest(?))",
+                [wanted],
+            ).fetchall()
+        )
+        return [found.get(m, "") for m in wanted]
+
+    return texts
 
 
 def update_topics(
@@ -138,8 +146,8 @@ def update_topics(
     if on_step:
         on_step("reading the stored vectors")
     table, vectors = _read(con, where)
-    texts = _Texts(table.column("text"))
     message_ids = table.column("message_id")
+    texts = _texts_of(con, message_ids)
     space = "stored"
     new_topics: list[tuple[int, np.ndarray, float]] = []
     if full:
@@ -159,8 +167,10 @@ def update_topics(
         if len(left) >= min_pool:
             if on_step:
                 on_step(f"clustering {len(left)} messages no topic covers")
+            # Stored space: a run that assigns new messages must stay fast (USE on
+            # thousands of leftovers would cost seconds); --recluster refits in USE.
             fitted = fit_topics(
-                [texts[i] for i in left], vectors[left], stored_model=model, strong=strong
+                texts, vectors[left], stored_model=model, strong=False
             )
             space = fitted.clustering_space
             topic_of = match_topics(
@@ -198,7 +208,8 @@ def update_topics(
             )
         finally:
             con.unregister("_topic_assignments")
-        _refresh_topics(con)
+        relabel = None if full else {t for t, _, _ in new_topics}
+        _refresh_topics(con, relabel)
         refresh_topic_periods(con)
     active = _count(con, "SELECT count(*) FROM topics WHERE active")
     return ListenRun(
@@ -213,8 +224,16 @@ def update_topics(
     )
 
 
-def _refresh_topics(con: Any, label_sample: int = LABEL_SAMPLE) -> None:
-    """Sizes, first and last seen, and labels (all languages, French, English) of topics."""
+def _refresh_topics(
+    con: Any, relabel: set[int] | None = None, label_sample: int = LABEL_SAMPLE
+) -> None:
+    """Sizes, first and last seen of every topic; labels (all, French, English) of
+    ``relabel`` (every active topic when None).
+
+    An incremental run relabels only its new topics: a few new messages do not change an
+    old topic's distinctive words, and reading every topic's sample again would cost seconds
+    on a large warehouse. ``--recluster`` relabels all.
+    """
     con.execute(
         """
         UPDATE topics SET messages = s.n, first_seen = s.first, last_seen = s.last
@@ -224,6 +243,14 @@ def _refresh_topics(con: Any, label_sample: int = LABEL_SAMPLE) -> None:
         WHERE topics.topic_id = s.topic_id
         """
     )
+    active = {
+        int(r[0])
+        for r in con.execute("SELECT topic_id FROM topics WHERE active").fetchall()
+    }
+    if relabel is not None:
+        active &= relabel
+        if not active:
+            return
     rows = con.execute(
         """
         SELECT topic_id, lang, text FROM (
@@ -236,7 +263,6 @@ def _refresh_topics(con: Any, label_sample: int = LABEL_SAMPLE) -> None:
         """,
         [label_sample],
     ).fetchall()
-    active = {int(r[0]) for r in con.execute("SELECT topic_id FROM topics WHERE active").fetchall()}
     labels: dict[str, dict[int, str]] = {}
     terms_all: dict[int, list[str]] = {}
     for lang in (None, "en", "fr"):
