@@ -173,7 +173,11 @@ def _labelled(path: Path) -> list[tuple[str, str, str | None]]:
 def _quality() -> dict[str, Any]:
     from tribu.listening.evaluation import evaluate_clusters
 
-    dev = [r for lang in ("en", "fr") for r in _labelled(DATA / "listening" / f"dev_{lang}.txt")]
+    dev = [
+        r
+        for lang in ("en", "fr")
+        for r in _labelled(DATA / "listening" / f"dev_{lang}.txt")
+    ]
     faq: set[tuple[str, str, str | None]] = set()
     with (DATA / "embeddings" / "faq_paraphrases.csv").open(encoding="utf-8") as handle:
         for record in csv.DictReader(handle):

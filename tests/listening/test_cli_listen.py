@@ -21,7 +21,7 @@ TOPIC_KEYS = {
     "new", "series", "communities", "channels", "examples",
 }  # fmt: skip
 HOSTILE = "[bold red]PWNED[/] <script>alert(1)</script>"
-FORMULA = "=HYPERLINK(\"http://evil\")"
+FORMULA = '=HYPERLINK("http://evil")'
 
 
 def _hostile(path: Path, truth: SyntheticTruth) -> None:
@@ -48,7 +48,8 @@ def test_json_contract_and_hostile_text(
     _hostile(path, truth)
     out_csv = tmp_path / "topics.csv"
     result = runner.invoke(
-        app, ["listen", "--db", str(path), "--json", "--csv", str(out_csv), "--limit", "8"]
+        app,
+        ["listen", "--db", str(path), "--json", "--csv", str(out_csv), "--limit", "8"],
     )
     assert result.exit_code == 0, result.output
     view = json.loads(result.stdout)
@@ -64,7 +65,13 @@ def test_json_contract_and_hostile_text(
         assert set(topic) == TOPIC_KEYS
         assert topic["status"] in {"new", "emerging", "steady", "fading"}
         for example in topic["examples"]:
-            assert set(example) == {"message_id", "author_id", "ts", "channel_id", "text"}
+            assert set(example) == {
+                "message_id",
+                "author_id",
+                "ts",
+                "channel_id",
+                "text",
+            }
     # JSON keeps the text as it is (surfaces escape it where they show it)
     assert any(HOSTILE in e["text"] for t in view["topics"] for e in t["examples"])
     # CSV: a cell starting with '=' is defused
@@ -79,7 +86,9 @@ def test_json_contract_and_hostile_text(
 
 
 def test_listen_bad_options_and_empty_warehouse(tmp_path: Path) -> None:
-    bad = runner.invoke(app, ["listen", "--db", str(tmp_path / "x.duckdb"), "--period", "day"])
+    bad = runner.invoke(
+        app, ["listen", "--db", str(tmp_path / "x.duckdb"), "--period", "day"]
+    )
     assert bad.exit_code == 2
     assert "week" in bad.output
     empty = runner.invoke(app, ["listen", "--db", str(tmp_path / "x.duckdb")])
@@ -92,7 +101,10 @@ def test_eval_clusters_bad_files_exit_2(tmp_path: Path) -> None:
     no_columns.write_text("question,topic\nhello,x\n", encoding="utf-8")
     one_label = tmp_path / "b.csv"
     one_label.write_text("text,label\nhello,x\nbonjour,x\n", encoding="utf-8")
-    for path, words in ((no_columns, "'text' and 'label'"), (one_label, "two different")):
+    for path, words in (
+        (no_columns, "'text' and 'label'"),
+        (one_label, "two different"),
+    ):
         result = runner.invoke(app, ["eval", "clusters", str(path)])
         assert result.exit_code == 2
         assert words in result.output
@@ -131,6 +143,13 @@ def test_eval_clusters_json_shape(tmp_path: Path) -> None:
     assert set(report) == {"languages"}
     assert set(report["languages"]) == {"en", "fr"}
     for part in report["languages"].values():
-        assert set(part) == {"n", "v_measure", "nmi", "ari", "clusters", "unclustered_share"}
+        assert set(part) == {
+            "n",
+            "v_measure",
+            "nmi",
+            "ari",
+            "clusters",
+            "unclustered_share",
+        }
         assert part["n"] == 8
         assert 0 <= part["v_measure"] <= 1 and 0 <= part["unclustered_share"] <= 1

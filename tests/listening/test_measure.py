@@ -35,7 +35,9 @@ def test_registered_and_equal_to_the_python_series(
         next(iter(tables.values())).get_backend().disconnect()
     assert len(frame) > 100
     for row in frame.itertuples():
-        expected = python[int(row.topic_id)][row.week.date() if hasattr(row.week, "date") else row.week]
+        expected = python[int(row.topic_id)][
+            row.week.date() if hasattr(row.week, "date") else row.week
+        ]
         assert row.messages == expected.messages
         assert row.negative == expected.negative
         assert row.baseline_mean == pytest.approx(expected.baseline_mean)

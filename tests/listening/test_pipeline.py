@@ -48,7 +48,9 @@ def test_ids_are_stable_from_run_to_run(
         after = _ids_by_word(con, truth.background_words + truth.burst_words)
         assert len(before) >= 23
         assert after == before
-        same = dict(con.execute("SELECT message_id, topic_id FROM enrichment").fetchall())
+        same = dict(
+            con.execute("SELECT message_id, topic_id FROM enrichment").fetchall()
+        )
         assert same == assignment
     finally:
         con.close()
@@ -141,11 +143,15 @@ def test_view_numbers_add_up(warehouse: tuple[Path, SyntheticTruth]) -> None:
         view = listening_view(con, limit=100)
         period_messages = view["messages"]
         for t in view["topics"]:
-            assert t["share"] == pytest.approx(t["messages"] / period_messages, abs=1e-4)
+            assert t["share"] == pytest.approx(
+                t["messages"] / period_messages, abs=1e-4
+            )
             assert sum(c["messages"] for c in t["channels"]) == t["messages"]
             assert t["series"][-1]["messages"] == t["messages"]
             assert len(t["examples"]) <= 3
         clustered = sum(t["messages"] for t in view["topics"])
-        assert view["clustered_share"] == pytest.approx(clustered / period_messages, abs=1e-4)
+        assert view["clustered_share"] == pytest.approx(
+            clustered / period_messages, abs=1e-4
+        )
     finally:
         con.close()

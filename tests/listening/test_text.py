@@ -16,12 +16,26 @@ def test_french_and_english_stop_words_are_removed() -> None:
         "belgium",
         "free",
     ]
-    for word in ("le", "la", "les", "des", "est", "the", "and", "is", "mdr", "lol", "svp"):
+    for word in (
+        "le",
+        "la",
+        "les",
+        "des",
+        "est",
+        "the",
+        "and",
+        "is",
+        "mdr",
+        "lol",
+        "svp",
+    ):
         assert word in STOP_WORDS
 
 
 def test_urls_mentions_emoji_and_numbers_are_not_terms() -> None:
-    terms = label_terms("@lea regarde https://shop.example.com/loop 😍 la Loop 42 #trail")
+    terms = label_terms(
+        "@lea regarde https://shop.example.com/loop 😍 la Loop 42 #trail"
+    )
     assert terms == ["regarde", "loop", "trail"]
     assert not any("http" in t or "@" in t or "😍" in t or "42" in t for t in terms)
 

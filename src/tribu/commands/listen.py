@@ -187,7 +187,9 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
             writer.writeheader()
             writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write the CSV file ({exc.strerror}).") from exc
+        raise ConfigError(
+            f"{path}: cannot write the CSV file ({exc.strerror})."
+        ) from exc
 
 
 _STATUS_STYLE = {"new": "bold magenta", "emerging": "bold red", "fading": "dim"}
@@ -231,10 +233,14 @@ def _render(view: dict[str, Any]) -> None:
     for t in view["topics"][:3]:
         console.print(f"[bold]{t['topic_id']}[/] {escape(t['label'])}")
         for e in t["examples"]:
-            console.print(f"  · {escape(e['text'])}  [dim]({escape(e['author_id'])})[/]")
+            console.print(
+                f"  · {escape(e['text'])}  [dim]({escape(e['author_id'])})[/]"
+            )
     for kind, items in view["affinities"].items():
         if items:
-            shown = ", ".join(f"{escape(i['item'])} ×{i['lift']:.1f}" for i in items[:5])
+            shown = ", ".join(
+                f"{escape(i['item'])} ×{i['lift']:.1f}" for i in items[:5]
+            )
             console.print(f"[bold]{kind}[/] by lift: {shown}")
     for term in view["terms"]:
         console.print(
@@ -268,7 +274,15 @@ def eval_clusters(
         typer.echo(json.dumps(report))
         return
     table = Table(title=f"Clustering of {file.name}")
-    for column in ("lang", "messages", "V-measure", "NMI", "ARI", "clusters", "unclustered"):
+    for column in (
+        "lang",
+        "messages",
+        "V-measure",
+        "NMI",
+        "ARI",
+        "clusters",
+        "unclustered",
+    ):
         table.add_column(column, justify="left" if column == "lang" else "right")
     for lang, part in report["languages"].items():
         table.add_row(

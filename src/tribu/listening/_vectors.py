@@ -23,6 +23,7 @@ __all__ = [
     "CLUSTER_MODEL",
     "cluster_vectors",
     "embed_missing",
+    "languages",
     "stored_model",
     "text_vectors",
 ]
@@ -42,6 +43,13 @@ def embed_missing(con: Any, *, progress: bool) -> int:
     from tribu.enrich.embeddings import embed_missing as _embed
 
     return int(_embed(con, progress=progress))
+
+
+def languages(texts: Sequence[str]) -> list[str]:
+    """The language code of each text (``fr``, ``en``, ``und``), by tribu's detector."""
+    from tribu.enrich.language import LanguageDetector
+
+    return [str(code) for code in LanguageDetector().predict(list(texts))]
 
 
 def text_vectors(texts: Sequence[str], model: str = "static") -> np.ndarray:

@@ -136,7 +136,9 @@ class TopicClusterer:
             members = assign[labels == c]
             centres[c] = _unit(members.mean(axis=0, keepdims=True))[0]
             cosines = members @ centres[c]
-            radii[c] = max(self.min_radius, float(np.quantile(cosines, self.radius_quantile)))
+            radii[c] = max(
+                self.min_radius, float(np.quantile(cosines, self.radius_quantile))
+            )
         self.labels_ = labels
         self.centres_ = centres
         self.radii_ = radii

@@ -86,9 +86,7 @@ def status(
         and len(history) >= rule.min_history
     ):
         return "emerging"
-    if score <= -rule.fade_threshold or (
-        mean >= rule.min_size and count <= mean / 2
-    ):
+    if score <= -rule.fade_threshold or (mean >= rule.min_size and count <= mean / 2):
         return "fading"
     return "steady"
 

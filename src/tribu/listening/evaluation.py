@@ -61,13 +61,11 @@ def read_cluster_csv(path: Path) -> list[tuple[str, str, str | None]]:
 def evaluate_clusters(rows: list[tuple[str, str, str | None]]) -> dict[str, Any]:
     """``{"languages": {lang: {n, v_measure, nmi, ari, clusters, unclustered_share}}}``."""
     missing = [i for i, (_, _, lang) in enumerate(rows) if lang is None]
-    langs = [lang for _, _, lang in rows]
+    langs: list[str | None] = [lang for _, _, lang in rows]
     if missing:
-        from tribu.enrich.language import LanguageDetector
-
-        found = LanguageDetector().predict([rows[i][0] for i in missing])
-        for i, lang in zip(missing, found, strict=True):
-            langs[i] = lang
+        detected = _vectors.languages([rows[i][0] for i in missing])
+        for i, code in zip(missing, detected, strict=True):
+            langs[i] = code
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, lang in enumerate(langs):
         by_lang[str(lang)].append(i)
@@ -77,13 +75,13 @@ def evaluate_clusters(rows: list[tuple[str, str, str | None]]) -> dict[str, Any]
         texts = [rows[i][0] for i in index]
         truth = [rows[i][1] for i in index]
         fitted = fit_topics(texts, _vectors.text_vectors(texts), stored_model=None)
-        found = fitted.labels
+        labels = fitted.labels
         out[lang] = {
             "n": len(index),
-            "v_measure": round(float(metrics.v_measure_score(truth, found)), 4),
-            "nmi": round(float(metrics.normalized_mutual_info_score(truth, found)), 4),
-            "ari": round(float(metrics.adjusted_rand_score(truth, found)), 4),
+            "v_measure": round(float(metrics.v_measure_score(truth, labels)), 4),
+            "nmi": round(float(metrics.normalized_mutual_info_score(truth, labels)), 4),
+            "ari": round(float(metrics.adjusted_rand_score(truth, labels)), 4),
             "clusters": int(len(fitted.centres)),
-            "unclustered_share": round(float((found == -1).mean()), 4),
+            "unclustered_share": round(float((labels == -1).mean()), 4),
         }
     return {"languages": out}

@@ -192,8 +192,15 @@ def refresh_topic_periods(con: Any) -> int:
         import pyarrow as pa
 
         names = [
-            "topic_id", "period", "period_start", "messages", "negative",
-            "mean_sentiment", "share", "emergence", "status",
+            "topic_id",
+            "period",
+            "period_start",
+            "messages",
+            "negative",
+            "mean_sentiment",
+            "share",
+            "emergence",
+            "status",
         ]
         table = pa.table({n: [r[i] for r in records] for i, n in enumerate(names)})
         con.register("_topic_periods_new", table)

@@ -158,7 +158,9 @@ def update_topics(
         topic_of = match_topics(
             fitted.centres, centres, ids, next_id=next_topic_id(con)
         )
-        labels = np.array([topic_of[c] if c >= 0 else UNCLUSTERED for c in fitted.labels])
+        labels = np.array(
+            [topic_of[c] if c >= 0 else UNCLUSTERED for c in fitted.labels]
+        )
         new_topics = list(zip(topic_of, fitted.centres, fitted.radii, strict=True))
     else:
         nearest = assign_nearest(vectors, centres, radii)
@@ -169,9 +171,7 @@ def update_topics(
                 on_step(f"clustering {len(left)} messages no topic covers")
             # Stored space: a run that assigns new messages must stay fast (USE on
             # thousands of leftovers would cost seconds); --recluster refits in USE.
-            fitted = fit_topics(
-                texts, vectors[left], stored_model=model, strong=False
-            )
+            fitted = fit_topics(texts, vectors[left], stored_model=model, strong=False)
             space = fitted.clustering_space
             topic_of = match_topics(
                 fitted.centres, centres, ids, next_id=next_topic_id(con)
@@ -179,7 +179,9 @@ def update_topics(
             for c, topic in enumerate(topic_of):
                 labels[left[fitted.labels == c]] = topic
                 if topic not in ids:
-                    new_topics.append((topic, fitted.centres[c], float(fitted.radii[c])))
+                    new_topics.append(
+                        (topic, fitted.centres[c], float(fitted.radii[c]))
+                    )
     if on_step:
         on_step("writing topics and their series")
     import pyarrow as pa
@@ -196,7 +198,9 @@ def update_topics(
                 [topic, [float(x) for x in centre], float(radius), model, now],
             )
         if full:
-            con.execute("UPDATE enrichment SET topic_id = NULL WHERE topic_id IS NOT NULL")
+            con.execute(
+                "UPDATE enrichment SET topic_id = NULL WHERE topic_id IS NOT NULL"
+            )
         assigned = pa.table(
             {"message_id": message_ids, "topic_id": pa.array(labels, pa.int32())}
         )
@@ -272,7 +276,9 @@ def _refresh_topics(
                 texts.setdefault(int(topic), []).append(text)
         weights = class_tfidf(texts, min_count=2)
         chosen = {t: top_terms(w) for t, w in weights.items() if t in active}
-        labels[lang or "all"] = {t: label_of(terms) for t, terms in chosen.items() if terms}
+        labels[lang or "all"] = {
+            t: label_of(terms) for t, terms in chosen.items() if terms
+        }
         if lang is None:
             terms_all = chosen
     for topic in active:

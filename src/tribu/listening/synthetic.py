@@ -26,7 +26,20 @@ __all__ = ["SyntheticTruth", "synthetic_warehouse"]
 
 DIM = 256
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
-_SYLLABLES = ["ka", "lo", "mi", "ru", "ten", "vo", "zi", "pa", "sel", "dor", "na", "qui"]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ru",
+    "ten",
+    "vo",
+    "zi",
+    "pa",
+    "sel",
+    "dor",
+    "na",
+    "qui",
+]
 _FILLERS = ["vraiment", "the", "et", "so", "le", "avec", "with", "pour", "today"]
 
 
@@ -95,17 +108,22 @@ def synthetic_warehouse(
     vectors = np.empty((n, DIM), dtype=np.int8)
     for start in range(0, n, 200_000):
         part = slice(start, min(n, start + 200_000))
-        t = topic_of[part]
+        chunk_topics: np.ndarray = topic_of[part]
         base = np.where(
-            (t >= 0)[:, None], directions[np.maximum(t, 0)], 0.0
+            (chunk_topics >= 0)[:, None], directions[np.maximum(chunk_topics, 0)], 0.0
         ).astype(np.float32)
-        noise = rng.normal(size=(len(t), DIM)).astype(np.float32) * (0.8 / np.sqrt(DIM))
-        noise[t < 0] *= np.sqrt(DIM) / 0.8  # pure noise messages point anywhere
+        noise = rng.normal(size=(len(chunk_topics), DIM)).astype(np.float32) * (
+            0.8 / np.sqrt(DIM)
+        )
+        noise[chunk_topics < 0] *= np.sqrt(DIM) / 0.8  # pure noise points anywhere
         v = base + noise
         v /= np.abs(v).max(axis=1, keepdims=True)
         vectors[part] = np.rint(v * 127).astype(np.int8)
     seconds = rng.integers(0, 7 * 86_400, size=n)
-    ts = [START + timedelta(weeks=int(w), seconds=int(s)) for w, s in zip(week_of, seconds, strict=True)]
+    ts = [
+        START + timedelta(weeks=int(w), seconds=int(s))
+        for w, s in zip(week_of, seconds, strict=True)
+    ]
     texts = []
     for t in topic_of:
         if t < 0:

@@ -35,9 +35,10 @@ def match_topics(
     """The topic id of each new cluster: a matched known id, or a fresh one from ``next_id``."""
     ids: list[int | None] = [None] * len(new_centres)
     if len(new_centres) and len(known_centres):
-        similarity = np.asarray(new_centres, np.float64) @ np.asarray(
-            known_centres, np.float64
-        ).T
+        similarity = (
+            np.asarray(new_centres, np.float64)
+            @ np.asarray(known_centres, np.float64).T
+        )
         rows, cols = linear_sum_assignment(-similarity)
         for r, c in zip(rows, cols, strict=True):
             if similarity[r, c] >= threshold - 1e-9:

@@ -72,7 +72,11 @@ def _period_end(start: date, period: str) -> date:
 def _next(start: date, period: str) -> date:
     if period == "week":
         return date.fromordinal(start.toordinal() + 7)
-    return date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)
+    return (
+        date(start.year + 1, 1, 1)
+        if start.month == 12
+        else date(start.year, start.month + 1, 1)
+    )
 
 
 def _trend(row: PeriodRow) -> str:
@@ -99,7 +103,9 @@ def listening_view(
 ) -> dict[str, Any]:
     """The listening view of the latest period in scope (see the module docstring)."""
     if period not in PERIODS:
-        raise ListeningError(f"period must be one of {', '.join(PERIODS)}; got {period!r}.")
+        raise ListeningError(
+            f"period must be one of {', '.join(PERIODS)}; got {period!r}."
+        )
     if not has_tables(con):
         raise ListeningError("No topics yet: run 'tribu listen' first.")
     where, params = scope_sql(community, channel, since, until)
@@ -136,7 +142,11 @@ def listening_view(
     picked: list[tuple[int, PeriodRow]] = []
     for topic, rows in series.items():
         row = rows.get(current)
-        if topic in active and row is not None and (row.messages or row.status == "fading"):
+        if (
+            topic in active
+            and row is not None
+            and (row.messages or row.status == "fading")
+        ):
             picked.append((topic, row))
     picked.sort(
         key=lambda tr: (
@@ -146,8 +156,12 @@ def listening_view(
         )
     )
     picked = picked[:limit]
-    clustered = sum(rows[current].messages for rows in series.values() if current in rows)
-    in_period = f"{where} AND CAST(date_trunc('{period}', m.ts AT TIME ZONE 'UTC') AS DATE) = ?"
+    clustered = sum(
+        rows[current].messages for rows in series.values() if current in rows
+    )
+    in_period = (
+        f"{where} AND CAST(date_trunc('{period}', m.ts AT TIME ZONE 'UTC') AS DATE) = ?"
+    )
     period_params = [*params, current]
     ids = [t for t, _ in picked]
     places = _places(con, ids, in_period, period_params)
@@ -155,7 +169,7 @@ def listening_view(
     topics_out = []
     for topic, row in picked:
         label, label_en, label_fr, words, first_seen = active[topic]
-        chosen = {"en": label_en, "fr": label_fr}.get(lang or "", None) or label
+        chosen = {"en": label_en, "fr": label_fr}.get(lang or "") or label
         topics_out.append(
             {
                 "topic_id": topic,
@@ -167,15 +181,21 @@ def listening_view(
                 "messages": row.messages,
                 "share": round(row.share, 4),
                 "baseline_mean": round(row.baseline_mean, 2),
-                "mean_sentiment": None if row.mean_sentiment is None else round(row.mean_sentiment, 3),
-                "negative_share": round(row.negative / row.messages, 4) if row.messages else 0.0,
+                "mean_sentiment": None
+                if row.mean_sentiment is None
+                else round(row.mean_sentiment, 3),
+                "negative_share": round(row.negative / row.messages, 4)
+                if row.messages
+                else 0.0,
                 "negative_burst": row.negative_burst,
                 "first_seen": first_seen.isoformat() if first_seen else None,
                 "new": row.status == "new",
                 "series": [
                     {
                         "period_start": p.isoformat(),
-                        "messages": series[topic][p].messages if p in series[topic] else 0,
+                        "messages": series[topic][p].messages
+                        if p in series[topic]
+                        else 0,
                     }
                     for p in calendar
                 ],
@@ -238,13 +258,19 @@ def _places(
         )
         entry = per_community.setdefault(
             (topic, community_id),
-            {"community_id": community_id, "name": community_name or community_id, "messages": 0},
+            {
+                "community_id": community_id,
+                "name": community_name or community_id,
+                "messages": 0,
+            },
         )
         entry["messages"] += int(n)
     for (topic, _), entry in per_community.items():
         out[topic]["communities"].append(entry)
     for topic in out:
-        out[topic]["communities"].sort(key=lambda d: (-d["messages"], d["community_id"]))
+        out[topic]["communities"].sort(
+            key=lambda d: (-d["messages"], d["community_id"])
+        )
     return out
 
 

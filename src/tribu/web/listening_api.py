@@ -133,12 +133,17 @@ def _view(request: Request, **query: Any) -> dict[str, Any]:
         con.close()
 
 
-def _messages(request: Request, topic_id: int, page: int, per_page: int) -> dict[str, Any]:
+def _messages(
+    request: Request, topic_id: int, page: int, per_page: int
+) -> dict[str, Any]:
     con = connection_of(request.app.state.snapshots.data)
     try:
-        if not has_tables(con) or not con.execute(
-            "SELECT count(*) FROM topics WHERE topic_id = ?", [topic_id]
-        ).fetchone()[0]:
+        if (
+            not has_tables(con)
+            or not con.execute(
+                "SELECT count(*) FROM topics WHERE topic_id = ?", [topic_id]
+            ).fetchone()[0]
+        ):
             raise HTTPException(404, f"No topic {topic_id}: run 'tribu listen' first.")
         return topic_messages(con, topic_id, page=page, per_page=per_page)
     finally:
@@ -223,7 +228,9 @@ def listening_router() -> APIRouter:
         from tribu.web.pages import render
 
         data = request.app.state.snapshots.data
-        chosen = pick_lang(lang if lang in ("fr", "en") else None, data.french_share(None))
+        chosen = pick_lang(
+            lang if lang in ("fr", "en") else None, data.french_share(None)
+        )
         con = connection_of(data)
         try:
             section = conversations(
@@ -235,9 +242,7 @@ def listening_router() -> APIRouter:
             )
         finally:
             con.close()
-        return render(
-            "listening.html", lang=chosen, w=labels(chosen), section=section
-        )
+        return render("listening.html", lang=chosen, w=labels(chosen), section=section)
 
     @router.get("/listening/topics/{topic_id}", include_in_schema=False)
     def topic_page(
@@ -246,7 +251,9 @@ def listening_router() -> APIRouter:
         from tribu.web.pages import render
 
         data = request.app.state.snapshots.data
-        chosen = pick_lang(lang if lang in ("fr", "en") else None, data.french_share(None))
+        chosen = pick_lang(
+            lang if lang in ("fr", "en") else None, data.french_share(None)
+        )
         result = _messages(request, topic_id, max(page, 1), 50)
         con = connection_of(data)
         try:
