@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "tribu.commands.enrich",
     "tribu.commands.kpis",
     "tribu.commands.business",
+    "tribu.commands.listen",
     "tribu.commands.report",
     "tribu.commands.serve",
     "tribu.commands.demo",

@@ -141,6 +141,12 @@ def business_step(run: DemoRun) -> None:
     _tribu(run, "creators")
 
 
+def listen_step(run: DemoRun) -> None:
+    """Embed the messages, then show the conversations emerging in the last week."""
+    _tribu(run, "enrich", "--embeddings")
+    _tribu(run, "listen", "--limit", "8")
+
+
 def report_step(run: DemoRun) -> None:
     """Write the self-contained HTML report next to the demo folder's parent."""
     from tribu.report import write_report
@@ -173,6 +179,7 @@ DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
     ("enrich", enrich_step),
     ("kpis", kpis_step),
     ("business", business_step),
+    ("listen", listen_step),
     ("report", report_step),
     ("serve", serve_step),
 )

@@ -19,7 +19,12 @@ from tribu.metrics._registry import MEASURES, Measure
 __all__ = ["FAMILY_PACKAGES", "load_measures", "main", "render"]
 
 # Packages whose import registers measures, in the order their families are documented.
-FAMILY_PACKAGES: tuple[str, ...] = ("tribu.metrics", "tribu.business", "tribu.creators")
+FAMILY_PACKAGES: tuple[str, ...] = (
+    "tribu.metrics",
+    "tribu.business",
+    "tribu.creators",
+    "tribu.listening.measures",
+)
 
 INTRO = """\
 # Measures

@@ -164,6 +164,20 @@ def firstparty_pages(data: MeasureData, words: dict[str, str]) -> list[FirstPart
     return [page for page in pages if page.available]
 
 
+def _conversations(data: MeasureData, lang: str, filters: Filters) -> Any:
+    """The Conversations section (tribu listen's topics), or None if it cannot be read."""
+    from tribu.report.conversations import connection_of, conversations
+
+    try:
+        con = connection_of(data)
+    except Exception:  # noqa: BLE001 - a warehouse on another engine: no section
+        return None
+    try:
+        return conversations(con, lang, filters)
+    finally:
+        con.close()
+
+
 def render_report(
     data: MeasureData, *, lang: str | None = None, filters: Filters | None = None
 ) -> str:
@@ -194,6 +208,7 @@ def render_report(
             ),
             charts=charts,
             firstparty=firstparty_pages(data, words),
+            conversations=_conversations(data, lang, filters),
             plotly_js=plotly.offline.get_plotlyjs(),
         )
     )

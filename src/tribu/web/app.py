@@ -45,6 +45,7 @@ from tribu.web.api import api_router, chart_payload, summary_payload, typed_open
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
 from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
+from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
@@ -288,6 +289,7 @@ def create_app(
 
     app.include_router(api_router())
     app.include_router(firstparty_router())
+    app.include_router(listening_router())
     app.include_router(pages_router())
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
