@@ -33,12 +33,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from tribu.triage import _models
 
 __all__ = [
+    "CLASSIFIER_WEIGHT",
     "DEFAULT_CALIBRATION",
     "LEXICAL_WEIGHT",
     "FaqRetriever",
@@ -47,10 +49,13 @@ __all__ = [
 ]
 
 LEXICAL_WEIGHT = 0.5
-# (intercept, best score, margin): logistic coefficients fitted leave-one-out on the Semelle
-# development FAQ (docs/triage.md); used when an FAQ is too small to calibrate itself.
-DEFAULT_CALIBRATION = (-6.0, 10.0, 12.0)
+CLASSIFIER_WEIGHT = 0.5
+# (intercept, best score, margin, nearest-phrasing score): logistic coefficients fitted by
+# cross-validation on the Semelle development FAQ (docs/triage.md); used when an FAQ is too
+# small to calibrate itself.
+DEFAULT_CALIBRATION = (-2.79, 11.02, 2.38, -5.93)
 _MIN_CALIBRATION = 20
+_ENTRY_FOLDS = 5
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
@@ -74,22 +79,29 @@ class Match:
 
 
 class FaqRetriever:
-    """Rank FAQ entries for a question (lexical + dense similarity) and say how sure it is.
+    """Rank FAQ entries for a question and say how sure it is (see the module docstring).
 
     Parameters
     ----------
     lexical_weight : float
-        Weight of the character TF-IDF cosine; the embedding cosine gets the rest.
+        Weight of the character TF-IDF cosine in the nearest-phrasing score; the embedding
+        cosine gets the rest.
+    classifier_weight : float
+        Weight of the classifier's probability in the entry score; the nearest-phrasing
+        score gets the rest.
+    C : float
+        Inverse regularisation of the entry classifier (scikit-learn's ``C``).
+    folds : int
+        Cross-validation folds of the confidence calibration.
 
     Attributes
     ----------
     vectoriser_ : TfidfVectorizer
-    lexical_ : sparse matrix of the phrasings' TF-IDF rows
-    dense_ : ndarray of the phrasings' unit embeddings
-    ids_, langs_ : the entry id and language of each phrasing
-    calibration_ : (intercept, score weight, margin weight)
+    classifier_ : LogisticRegression or None (None with a single entry)
+    entries_ : list of entry ids
+    calibration_ : (intercept, weights of best score, margin, best nearest-phrasing score)
     calibrated_on_ : int
-        Leave-one-out questions the calibration was fitted on (0: the default was used).
+        Held-out phrasings the calibration was fitted on (0: the default was used).
 
     Examples
     --------
@@ -101,77 +113,113 @@ class FaqRetriever:
     'delivery'
     """
 
-    def __init__(self, lexical_weight: float = LEXICAL_WEIGHT) -> None:
+    def __init__(
+        self,
+        lexical_weight: float = LEXICAL_WEIGHT,
+        classifier_weight: float = CLASSIFIER_WEIGHT,
+        C: float = 10.0,  # noqa: N803 - scikit-learn's name
+        folds: int = 5,
+    ) -> None:
         self.lexical_weight = lexical_weight
+        self.classifier_weight = classifier_weight
+        self.C = C
+        self.folds = folds
 
     def fit(self, phrasings: Sequence[tuple[str, str, str]]) -> FaqRetriever:
-        """Index ``(faq_id, lang, text)`` phrasings and calibrate the confidence."""
+        """Index ``(faq_id, lang, text)`` phrasings, train the classifier, calibrate."""
         if not phrasings:
             raise ValueError("an FAQ retriever needs at least one phrasing")
-        self.ids_ = np.array([p[0] for p in phrasings], dtype=object)
+        ids = [p[0] for p in phrasings]
         self.langs_ = [p[1] for p in phrasings]
         texts = [normalise(p[2]) for p in phrasings]
-        self.vectoriser_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1
-        )
-        self.lexical_ = self.vectoriser_.fit_transform(texts)
-        self.dense_ = _models.embed(texts)
-        self.entries_ = sorted(set(self.ids_))
-        self._entry_index = {e: i for i, e in enumerate(self.entries_)}
-        self._phrasing_entry = np.array([self._entry_index[i] for i in self.ids_])
-        self.calibration_, self.calibrated_on_ = self._calibrate()
+        dense = _models.embed(texts)
+        self.entries_ = sorted(set(ids))
+        labels = np.array([self.entries_.index(i) for i in ids])
+        self.calibration_, self.calibrated_on_ = self._calibrate(texts, dense, labels)
+        self._state = self._train(texts, dense, labels)
         return self
+
+    # -- training ---------------------------------------------------------------------------
+
+    def _train(self, texts: list[str], dense: np.ndarray, labels: np.ndarray) -> _State:
+        vectoriser = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True
+        )
+        lexical = vectoriser.fit_transform(texts)
+        classifier = None
+        classes = np.unique(labels)
+        if len(classes) > 1:
+            features = sp.hstack([lexical, sp.csr_matrix(dense)]).tocsr()
+            classifier = LogisticRegression(C=self.C, max_iter=1000).fit(
+                features, labels
+            )
+        return _State(vectoriser, lexical, dense, labels, classifier, classes)
+
+    def _calibrate(
+        self, texts: list[str], dense: np.ndarray, labels: np.ndarray
+    ) -> tuple[tuple[float, ...], int]:
+        """Fit P(right) on held-out phrasings (k-fold); an entry missing from a fold's
+        training part is a question the FAQ cannot answer, a needed negative example."""
+        if len(texts) < _MIN_CALIBRATION:
+            return DEFAULT_CALIBRATION, 0
+        rng = np.random.default_rng(0)
+        folds = np.arange(len(texts)) % self.folds
+        rng.shuffle(folds)
+        tests = [folds == fold for fold in range(self.folds)]
+        # Whole entries left out: their phrasings stand for questions the FAQ cannot answer.
+        entries = np.unique(labels)
+        for part in np.array_split(rng.permutation(entries), _ENTRY_FOLDS):
+            if len(part) and len(part) < len(entries) - 1:
+                tests.append(np.isin(labels, part))
+        features, right = [], []
+        for test in tests:
+            train = ~test
+            if len(np.unique(labels[train])) < 2 or not test.any():
+                continue
+            state = self._train(
+                [t for t, keep in zip(texts, train, strict=True) if keep],
+                dense[train],
+                labels[train],
+            )
+            scores, nearest = self._scores(
+                state, [t for t, keep in zip(texts, test, strict=True) if keep],
+                dense[test],
+            )
+            best, margin, top = _top(scores)
+            features.append(np.column_stack([best, margin, nearest[np.arange(len(top)), top]]))
+            right.append(top == labels[test])
+        if not right:
+            return DEFAULT_CALIBRATION, 0
+        x, y = np.vstack(features), np.concatenate(right).astype(int)
+        if len(set(y)) < 2:
+            return DEFAULT_CALIBRATION, 0
+        model = LogisticRegression(C=100.0, max_iter=1000).fit(x, y)
+        return (float(model.intercept_[0]), *map(float, model.coef_[0])), len(y)
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def _similarities(self, questions: Sequence[str]) -> np.ndarray:
-        texts = [normalise(q) for q in questions]
-        lexical = (self.vectoriser_.transform(texts) @ self.lexical_.T).toarray()
-        dense = _models.embed(texts) @ self.dense_.T
-        w = self.lexical_weight
-        return np.asarray(w * lexical + (1 - w) * dense, dtype=np.float64)
+    def _scores(
+        self, state: _State, texts: list[str], dense: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(entry scores, nearest-phrasing scores), both (questions, entries)."""
+        lexical = state.vectoriser.transform(texts)
+        sims = self.lexical_weight * (lexical @ state.lexical.T).toarray() + (
+            1 - self.lexical_weight
+        ) * (dense @ state.dense.T)
+        nearest = np.full((len(texts), len(self.entries_)), -1.0)
+        for column, entry in enumerate(state.labels):
+            np.maximum(nearest[:, entry], sims[:, column], out=nearest[:, entry])
+        if state.classifier is None:
+            return nearest, nearest
+        proba = np.zeros_like(nearest)
+        features = sp.hstack([lexical, sp.csr_matrix(dense)]).tocsr()
+        proba[:, state.classes] = state.classifier.predict_proba(features)
+        w = self.classifier_weight
+        return w * proba + (1 - w) * np.clip(nearest, 0, None), nearest
 
-    def _entry_scores(self, sims: np.ndarray) -> np.ndarray:
-        """Best phrasing score per entry: (questions, entries)."""
-        out = np.full((sims.shape[0], len(self.entries_)), -1.0)
-        for column, entry in enumerate(self._phrasing_entry):
-            np.maximum(out[:, entry], sims[:, column], out=out[:, entry])
-        return out
-
-    def _confidence(self, best: np.ndarray, margin: np.ndarray) -> np.ndarray:
-        a, b, c = self.calibration_
-        return np.asarray(1.0 / (1.0 + np.exp(-(a + b * best + c * margin))))
-
-    def _calibrate(self) -> tuple[tuple[float, float, float], int]:
-        sims = self._similarities_fitted()
-        features, labels = [], []
-        for row in range(len(self.ids_)):
-            own = self._phrasing_entry[row]
-            if np.sum(self._phrasing_entry == own) < 2:
-                continue
-            masked = sims[row].copy()
-            masked[row] = -1.0
-            scores = self._entry_scores(masked[None, :])[0]
-            order = np.argsort(-scores)
-            best = scores[order[0]]
-            second = scores[order[1]] if len(order) > 1 else 0.0
-            features.append((best, best - second))
-            labels.append(int(order[0] == own))
-        if len(labels) < _MIN_CALIBRATION or len(set(labels)) < 2:
-            return DEFAULT_CALIBRATION, 0
-        model = LogisticRegression(C=1.0).fit(np.array(features), np.array(labels))
-        coef = model.coef_[0]
-        return (
-            float(model.intercept_[0]),
-            float(coef[0]),
-            float(coef[1]),
-        ), len(labels)
-
-    def _similarities_fitted(self) -> np.ndarray:
-        lexical = (self.lexical_ @ self.lexical_.T).toarray()
-        dense = self.dense_ @ self.dense_.T
-        w = self.lexical_weight
-        return np.asarray(w * lexical + (1 - w) * dense, dtype=np.float64)
+    def _confidence(self, best: np.ndarray, margin: np.ndarray, near: np.ndarray) -> np.ndarray:
+        a, b, c, d = self.calibration_
+        return np.asarray(1.0 / (1.0 + np.exp(-(a + b * best + c * margin + d * near))))
 
     # -- questions --------------------------------------------------------------------------
 
@@ -179,23 +227,26 @@ class FaqRetriever:
         """The best entry of each question, with its score, margin and confidence."""
         if not questions:
             return []
-        sims = self._similarities(questions)
-        scores = self._entry_scores(sims)
-        order = np.argsort(-scores, axis=1)
-        rows = np.arange(len(questions))
-        best = scores[rows, order[:, 0]]
-        second = scores[rows, order[:, 1]] if scores.shape[1] > 1 else np.zeros_like(best)
-        margin = best - second
-        confidence = self._confidence(best, margin)
+        texts = [normalise(q) for q in questions]
+        state = self._state
+        dense = _models.embed(texts)
+        scores, nearest = self._scores(state, texts, dense)
+        best, margin, top = _top(scores)
+        rows = np.arange(len(texts))
+        near = nearest[rows, top]
+        confidence = self._confidence(best, margin, near)
+        lexical = state.vectoriser.transform(texts)
         matches = []
-        for i in range(len(questions)):
-            entry = self.entries_[order[i, 0]]
-            phrasing_cols = np.flatnonzero(self._phrasing_entry == order[i, 0])
-            top = phrasing_cols[np.argmax(sims[i, phrasing_cols])]
+        for i in rows:
+            columns = np.flatnonzero(state.labels == top[i])
+            sims = (lexical[i] @ state.lexical[columns].T).toarray()[0]
             matches.append(
                 Match(
-                    faq_id=str(entry),
-                    lang=self.langs_[top],
+                    faq_id=str(self.entries_[top[i]]),
+                    lang=self.langs_[columns[int(np.argmax(sims))]]
+                    if len(columns) == len(self.langs_)
+                    or len(self.langs_) == len(state.labels)
+                    else None,
                     score=float(best[i]),
                     margin=float(margin[i]),
                     confidence=float(confidence[i]),
@@ -206,3 +257,22 @@ class FaqRetriever:
     def match(self, question: str) -> Match:
         """The best entry for one question."""
         return self.match_many([question])[0]
+
+
+@dataclass(frozen=True)
+class _State:
+    vectoriser: TfidfVectorizer
+    lexical: sp.csr_matrix
+    dense: np.ndarray
+    labels: np.ndarray
+    classifier: LogisticRegression | None
+    classes: np.ndarray
+
+
+def _top(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(best score, margin over the second, index of the best) per row."""
+    rows = np.arange(scores.shape[0])
+    order = np.argsort(-scores, axis=1)
+    best = scores[rows, order[:, 0]]
+    second = scores[rows, order[:, 1]] if scores.shape[1] > 1 else np.zeros_like(best)
+    return best, best - second, order[:, 0]

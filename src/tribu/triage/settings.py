@@ -4,7 +4,7 @@
 
     [triage]
     sentiment_threshold = 0.3     # below: to a human
-    confidence_threshold = 0.5    # FAQ match confidence needed to answer
+    confidence_threshold = 0.3    # FAQ match confidence needed to answer
     max_text_chars = 4000         # longer messages are cut (and the decision says so)
 
     [triage.webhook]
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 DEFAULT_SENTIMENT_THRESHOLD = 0.3
-DEFAULT_CONFIDENCE_THRESHOLD = 0.5
+DEFAULT_CONFIDENCE_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
