@@ -65,6 +65,8 @@ _COMPLAINT = [
     r"\b(en colere|furieux|furieuse|degoute|decu|decue|marre|ras le bol)",
     r"\bse fout(ent|re)? de",
     r"\bfoutage de gueule\b",
+    r"\b(colis|commande|paquet) (perdu|egare|jamais arrive)",
+    r"\bn'arrive (toujours |jamais|pas)",
     # English
     r"\b(scam|scammers?|fraud|rip ?off|ripped off|disgrace|disgusting|unacceptable|"
     r"ridiculous|pathetic|outrageous|appalling|terrible|horrible|awful|worst|useless|"
@@ -74,6 +76,9 @@ _COMPLAINT = [
     r"\b(i demand|demand a|want my money|money back|chargeback|dispute)",
     r"\b(lawyer|sue|report you|trading standards|bbb)\b",
     r"\bnever (again|buying|ordering)",
+    r"\b(lost|missing) (my |another |the )?(parcel|package|order)",
+    r"\bstill (hasn'?t|has not|haven'?t|not) (arrived|come|been delivered|received)",
+    r"\bnever (comes|came|arrives|arrived)",
     r"\b(angry|furious|fed up|sick of|livid|pissed|annoyed|frustrated|disappointed)",
 ]
 
