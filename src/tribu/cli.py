@@ -26,6 +26,8 @@ COMMAND_MODULES = (
     "tribu.commands.business",
     "tribu.commands.report",
     "tribu.commands.serve",
+    "tribu.commands.faq",
+    "tribu.commands.triage",
     "tribu.commands.demo",
 )
 

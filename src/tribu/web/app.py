@@ -41,6 +41,7 @@ from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
+from tribu.web.triage_api import BOT_PATHS, attach_triage, close_triage, triage_router
 
 __all__ = ["SECURITY_HEADERS", "create_app", "serve", "warm_dashboard"]
 
@@ -146,6 +147,7 @@ def create_app(
             yield
         finally:
             snapshots.close()
+            close_triage(app)
 
     app = FastAPI(
         title="tribu",
@@ -184,6 +186,10 @@ def create_app(
                     path + (f"?{request.url.query}" if request.url.query else "")
                 )
                 return RedirectResponse(f"/login?next={target}", status_code=303)
+            if token.role == "bot" and (
+                path not in BOT_PATHS or request.method != "POST"
+            ):
+                return _error(403, "Forbidden", "A bot token may only post messages.")
             request.state.token = token
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
@@ -224,6 +230,8 @@ def create_app(
     app.include_router(api_router())
     app.include_router(firstparty_router())
     app.include_router(pages_router())
+    app.include_router(triage_router())
+    attach_triage(app, db)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
 
