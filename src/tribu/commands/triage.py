@@ -22,7 +22,9 @@ ConfigOption = Annotated[
 triage_app = typer.Typer(
     help="The hybrid FAQ-bot / human triage.", no_args_is_help=True
 )
-eval_app = typer.Typer(help="Judge tribu's models on labelled files.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Judge tribu's models on labelled files.", no_args_is_help=True
+)
 
 
 @triage_app.command("replay")
@@ -120,7 +122,9 @@ def triage_sync(db: DbOption = None) -> None:
 
 @eval_app.command("faq")
 def eval_faq(
-    file: Annotated[Path, typer.Argument(help="CSV with text,label and optional lang.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV with text,label and optional lang.")
+    ],
     shots: Annotated[
         int, typer.Option(min=1, help="Rows per label that become the FAQ entry.")
     ] = 5,

@@ -53,7 +53,9 @@ def read_labelled(path: str | Path) -> list[dict[str, str]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(path, None, f"cannot read the file ({exc.strerror}).") from None
+        raise InputError(
+            path, None, f"cannot read the file ({exc.strerror})."
+        ) from None
     with handle:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or [])
@@ -92,7 +94,9 @@ def evaluate_faq(
     missing = [i for i, r in enumerate(rows) if not r["lang"]]
     if missing:
         for i, lang in zip(
-            missing, _models.detect_language([rows[i]["text"] for i in missing]), strict=True
+            missing,
+            _models.detect_language([rows[i]["text"] for i in missing]),
+            strict=True,
         ):
             rows[i]["lang"] = lang if lang != "und" else "und"
     taken: dict[str, int] = defaultdict(int)
@@ -113,7 +117,9 @@ def evaluate_faq(
     for question, match in zip(questions, matches, strict=True):
         answered = match.confidence >= chosen
         if question["label"]:
-            per_lang[question["lang"]].append((match.faq_id == question["label"], answered))
+            per_lang[question["lang"]].append(
+                (match.faq_id == question["label"], answered)
+            )
         else:
             off[question["lang"]].append(answered)
     languages = {}

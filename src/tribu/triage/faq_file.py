@@ -86,7 +86,9 @@ class _Builder:
     def fail(self, line: int, reason: str) -> InputError:
         return InputError(self.path, f"line {line}", reason)
 
-    def add(self, line: int, faq_id: str, lang: str, question: str, answer: str) -> None:
+    def add(
+        self, line: int, faq_id: str, lang: str, question: str, answer: str
+    ) -> None:
         faq_id, lang = faq_id.strip(), lang.strip().lower()
         question, answer = " ".join(question.split()), answer.strip()
         if not _ID.match(faq_id):
@@ -236,7 +238,9 @@ def read_faq_file(path: str | Path) -> Faq:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, None, f"cannot read the file ({exc.strerror}).") from None
+        raise InputError(
+            path, None, f"cannot read the file ({exc.strerror})."
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -57,7 +57,8 @@ class ReplayResult:
             "answered_share": round(self.decisions["answer"] / n, 4),
             "handoff_share": round(self.decisions["handoff"] / n, 4),
             "handoff_by_reason": {
-                reason: round(count / n, 4) for reason, count in self.reasons.most_common()
+                reason: round(count / n, 4)
+                for reason, count in self.reasons.most_common()
             },
             "examples": self.examples,
         }
@@ -94,7 +95,10 @@ def replay(
     result = ReplayResult(len(texts), len(questions), index.version if index else None)
     batch = 2000
     for start in range(0, len(questions), batch):
-        chunk = [q[: service.settings.max_text_chars] for q in questions[start : start + batch]]
+        chunk = [
+            q[: service.settings.max_text_chars]
+            for q in questions[start : start + batch]
+        ]
         assessments, _ = service.assess(chunk)
         for text, assessment in zip(chunk, assessments, strict=True):
             decision, reason = decide(assessment, service.settings)

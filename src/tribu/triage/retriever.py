@@ -182,11 +182,14 @@ class FaqRetriever:
                 labels[train],
             )
             scores, nearest = self._scores(
-                state, [t for t, keep in zip(texts, test, strict=True) if keep],
+                state,
+                [t for t, keep in zip(texts, test, strict=True) if keep],
                 dense[test],
             )
             best, margin, top = _top(scores)
-            features.append(np.column_stack([best, margin, nearest[np.arange(len(top)), top]]))
+            features.append(
+                np.column_stack([best, margin, nearest[np.arange(len(top)), top]])
+            )
             right.append(top == labels[test])
         if not right:
             return DEFAULT_CALIBRATION, 0
@@ -217,7 +220,9 @@ class FaqRetriever:
         w = self.classifier_weight
         return w * proba + (1 - w) * np.clip(nearest, 0, None), nearest
 
-    def _confidence(self, best: np.ndarray, margin: np.ndarray, near: np.ndarray) -> np.ndarray:
+    def _confidence(
+        self, best: np.ndarray, margin: np.ndarray, near: np.ndarray
+    ) -> np.ndarray:
         a, b, c, d = self.calibration_
         return np.asarray(1.0 / (1.0 + np.exp(-(a + b * best + c * margin + d * near))))
 

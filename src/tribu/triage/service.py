@@ -131,7 +131,9 @@ class TriageService:
             faq_id = answer = answer_lang = None
             if decision == "answer" and match is not None and index is not None:
                 faq_id = match.faq_id
-                answer_lang, answer = _answer(index, match.faq_id or "", lang, match.lang)
+                answer_lang, answer = _answer(
+                    index, match.faq_id or "", lang, match.lang
+                )
             stamp = now()
             decision_id = new_id("d")
             handoff_id = holding
@@ -192,7 +194,8 @@ class TriageService:
                 "handoff_id": handoff_id,
             }
             con.execute(
-                f"INSERT INTO triage_log VALUES ({', '.join(':' + k for k in row)})", row
+                f"INSERT INTO triage_log VALUES ({', '.join(':' + k for k in row)})",
+                row,
             )
         if queued:
             self._notify()
@@ -287,7 +290,9 @@ class TriageService:
 
     # -- webhooks ---------------------------------------------------------------------------
 
-    def _queue(self, con: Any, event: str, handoff: dict[str, Any], **extra: Any) -> bool:
+    def _queue(
+        self, con: Any, event: str, handoff: dict[str, Any], **extra: Any
+    ) -> bool:
         if self.settings.webhook is None:
             return False
         delivery_id = new_id("w")

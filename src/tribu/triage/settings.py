@@ -116,7 +116,12 @@ def triage_settings(
         table = _keys(
             "triage",
             loaded.raw.get("triage", {}),
-            {"sentiment_threshold", "confidence_threshold", "max_text_chars", "webhook"},
+            {
+                "sentiment_threshold",
+                "confidence_threshold",
+                "max_text_chars",
+                "webhook",
+            },
         )
         hook = table.get("webhook")
         return TriageSettings(

@@ -171,7 +171,14 @@ class TriageStore:
             phrasings = faq.phrasings()
             con.execute(
                 "INSERT INTO faq_versions VALUES (?, ?, ?, ?, ?, ?)",
-                (version, now(), faq.source, faq.sha256, len(faq.entries), len(phrasings)),
+                (
+                    version,
+                    now(),
+                    faq.source,
+                    faq.sha256,
+                    len(faq.entries),
+                    len(phrasings),
+                ),
             )
             con.executemany(
                 "INSERT INTO faq_entries VALUES (?, ?, ?, ?, ?)",
@@ -219,7 +226,9 @@ class TriageStore:
 
     # -- decisions --------------------------------------------------------------------------
 
-    def decision_for_key(self, con: sqlite3.Connection, key: str) -> StoredDecision | None:
+    def decision_for_key(
+        self, con: sqlite3.Connection, key: str
+    ) -> StoredDecision | None:
         """The decision already recorded for a message key (a bot's retry), if any."""
         row = con.execute(
             "SELECT * FROM triage_log WHERE message_key = ?", (key,)
@@ -239,11 +248,14 @@ class TriageStore:
 
     # -- handoffs ---------------------------------------------------------------------------
 
-    def handoffs(self, status: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    def handoffs(
+        self, status: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
         """Handoffs, oldest first, optionally of one status."""
         if status is None:
             return self.rows(
-                "SELECT * FROM handoffs ORDER BY created_at, handoff_id LIMIT ?", (limit,)
+                "SELECT * FROM handoffs ORDER BY created_at, handoff_id LIMIT ?",
+                (limit,),
             )
         return self.rows(
             "SELECT * FROM handoffs WHERE status = ? ORDER BY created_at, handoff_id "

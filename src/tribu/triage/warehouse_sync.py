@@ -60,7 +60,8 @@ def sync_warehouse(
                     con.register("triage_rows", frame)
                     columns = ", ".join(frame.columns)
                     casts = ", ".join(
-                        f"CAST({c} AS TIMESTAMPTZ)" if c in ("ts", "claimed_at", "closed_at")
+                        f"CAST({c} AS TIMESTAMPTZ)"
+                        if c in ("ts", "claimed_at", "closed_at")
                         else c
                         for c in frame.columns
                     )

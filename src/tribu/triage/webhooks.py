@@ -153,7 +153,11 @@ class WebhookSender:
                     (attempts, time.time() + delay, error, item["delivery_id"]),
                 )
         if error is not None:
-            level = logging.ERROR if attempts >= self.settings.max_attempts else logging.WARNING
+            level = (
+                logging.ERROR
+                if attempts >= self.settings.max_attempts
+                else logging.WARNING
+            )
             log.log(
                 level,
                 "webhook %s (%s) attempt %d/%d failed: %s",

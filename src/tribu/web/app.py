@@ -42,6 +42,7 @@ from tribu.web.firstparty_api import firstparty_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.triage_api import BOT_PATHS, attach_triage, close_triage, triage_router
+from tribu.web.triage_pages import triage_pages_router
 
 __all__ = ["SECURITY_HEADERS", "create_app", "serve", "warm_dashboard"]
 
@@ -231,6 +232,7 @@ def create_app(
     app.include_router(firstparty_router())
     app.include_router(pages_router())
     app.include_router(triage_router())
+    app.include_router(triage_pages_router())
     attach_triage(app, db)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]

@@ -148,7 +148,10 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
     }
 }
 _INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorResponse, "description": "The request body or query is invalid."}
+    422: {
+        "model": ErrorResponse,
+        "description": "The request body or query is invalid.",
+    }
 }
 
 
@@ -214,7 +217,9 @@ def _handoff_call(action: Any, *args: Any) -> dict[str, Any]:
     return result
 
 
-def decision_payload(service: TriageService, decided: Any, posted_chars: int) -> dict[str, Any]:
+def decision_payload(
+    service: TriageService, decided: Any, posted_chars: int
+) -> dict[str, Any]:
     """The JSON of a decision (the contract of ``POST /api/v1/triage/messages``)."""
     notes = []
     if decided.truncated:
@@ -285,7 +290,10 @@ def triage_router() -> APIRouter:
         request: Request,
         status: Annotated[
             str | None,
-            Query(pattern=f"^({'|'.join(HANDOFF_STATES)})$", description="pending, open..."),
+            Query(
+                pattern=f"^({'|'.join(HANDOFF_STATES)})$",
+                description="pending, open...",
+            ),
         ] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
     ) -> list[dict[str, Any]]:
