@@ -17,25 +17,35 @@ from tribu.triage.store import ConflictError, NotFoundError, TriageStore, journa
 
 
 def msg(text: str, conversation: str = "c1", **extra: str) -> IncomingMessage:
-    return IncomingMessage(conversation_id=conversation, platform="discord", text=text, **extra)
+    return IncomingMessage(
+        conversation_id=conversation, platform="discord", text=text, **extra
+    )
 
 
 def test_a_faq_question_is_answered_in_its_language(service: TriageService) -> None:
     fr = service.handle(msg("Combien de temps pour recevoir ma commande ?", lang="fr"))
-    assert (fr.decision, fr.reason, fr.faq_id) == ("answer", "faq_match", "livraison-delais")
+    assert (fr.decision, fr.reason, fr.faq_id) == (
+        "answer",
+        "faq_match",
+        "livraison-delais",
+    )
     assert fr.answer is not None and fr.answer.startswith("En France métropolitaine")
     en = service.handle(msg("When will I get my order?", "c2", lang="en"))
     assert en.faq_id == "livraison-delais" and en.answer_lang == "en"
     assert en.answer is not None and en.answer.startswith("In mainland France")
 
 
-def test_every_answer_records_the_faq_version(service: TriageService, tmp_path: Path) -> None:
+def test_every_answer_records_the_faq_version(
+    service: TriageService, tmp_path: Path
+) -> None:
     first = service.handle(msg("Vous livrez en Belgique ?", lang="fr"))
     assert first.faq_version == 1
     service.store.load_faq(read_faq_file(SEMELLE_FAQ))
     second = service.handle(msg("Vous livrez en Belgique ?", "c9", lang="fr"))
     assert second.faq_version == 2
-    logged = service.store.rows("SELECT faq_version FROM triage_log ORDER BY received_at")
+    logged = service.store.rows(
+        "SELECT faq_version FROM triage_log ORDER BY received_at"
+    )
     assert [r["faq_version"] for r in logged] == [1, 2]
 
 
@@ -72,7 +82,12 @@ def test_handoff_reasons_and_silence_until_returned(service: TriageService) -> N
     with pytest.raises(ConflictError, match="already open by alice"):
         service.claim(asked.handoff_id, "bob")
     detail = service.reply(asked.handoff_id, "alice", "Bonjour, je m'en occupe.")
-    assert [e["kind"] for e in detail["events"]] == ["message", "message", "open", "reply"]
+    assert [e["kind"] for e in detail["events"]] == [
+        "message",
+        "message",
+        "open",
+        "reply",
+    ]
     service.return_to_bot(asked.handoff_id, "alice")
     again = service.handle(msg("Combien coûte la livraison ?", "c1", lang="fr"))
     assert (again.decision, again.faq_id) == ("answer", "livraison-frais")
@@ -81,7 +96,9 @@ def test_handoff_reasons_and_silence_until_returned(service: TriageService) -> N
 
 
 def test_negative_and_low_confidence(service: TriageService) -> None:
-    angry = service.handle(msg("Arnaque totale, je veux mon argent, c'est honteux", "c5"))
+    angry = service.handle(
+        msg("Arnaque totale, je veux mon argent, c'est honteux", "c5")
+    )
     assert angry.decision == "handoff" and angry.reason == "negative_sentiment"
     assert angry.sentiment < 0.3
     off = service.handle(msg("quel est le meilleur ordinateur pour coder ?", "c6"))
@@ -108,7 +125,9 @@ def test_huge_text_is_cut_and_says_so(tmp_path: Path) -> None:
     assert row == {"n": 100, "truncated": 1}
 
 
-def test_thresholds_come_from_tribu_toml(tmp_path: Path, service: TriageService) -> None:
+def test_thresholds_come_from_tribu_toml(
+    tmp_path: Path, service: TriageService
+) -> None:
     config = tmp_path / "tribu.toml"
     config.write_text(
         "[triage]\nsentiment_threshold = 0.95\nconfidence_threshold = 0.2\n", "utf-8"
@@ -120,7 +139,9 @@ def test_thresholds_come_from_tribu_toml(tmp_path: Path, service: TriageService)
     decided = service.handle(msg("Vous livrez en Belgique ?", "c8"))
     assert (decided.decision, decided.reason) == ("handoff", "negative_sentiment")
     config.write_text("[triage]\nsentiment_treshold = 0.2\n", "utf-8")
-    with pytest.raises(ConfigError, match=r"tribu\.toml: unknown key 'triage\.sentiment_treshold'"):
+    with pytest.raises(
+        ConfigError, match=r"tribu\.toml: unknown key 'triage\.sentiment_treshold'"
+    ):
         triage_settings(config)
 
 
@@ -130,7 +151,9 @@ def test_failed_reload_leaves_the_faq_in_place(tmp_path: Path) -> None:
     loaded = runner.invoke(cli, ["faq", "load", str(SEMELLE_FAQ), "--db", str(db)])
     assert loaded.exit_code == 0, loaded.output
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,lang,question,answer\nok,fr,Question ?,Réponse.\nko,xx1,Q,R\n", "utf-8")
+    bad.write_text(
+        "id,lang,question,answer\nok,fr,Question ?,Réponse.\nko,xx1,Q,R\n", "utf-8"
+    )
     from tribu.cli import main  # noqa: F401 - the one-line error is main's job
 
     failed = runner.invoke(cli, ["faq", "load", str(bad), "--db", str(db)])

@@ -150,7 +150,7 @@ class FaqRetriever:
         classes = np.unique(labels)
         if len(classes) > 1:
             features = sp.hstack([lexical, sp.csr_matrix(dense)]).tocsr()
-            classifier = LogisticRegression(C=self.C, max_iter=1000).fit(
+            classifier = LogisticRegression(C=self.C, max_iter=100, tol=1e-3).fit(
                 features, labels
             )
         return _State(vectoriser, lexical, dense, labels, classifier, classes)

@@ -313,9 +313,20 @@ class TriageService:
             self._on_event()
 
 
+_RETRIEVERS: dict[tuple[tuple[str, str, str], ...], FaqRetriever] = {}
+_RETRIEVERS_LOCK = threading.Lock()
+
+
 def build_index(store: TriageStore, version: int) -> FaqIndex:
-    """Index FAQ ``version`` of the journal."""
-    retriever = FaqRetriever().fit(store.faq_phrasings(version))
+    """Index FAQ ``version`` of the journal (the same phrasings are indexed once per process)."""
+    phrasings = tuple(store.faq_phrasings(version))
+    with _RETRIEVERS_LOCK:
+        retriever = _RETRIEVERS.get(phrasings)
+        if retriever is None:
+            retriever = FaqRetriever().fit(phrasings)
+            if len(_RETRIEVERS) >= 4:
+                _RETRIEVERS.pop(next(iter(_RETRIEVERS)))
+            _RETRIEVERS[phrasings] = retriever
     answers = {
         (e["faq_id"], e["lang"]): e["answer"] for e in store.faq_entries(version)
     }
