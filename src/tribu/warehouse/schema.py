@@ -161,8 +161,7 @@ TABLES: dict[str, str] = {
         lang VARCHAR NOT NULL,
         question VARCHAR NOT NULL,
         answer VARCHAR NOT NULL,
-        phrasings INTEGER NOT NULL,
-        PRIMARY KEY (version, faq_id, lang)
+        phrasings INTEGER NOT NULL
     """,
     "handoffs": """
         handoff_id VARCHAR PRIMARY KEY,
