@@ -22,13 +22,13 @@ def test_handoff_rules_on_the_dev_set(service: TriageService) -> None:
     assessments, _ = service.assess([r["text"] for r in rows])
     must = [
         decide(a, service.settings)[0]
-        for r, a in zip(rows, assessments)
+        for r, a in zip(rows, assessments, strict=False)
         if r["expected"] == "human"
     ]
     recall = must.count("handoff") / len(must)
     wrong = [
         r["text"]
-        for r, a in zip(rows, assessments)
+        for r, a in zip(rows, assessments, strict=False)
         if r["expected"] == "bot" and decide(a, service.settings)[1] in HUMAN_REASONS
     ]
     assert recall >= 0.95, recall
@@ -43,8 +43,10 @@ def test_semelle_faq_questions_and_off_topic(service: TriageService) -> None:
         index = service.faq_index()
         assert index is not None
         matches = index.retriever.match_many([r["text"] for r in rows])
-        on = [(m, r["label"]) for m, r in zip(matches, rows) if r["label"]]
-        off = [m for m, r in zip(matches, rows) if not r["label"]]
+        on = [
+            (m, r["label"]) for m, r in zip(matches, rows, strict=False) if r["label"]
+        ]
+        off = [m for m, r in zip(matches, rows, strict=False) if not r["label"]]
         top1 = sum(m.faq_id == label for m, label in on) / len(on)
         answered = [(m, label) for m, label in on if m.confidence >= threshold]
         precision = sum(m.faq_id == label for m, label in answered) / len(answered)

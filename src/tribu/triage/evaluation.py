@@ -115,13 +115,11 @@ def evaluate_faq(
     per_lang: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     off: dict[str, list[bool]] = defaultdict(list)
     for question, match in zip(questions, matches, strict=True):
-        answered = match.confidence >= chosen
+        says = match.confidence >= chosen
         if question["label"]:
-            per_lang[question["lang"]].append(
-                (match.faq_id == question["label"], answered)
-            )
+            per_lang[question["lang"]].append((match.faq_id == question["label"], says))
         else:
-            off[question["lang"]].append(answered)
+            off[question["lang"]].append(says)
     languages = {}
     for lang, results in sorted(per_lang.items()):
         answered = [right for right, yes in results if yes]
