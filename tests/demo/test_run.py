@@ -21,6 +21,7 @@ def test_steps_run_the_whole_job_in_order() -> None:
         "enrich",
         "kpis",
         "business",
+        "triage",
         "report",
         "serve",
     ]
