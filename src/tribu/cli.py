@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "tribu.commands.listen",
     "tribu.commands.report",
     "tribu.commands.serve",
+    "tribu.commands.faq",
+    "tribu.commands.triage",
     "tribu.commands.demo",
 )
 

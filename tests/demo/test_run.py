@@ -22,6 +22,7 @@ def test_steps_run_the_whole_job_in_order() -> None:
         "kpis",
         "business",
         "listen",
+        "triage",
         "report",
         "serve",
     ]

@@ -36,7 +36,11 @@ def serve(
 @token_app.command("create")
 def token_create(
     role: Annotated[
-        str, typer.Option(help="viewer (read) or admin (also manages tokens).")
+        str,
+        typer.Option(
+            help="viewer (read), admin (also manages tokens) or bot (posts messages "
+            "to the triage, nothing else)."
+        ),
     ],
     name: Annotated[str, typer.Option(help="A label to recognise the token by.")] = "",
     db: DbOption = None,

@@ -147,6 +147,16 @@ def listen_step(run: DemoRun) -> None:
     _tribu(run, "listen", "--limit", "8")
 
 
+def triage_step(run: DemoRun) -> None:
+    """Load the Semelle FAQ and print what the bot would do with the community's questions."""
+    from importlib import resources
+
+    faq = resources.files("tribu.demo").joinpath("semelle_faq.md")
+    with resources.as_file(faq) as path:
+        _tribu(run, "faq", "load", str(path))
+    _tribu(run, "triage", "replay", "--examples", "2")
+
+
 def report_step(run: DemoRun) -> None:
     """Write the self-contained HTML report next to the demo folder's parent."""
     from tribu.report import write_report
@@ -180,6 +190,7 @@ DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
     ("kpis", kpis_step),
     ("business", business_step),
     ("listen", listen_step),
+    ("triage", triage_step),
     ("report", report_step),
     ("serve", serve_step),
 )

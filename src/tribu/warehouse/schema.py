@@ -20,7 +20,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # name -> column definitions. Order matters only for readability.
 TABLES: dict[str, str] = {
@@ -156,17 +156,48 @@ TABLES: dict[str, str] = {
         text VARCHAR
     """,
     "faq": """
-        faq_id VARCHAR PRIMARY KEY,
-        lang VARCHAR,
+        version INTEGER NOT NULL,
+        faq_id VARCHAR NOT NULL,
+        lang VARCHAR NOT NULL,
         question VARCHAR NOT NULL,
-        answer VARCHAR NOT NULL
+        answer VARCHAR NOT NULL,
+        phrasings INTEGER NOT NULL
     """,
     "handoffs": """
         handoff_id VARCHAR PRIMARY KEY,
         message_id VARCHAR,
         ts TIMESTAMPTZ,
         reason VARCHAR,
-        status VARCHAR
+        status VARCHAR,
+        platform VARCHAR,
+        conversation_id VARCHAR,
+        channel VARCHAR,
+        author VARCHAR,
+        sentiment DOUBLE,
+        text VARCHAR,
+        agent VARCHAR,
+        claimed_at TIMESTAMPTZ,
+        closed_at TIMESTAMPTZ,
+        decision_id VARCHAR
+    """,
+    "triage_log": """
+        decision_id VARCHAR PRIMARY KEY,
+        ts TIMESTAMPTZ NOT NULL,
+        platform VARCHAR NOT NULL,
+        conversation_id VARCHAR NOT NULL,
+        channel VARCHAR,
+        author VARCHAR,
+        text VARCHAR NOT NULL,
+        truncated BOOLEAN NOT NULL,
+        lang VARCHAR,
+        decision VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        faq_id VARCHAR,
+        answer_lang VARCHAR,
+        confidence DOUBLE,
+        sentiment DOUBLE NOT NULL,
+        faq_version INTEGER,
+        handoff_id VARCHAR
     """,
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY,
@@ -187,4 +218,14 @@ TABLES: dict[str, str] = {
 }
 
 # from_version -> list of SQL statements upgrading a warehouse to from_version + 1.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # 1 -> 2: the triage writes faq (versioned, one row per entry and language), handoffs
+    # (with the conversation) and triage_log; faq and handoffs were never written before.
+    1: [
+        "DROP TABLE IF EXISTS faq",
+        "DROP TABLE IF EXISTS handoffs",
+        f"CREATE TABLE faq ({TABLES['faq']})",
+        f"CREATE TABLE handoffs ({TABLES['handoffs']})",
+        f"CREATE TABLE IF NOT EXISTS triage_log ({TABLES['triage_log']})",
+    ],
+}

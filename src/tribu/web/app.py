@@ -49,6 +49,8 @@ from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
+from tribu.web.triage_api import BOT_PATHS, attach_triage, close_triage, triage_router
+from tribu.web.triage_pages import triage_pages_router
 
 __all__ = [
     "SECURITY_HEADERS",
@@ -194,6 +196,7 @@ def create_app(
             yield
         finally:
             snapshots.close()
+            close_triage(app)
 
     app = FastAPI(
         title="tribu",
@@ -248,6 +251,10 @@ def create_app(
                     + (f"?{request.url.query}" if request.url.query else "")
                 )
                 return RedirectResponse(f"/login?next={target}", status_code=303)
+            if token.role == "bot" and (
+                path not in BOT_PATHS or request.method != "POST"
+            ):
+                return _error(403, "Forbidden", "A bot token may only post messages.")
             request.state.token = token
         return await call_next(request)
 
@@ -291,6 +298,9 @@ def create_app(
     app.include_router(firstparty_router())
     app.include_router(listening_router())
     app.include_router(pages_router())
+    app.include_router(triage_router())
+    app.include_router(triage_pages_router())
+    attach_triage(app, db)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
 

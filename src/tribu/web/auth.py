@@ -14,7 +14,8 @@ Tokens
 
 Roles
     ``viewer`` reads every page, measure and CSV. ``admin`` can also list and revoke tokens
-    through the API (``/api/v1/tokens``).
+    through the API (``/api/v1/tokens``). ``bot`` may only post messages to the triage
+    (``POST /api/v1/triage/messages``): the token a community bot holds.
 
 Sessions
     The login page exchanges a token for a session: a random 256-bit id kept in the server's
@@ -52,7 +53,7 @@ __all__ = [
     "token_file",
 ]
 
-ROLES: tuple[str, ...] = ("viewer", "admin")
+ROLES: tuple[str, ...] = ("viewer", "admin", "bot")
 SESSION_COOKIE = "tribu_session"
 SESSION_SECONDS = 12 * 3600
 _PREFIX = "tribu_"
