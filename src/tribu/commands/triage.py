@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["eval_app", "register", "triage_app"]
+__all__ = ["register", "triage_app"]
 
 DbOption = Annotated[
     Path | None,
@@ -21,9 +21,6 @@ ConfigOption = Annotated[
 
 triage_app = typer.Typer(
     help="The hybrid FAQ-bot / human triage.", no_args_is_help=True
-)
-eval_app = typer.Typer(
-    help="Judge tribu's models on labelled files.", no_args_is_help=True
 )
 
 
@@ -120,7 +117,6 @@ def triage_sync(db: DbOption = None) -> None:
     )
 
 
-@eval_app.command("faq")
 def eval_faq(
     file: Annotated[
         Path, typer.Argument(help="CSV with text,label and optional lang.")
@@ -159,6 +155,8 @@ def eval_faq(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``tribu triage ...`` and ``tribu eval ...`` to ``app``."""
+    """Add ``tribu triage ...`` to ``app`` and ``faq`` to the ``eval`` group."""
+    from tribu.commands.enrich import eval_app
+
     app.add_typer(triage_app, name="triage")
-    app.add_typer(eval_app, name="eval")
+    eval_app.command("faq")(eval_faq)

@@ -47,14 +47,14 @@ def embed_missing(con: Any, *, progress: bool) -> int:
 
 def languages(texts: Sequence[str]) -> list[str]:
     """The language code of each text (``fr``, ``en``, ``und``), by tribu's detector."""
-    from tribu.enrich.language import LanguageDetector
+    from tribu.text import LanguageDetector
 
     return [str(code) for code in LanguageDetector().predict(list(texts))]
 
 
 def text_vectors(texts: Sequence[str], model: str = "static") -> np.ndarray:
     """Unit vectors of texts in the stored space of a new warehouse (``static``)."""
-    from tribu.enrich.embeddings import Embedder
+    from tribu.text import Embedder
 
     out: np.ndarray = Embedder(model, dtype="float32").fit().transform(list(texts))
     return out

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tribu.enrich.embeddings import Embedder
-from tribu.enrich.language import LanguageDetector
-from tribu.enrich.sentiment import SentimentScorer
+from tribu.text import Embedder, LanguageDetector, SentimentScorer
 
 __all__ = ["detect_language", "embed", "sentiment"]
 
