@@ -7,7 +7,7 @@ second answer is the first. :func:`install` wraps the DuckDB backend's query run
 query whose key was answered before returns the same Arrow table (Arrow tables are immutable;
 callers build their own frames from it).
 
-The key is the compiled-SQL key of the expression (:func:`tribu.warehouse.sql_cache._key`:
+The key is the compiled-SQL key of the expression (:func:`tribu.warehouse.sql_cache.op_key`:
 the whole operation graph, literals and schemas included) plus a fingerprint of the data of
 every in-memory table in it (their data are not in the graph's key), plus the row limit.
 Queries with bound parameters are not cached. Results above :data:`MAX_ROWS` rows are not kept,
@@ -83,9 +83,9 @@ class ResultCache:
 
     def key(self, expr: Any, limit: Any) -> str | None:
         """The query key of ``expr`` (None: not cacheable)."""
-        from tribu.warehouse.sql_cache import _key
+        from tribu.warehouse.sql_cache import op_key
 
-        found = _key(expr.op())
+        found = op_key(expr.op())
         if found is None:
             return None
         key, memtables = found

@@ -52,7 +52,14 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-__all__ = ["CACHE_FORMAT", "SqlCache", "cache_dir", "expression_key", "install"]
+__all__ = [
+    "CACHE_FORMAT",
+    "SqlCache",
+    "cache_dir",
+    "expression_key",
+    "install",
+    "op_key",
+]
 
 # Bump when the key or the stored format changes: every older entry is then ignored.
 CACHE_FORMAT = 1
@@ -122,7 +129,7 @@ def _kind(cls: type) -> str:
     return "other"
 
 
-def _key(op: Any) -> tuple[str, dict[Any, str]] | None:
+def op_key(op: Any) -> tuple[str, dict[Any, str]] | None:
     memtables: dict[Any, str] = {}
     buffer = io.BytesIO()
     buffer.write(_versions())
@@ -135,7 +142,7 @@ def _key(op: Any) -> tuple[str, dict[Any, str]] | None:
 
 def expression_key(expr: ir.Expr) -> str | None:
     """SHA-256 of ``expr``'s normalised graph and the library versions; None if unpicklable."""
-    found = _key(expr.op())
+    found = op_key(expr.op())
     return None if found is None else found[0]
 
 
@@ -210,7 +217,7 @@ class SqlCache:
         """``compile(expr, **kwargs)``, served from the cache when it can be."""
         if kwargs.get("params"):
             return compile(expr, **kwargs)
-        found = _key(expr.op())
+        found = op_key(expr.op())
         if found is None:
             return compile(expr, **kwargs)
         key, memtables = found

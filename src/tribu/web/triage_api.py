@@ -35,9 +35,11 @@ __all__ = [
     "HandoffDetail",
     "HandoffSummary",
     "MessageIn",
+    "agent_of",
     "ReplyIn",
     "attach_triage",
     "close_triage",
+    "triage_service",
     "triage_router",
 ]
 
@@ -191,14 +193,14 @@ def close_triage(app: FastAPI) -> None:
     app.state.triage_sender = None
 
 
-def _service(request: Request) -> TriageService:
+def triage_service(request: Request) -> TriageService:
     service: TriageService | None = getattr(request.app.state, "triage", None)
     if service is None:
         raise HTTPException(503, "The triage service is not running.")
     return service
 
 
-def _agent(request: Request) -> str:
+def agent_of(request: Request) -> str:
     token = getattr(request.state, "token", None)
     if token is None:  # pragma: no cover - the middleware refuses these first
         raise HTTPException(401, "This needs a token.")
@@ -265,7 +267,7 @@ def triage_router() -> APIRouter:
 
         The decision is on disk before this returns. ``bot`` tokens may call this route only.
         """
-        service = _service(request)
+        service = triage_service(request)
         if not message.text.strip():
             raise HTTPException(422, "text: the message is empty (only spaces).")
         decided = service.handle(
@@ -298,8 +300,8 @@ def triage_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
     ) -> list[dict[str, Any]]:
         """The human queue, oldest first (all states, or one)."""
-        _agent(request)
-        return _service(request).store.handoffs(status, limit)
+        agent_of(request)
+        return triage_service(request).store.handoffs(status, limit)
 
     @router.get(
         "/handoffs/{handoff_id}",
@@ -308,8 +310,8 @@ def triage_router() -> APIRouter:
     )
     def handoff(request: Request, handoff_id: str) -> dict[str, Any]:
         """A handoff and its conversation's history."""
-        _agent(request)
-        return _handoff_call(_service(request).store.handoff, handoff_id)
+        agent_of(request)
+        return _handoff_call(triage_service(request).store.handoff, handoff_id)
 
     @router.post(
         "/handoffs/{handoff_id}/claim",
@@ -318,8 +320,8 @@ def triage_router() -> APIRouter:
     )
     def claim(request: Request, handoff_id: str) -> dict[str, Any]:
         """Take a pending handoff (409 if someone already has it)."""
-        agent = _agent(request)
-        return _handoff_call(_service(request).claim, handoff_id, agent)
+        agent = agent_of(request)
+        return _handoff_call(triage_service(request).claim, handoff_id, agent)
 
     @router.post(
         "/handoffs/{handoff_id}/reply",
@@ -328,8 +330,10 @@ def triage_router() -> APIRouter:
     )
     def reply(request: Request, handoff_id: str, body: ReplyIn) -> dict[str, Any]:
         """Answer the member on a claimed handoff (sent to the webhook as handoff.replied)."""
-        agent = _agent(request)
-        return _handoff_call(_service(request).reply, handoff_id, agent, body.text)
+        agent = agent_of(request)
+        return _handoff_call(
+            triage_service(request).reply, handoff_id, agent, body.text
+        )
 
     @router.post(
         "/handoffs/{handoff_id}/resolve",
@@ -338,8 +342,8 @@ def triage_router() -> APIRouter:
     )
     def resolve(request: Request, handoff_id: str) -> dict[str, Any]:
         """Close a handoff; the conversation goes back to the bot."""
-        agent = _agent(request)
-        return _handoff_call(_service(request).resolve, handoff_id, agent)
+        agent = agent_of(request)
+        return _handoff_call(triage_service(request).resolve, handoff_id, agent)
 
     @router.post(
         "/handoffs/{handoff_id}/return-to-bot",
@@ -348,7 +352,7 @@ def triage_router() -> APIRouter:
     )
     def return_to_bot(request: Request, handoff_id: str) -> dict[str, Any]:
         """Give the conversation back to the bot without resolving it."""
-        agent = _agent(request)
-        return _handoff_call(_service(request).return_to_bot, handoff_id, agent)
+        agent = agent_of(request)
+        return _handoff_call(triage_service(request).return_to_bot, handoff_id, agent)
 
     return router

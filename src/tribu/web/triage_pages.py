@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from tribu.report.labels import labels
 from tribu.triage.store import HANDOFF_STATES, ConflictError, NotFoundError
 from tribu.web.pages import render
-from tribu.web.triage_api import _agent, _service
+from tribu.web.triage_api import agent_of, triage_service
 
 __all__ = ["triage_pages_router"]
 
@@ -32,11 +32,11 @@ def triage_pages_router() -> APIRouter:
     def queue(
         request: Request, status: str = "pending", lang: str | None = None
     ) -> Response:
-        _agent(request)
+        agent_of(request)
         chosen = None if status == "all" else status
         if chosen is not None and chosen not in HANDOFF_STATES:
             chosen = "pending"
-        handoffs = _service(request).store.handoffs(chosen)
+        handoffs = triage_service(request).store.handoffs(chosen)
         words = _lang(lang)
         return render("triage.html", w=labels(words), lang=words, handoffs=handoffs)
 
@@ -44,9 +44,9 @@ def triage_pages_router() -> APIRouter:
     def conversation(
         request: Request, handoff_id: str, lang: str | None = None, error: str = ""
     ) -> Response:
-        _agent(request)
+        agent_of(request)
         try:
-            handoff = _service(request).store.handoff(handoff_id)
+            handoff = triage_service(request).store.handoff(handoff_id)
         except NotFoundError as exc:
             raise HTTPException(404, str(exc)) from None
         words = _lang(lang)
@@ -61,8 +61,8 @@ def triage_pages_router() -> APIRouter:
         action: str,
         text: Annotated[str, Form()] = "",
     ) -> Response:
-        agent = _agent(request)
-        service = _service(request)
+        agent = agent_of(request)
+        service = triage_service(request)
         calls: dict[str, Any] = {
             "claim": lambda: service.claim(handoff_id, agent),
             "resolve": lambda: service.resolve(handoff_id, agent),
