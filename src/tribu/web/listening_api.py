@@ -9,17 +9,18 @@ as HTML, and the chart is drawn by the same ``firstparty.js`` as the business pa
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
 from tribu.listening.store import has_tables
-from tribu.listening.view import listening_view, topic_messages
+from tribu.listening.view import ListeningError, listening_view, topic_messages
 from tribu.report.conversations import WORDS, connection_of, conversations
 from tribu.report.filters import Filters
 from tribu.report.labels import labels, pick_lang
-from tribu.web.api import csv_response
+from tribu.web._schema import ERROR_REF
+from tribu.web.api import CSV_ANSWER, CsvResponse, csv_response
 
 __all__ = ["ListeningResponse", "TopicMessagesResponse", "listening_router"]
 
@@ -126,9 +127,12 @@ class TopicMessagesResponse(BaseModel):
 
 
 def _view(request: Request, **query: Any) -> dict[str, Any]:
+    """The listening view; no topics yet, or none in the scope asked, is a 404."""
     con = connection_of(request.app.state.snapshots.data)
     try:
         return listening_view(con, **query)
+    except ListeningError as exc:
+        raise HTTPException(404, str(exc)) from exc
     finally:
         con.close()
 
@@ -150,8 +154,15 @@ def _messages(
         con.close()
 
 
-Period = Annotated[str, Query(pattern="^(week|month)$")]
-Lang = Annotated[str | None, Query(pattern="^(fr|en)$")]
+# Closed lists as enums (a regex pattern with "$" lets a client send "week\n").
+Period = Literal["week", "month"]
+_NO_TOPICS: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "No topics yet ('tribu listen' not run), or none in the scope asked.",
+        "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+    }
+}
+Lang = Literal["fr", "en"] | None
 
 
 def listening_router() -> APIRouter:
@@ -159,7 +170,10 @@ def listening_router() -> APIRouter:
     router = APIRouter()
 
     @router.get(
-        "/api/v1/listening", response_model=ListeningResponse, tags=["listening"]
+        "/api/v1/listening",
+        response_model=ListeningResponse,
+        tags=["listening"],
+        responses=_NO_TOPICS,
     )
     def listening(
         request: Request,
@@ -179,7 +193,12 @@ def listening_router() -> APIRouter:
             limit=limit,
         )
 
-    @router.get("/api/v1/listening/topics.csv", tags=["listening"])
+    @router.get(
+        "/api/v1/listening/topics.csv",
+        tags=["listening"],
+        response_class=CsvResponse,
+        responses={**CSV_ANSWER, **_NO_TOPICS},
+    )
     def topics_csv(
         request: Request,
         period: Period = "week",
