@@ -14,10 +14,11 @@ def _fill(db, secret_text: str) -> bytes:  # type: ignore[no-untyped-def]
     con = open_warehouse(db)
     con.execute("SET force_compression = 'uncompressed'")  # strings stay greppable
     con.execute(
-        "INSERT INTO faq SELECT 'f' || i, 'fr', 'question ' || i, 'answer ' || i "
+        "INSERT INTO faq SELECT 1, 'f' || i, 'fr', 'question ' || i, 'answer ' || i, 1 "
         "FROM range(5000) t(i)"
     )
-    con.execute("INSERT INTO faq VALUES ('gone', 'fr', ?, 'x')", [secret_text])
+    con.execute("INSERT INTO faq VALUES (1, 'gone', 'fr', ?, 'x', 1)", [secret_text])
+    con.execute("INSERT INTO handoffs (handoff_id) VALUES ('h1')")
     con.execute("CHECKPOINT")
     con.execute("DELETE FROM faq WHERE faq_id = 'gone'")
     con.execute("CHECKPOINT")
@@ -39,7 +40,7 @@ def test_rewrite_keeps_live_rows_keys_and_secret_and_drops_freed_bytes(tmp_path)
         assert pseudonym_secret(con) == secret
         assert con.execute("SELECT count(*) FROM faq").fetchone() == (5000,)
         with pytest.raises(duckdb.ConstraintException):  # the primary key survived
-            con.execute("INSERT INTO faq VALUES ('f1', 'fr', 'q', 'a')")
+            con.execute("INSERT INTO handoffs (handoff_id) VALUES ('h1')")
     finally:
         con.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
@@ -51,7 +52,9 @@ def test_a_write_during_the_rewrite_is_not_lost(tmp_path):
 
     def someone_writes(_copy):  # type: ignore[no-untyped-def]
         other = duckdb.connect(str(db))
-        other.execute("INSERT INTO faq VALUES ('late', 'fr', 'late question', 'a')")
+        other.execute(
+            "INSERT INTO faq VALUES (1, 'late', 'fr', 'late question', 'a', 1)"
+        )
         other.close()
 
     with pytest.raises(WarehouseError, match="another process wrote the warehouse"):

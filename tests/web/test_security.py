@@ -59,7 +59,7 @@ def assert_hardened(response) -> None:  # type: ignore[no-untyped-def]
         ("GET", "/", "viewer", 200),
         ("GET", "/members/m-alice", "viewer", 200),
         ("GET", "/api/v1/members/nobody", "viewer", 404),
-        ("GET", "/api/v1/measures/daily_activity?since=3/4", "viewer", 400),
+        ("GET", "/api/v1/measures/daily_activity?since=3/4", "viewer", 422),
         ("GET", "/api/v1/measures/daily_activity?limit=x", "viewer", 422),
         ("DELETE", "/api/v1/measures", "viewer", 405),
         ("GET", "/static/style.css", "viewer", 200),

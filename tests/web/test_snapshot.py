@@ -112,7 +112,7 @@ def test_an_erasure_deletes_every_older_snapshot(tmp_path: Path) -> None:
         first = manager.current
         # An ordinary write: the previous copy stays one more look, for requests in flight.
         con = open_warehouse(db)
-        con.execute("INSERT INTO faq VALUES ('f-new', 'fr', 'q ?', 'r.')")
+        con.execute("INSERT INTO faq VALUES (1, 'f-new', 'fr', 'q ?', 'r.', 1)")
         con.close()
         assert manager.refresh()
         second = manager.current
