@@ -13,6 +13,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tribu.commands.ingest import (
+    ConfigOption,
+    ExportZoneOption,
+    KeepNamesOption,
+    PlatformOption,
+)
+
 __all__ = ["register"]
 
 
@@ -33,26 +40,10 @@ def analyse(
         str | None,
         typer.Option(help="fr or en (default: French when most messages are French)."),
     ] = None,
-    platform: Annotated[
-        str | None,
-        typer.Option("--platform", help="Force a connector (discord, slack, ...)."),
-    ] = None,
-    keep_names: Annotated[
-        bool,
-        typer.Option(
-            "--keep-names", help="Keep real member ids and names (no pseudonyms)."
-        ),
-    ] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", help="tribu.toml (default: $TRIBU_CONFIG or ./tribu.toml)."
-        ),
-    ] = None,
-    local_zone: Annotated[
-        str | None,
-        typer.Option("--tz", help="Time zone of exports whose times carry none."),
-    ] = None,
+    platform: PlatformOption = None,
+    keep_names: KeepNamesOption = False,
+    config: ConfigOption = None,
+    local_zone: ExportZoneOption = None,
     workers: Annotated[
         int, typer.Option(min=0, help="Enrichment worker processes (one per core).")
     ] = 2,

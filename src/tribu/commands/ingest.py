@@ -17,7 +17,40 @@ from rich.markup import escape
 
 from tribu.errors import ConfigError
 
-__all__ = ["register"]
+__all__ = [
+    "ConfigOption",
+    "ExportZoneOption",
+    "KeepNamesOption",
+    "PlatformOption",
+    "register",
+]
+
+# Options that every command loading exports takes (`ingest`, `analyse`).
+PlatformOption = Annotated[
+    str | None,
+    typer.Option("--platform", help="Force a connector (discord, slack, ...)."),
+]
+KeepNamesOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-names", help="Keep real member ids and names (no pseudonyms)."
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="tribu.toml (default: $TRIBU_CONFIG or ./tribu.toml)."
+    ),
+]
+ExportZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone of exports whose times carry none (WhatsApp), e.g. "
+        "Europe/Paris: the phone's zone. Default: taken as UTC.",
+    ),
+]
+
 
 DbOption = Annotated[
     Path | None,
@@ -30,22 +63,9 @@ def ingest(
         list[Path], typer.Argument(help="Export files, zips or folders to load.")
     ],
     db: DbOption = None,
-    platform: Annotated[
-        str | None,
-        typer.Option("--platform", help="Force a connector (discord, slack, ...)."),
-    ] = None,
-    keep_names: Annotated[
-        bool,
-        typer.Option(
-            "--keep-names", help="Keep real member ids and names (no pseudonyms)."
-        ),
-    ] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", help="tribu.toml (default: $TRIBU_CONFIG or ./tribu.toml)."
-        ),
-    ] = None,
+    platform: PlatformOption = None,
+    keep_names: KeepNamesOption = False,
+    config: ConfigOption = None,
     column_map: Annotated[
         str | None,
         typer.Option(
@@ -53,14 +73,7 @@ def ingest(
             help="Column map of a generic CSV/JSONL file: text=body,ts=created_at,...",
         ),
     ] = None,
-    local_zone: Annotated[
-        str | None,
-        typer.Option(
-            "--tz",
-            help="Time zone of exports whose times carry none (WhatsApp), e.g. "
-            "Europe/Paris: the phone's zone. Default: taken as UTC.",
-        ),
-    ] = None,
+    local_zone: ExportZoneOption = None,
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Enrich the messages after loading.")
     ] = False,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-__all__ = ["csv_rows", "register"]
+__all__ = ["register"]
 
 
 def listen(
@@ -128,6 +128,8 @@ def listen(
             "seconds": round(run.seconds, 3),
         }
     if csv_path is not None:
+        from tribu.listening.view import csv_rows
+
         _write_csv(csv_path, csv_rows(view))
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False))
@@ -148,32 +150,6 @@ def _update(con: Any, update_topics: Any, recluster: bool, *, quiet: bool) -> An
             progress=True,
             on_step=lambda step: status.update(f"Listening: {step}…"),
         )
-
-
-def csv_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per topic of a listening view (lists joined by ' | ')."""
-    rows = []
-    for t in view["topics"]:
-        rows.append(
-            {
-                "period_start": view["period"]["start"],
-                "topic_id": t["topic_id"],
-                "label": t["label"],
-                "status": t["status"],
-                "emergence": t["emergence"],
-                "trend": t["trend"],
-                "messages": t["messages"],
-                "share": t["share"],
-                "mean_sentiment": t["mean_sentiment"],
-                "negative_share": t["negative_share"],
-                "negative_burst": t["negative_burst"],
-                "first_seen": t["first_seen"],
-                "communities": " | ".join(c["name"] for c in t["communities"]),
-                "channels": " | ".join(c["name"] for c in t["channels"]),
-                "examples": " | ".join(e["text"] for e in t["examples"]),
-            }
-        )
-    return rows
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "available_connectors",
     "detect_sources",
     "guarded",
+    "unreadable",
 ]
 
 FILE_FAULTS: tuple[type[Exception], ...] = (
@@ -92,12 +93,16 @@ def guarded(records: Iterable[Any], path: Path) -> Iterator[Any]:
     except TribuError:
         raise
     except FILE_FAULTS as exc:
-        raise InputError(
-            path,
-            None,
-            f"cannot be read ({type(exc).__name__}: {one_line(exc)}); "
-            "the export is damaged: export it again.",
+        raise unreadable(
+            path, exc, "; the export is damaged: export it again."
         ) from exc
+
+
+def unreadable(path: Path, exc: BaseException, advice: str = "") -> InputError:
+    """The one-line error of a file that a fault of :data:`FILE_FAULTS` stopped."""
+    return InputError(
+        path, None, f"cannot be read ({type(exc).__name__}: {one_line(exc)}){advice}."
+    )
 
 
 @dataclass
@@ -165,11 +170,7 @@ def detect_sources(
             except TribuError:
                 raise
             except FILE_FAULTS as exc:
-                raise InputError(
-                    path,
-                    None,
-                    f"cannot be read ({type(exc).__name__}: {one_line(exc)}).",
-                ) from exc
+                raise unreadable(path, exc) from exc
         return None
 
     def source(path: Path, module: ModuleType) -> Source:

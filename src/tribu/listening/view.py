@@ -51,6 +51,7 @@ __all__ = [
     "MIN_PERIOD_MESSAGES",
     "SERIES_PERIODS",
     "ListeningError",
+    "csv_rows",
     "listening_view",
     "topic_messages",
 ]
@@ -366,3 +367,29 @@ def topic_messages(
             for r in rows
         ],
     }
+
+
+def csv_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per topic of a listening view (lists joined by ' | ')."""
+    rows = []
+    for t in view["topics"]:
+        rows.append(
+            {
+                "period_start": view["period"]["start"],
+                "topic_id": t["topic_id"],
+                "label": t["label"],
+                "status": t["status"],
+                "emergence": t["emergence"],
+                "trend": t["trend"],
+                "messages": t["messages"],
+                "share": t["share"],
+                "mean_sentiment": t["mean_sentiment"],
+                "negative_share": t["negative_share"],
+                "negative_burst": t["negative_burst"],
+                "first_seen": t["first_seen"],
+                "communities": " | ".join(c["name"] for c in t["communities"]),
+                "channels": " | ".join(c["name"] for c in t["channels"]),
+                "examples": " | ".join(e["text"] for e in t["examples"]),
+            }
+        )
+    return rows

@@ -15,7 +15,12 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
 from tribu.listening.store import has_tables
-from tribu.listening.view import ListeningError, listening_view, topic_messages
+from tribu.listening.view import (
+    ListeningError,
+    csv_rows,
+    listening_view,
+    topic_messages,
+)
 from tribu.report.conversations import WORDS, connection_of, conversations
 from tribu.report.filters import Filters
 from tribu.report.labels import labels, pick_lang
@@ -208,8 +213,6 @@ def listening_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> Any:
         """The topics of the latest period as CSV (one row per topic)."""
-        from tribu.commands.listen import csv_rows
-
         rows = csv_rows(
             _view(
                 request,
