@@ -12,13 +12,10 @@ Canonical ids of communities and people are made here (people need the HMAC of
 :mod:`tribu.warehouse._people`); message, channel, reply and thread ids are concatenated in SQL at
 merge, from the raw keys staged here.
 
-Records are checked here, by batch, at no cost to the common case: a batch that Arrow refuses
-(an integer where text is expected, a count past int32, a lone surrogate: :data:`STAGE_FAULTS`)
-or that holds a field past its size limit (:data:`MAX_TEXT_BYTES` for text,
-:data:`MAX_FIELD_BYTES` for ids, names and the like: an 8 MB id would exhaust DuckDB's memory
-at merge) is written again record by record, and the records that still fail are quarantined
-with the reason. A community or channel id past :data:`MAX_FIELD_BYTES` stops the file
-(:class:`~tribu.errors.InputError`): every row of the file would carry it.
+Records are checked by batch, at no cost to the common case: a batch that breaks a limit of
+:mod:`tribu.warehouse._field_limits` is written again record by record, and the records that
+still fail are quarantined with the reason. A community or channel id past its limit stops the
+file (:class:`~tribu.errors.InputError`): every row of the file would carry it.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tribu.connectors._records import (
@@ -46,6 +42,13 @@ from tribu.connectors._records import (
     SystemNotice,
 )
 from tribu.errors import InputError
+from tribu.warehouse._field_limits import (
+    MAX_FIELD_BYTES,
+    STAGE_FAULTS,
+    FieldTooLong,
+    check_sizes,
+    too_long,
+)
 from tribu.warehouse._people import People
 from tribu.warehouse._stage_schemas import STAGE_SCHEMAS
 from tribu.warehouse._stage_schemas import STR as _STR
@@ -53,35 +56,12 @@ from tribu.warehouse._stage_schemas import TS as _TS
 
 __all__ = [
     "BATCH_ROWS",
-    "MAX_FIELD_BYTES",
-    "MAX_TEXT_BYTES",
-    "STAGE_FAULTS",
     "STAGE_SCHEMAS",
     "FileCounts",
     "Stage",
 ]
 
 BATCH_ROWS = 50_000
-MAX_TEXT_BYTES = 1 << 20
-"""Longest message or notice text kept (UTF-8 bytes); a longer record is quarantined."""
-MAX_FIELD_BYTES = 4096
-"""Longest id, name, emoji or kind (UTF-8 bytes); a longer record is quarantined."""
-_TEXT_COLUMNS = frozenset({"text", "raw"})
-
-
-class FieldTooLong(ValueError):
-    """A staged field is past its size limit."""
-
-
-STAGE_FAULTS: tuple[type[Exception], ...] = (
-    pa.ArrowException,
-    TypeError,
-    ValueError,  # UnicodeEncodeError, FieldTooLong
-    LookupError,
-    AttributeError,
-    ArithmeticError,  # OverflowError: an integer past the column's type
-)
-"""What writing a batch of records may raise on a record's bad field."""
 RAW_LIMIT = 4096  # characters of a quarantined record kept
 PROGRESS_EVERY = 0x3FFF  # report progress every 16,384 records
 
@@ -250,9 +230,7 @@ class Stage:
         """Stop the file on a community or channel id past the limit (every row holds it)."""
         if not isinstance(key, str):
             raise InputError(self._source, None, f"a {what} id is not text: {key!r}.")
-        if len(key) > MAX_FIELD_BYTES // 4 and len(key.encode("utf-8", "replace")) > (
-            MAX_FIELD_BYTES
-        ):
+        if too_long(key):
             raise InputError(
                 self._source,
                 None,
@@ -318,14 +296,13 @@ class Stage:
         joined_at: datetime | None = None,
         from_record: bool = False,
     ) -> str:
-        if not isinstance(member_key, str) or len(member_key) > MAX_FIELD_BYTES // 4:
-            if not isinstance(member_key, str):
-                raise TypeError(f"a member key is not text: {member_key!r:.100}")
-            if len(member_key.encode("utf-8", "replace")) > MAX_FIELD_BYTES:
-                raise FieldTooLong(
-                    f"a member key is {len(member_key)} characters long, past the "
-                    f"limit of {MAX_FIELD_BYTES} bytes"
-                )
+        if not isinstance(member_key, str):
+            raise TypeError(f"a member key is not text: {member_key!r:.100}")
+        if too_long(member_key):
+            raise FieldTooLong(
+                f"a member key is {len(member_key)} characters long, past the "
+                f"limit of {MAX_FIELD_BYTES} bytes"
+            )
         person = self.people.person(cid, member_key, raw_name)
         self._staged.setdefault(cid, set()).add(member_key)
         self._seq += 1
@@ -356,20 +333,7 @@ class Stage:
 
     def _write(self, kind: str, columns: dict[str, Any]) -> None:
         table = pa.table(columns, schema=STAGE_SCHEMAS[kind])
-        for name, column in zip(table.column_names, table.columns, strict=True):
-            values = column
-            if pa.types.is_list(column.type):
-                values = pc.list_flatten(column)
-            elif not pa.types.is_string(column.type):
-                continue
-            if len(values) == 0:
-                continue
-            longest = pc.max(pc.binary_length(values)).as_py() or 0
-            limit = MAX_TEXT_BYTES if name in _TEXT_COLUMNS else MAX_FIELD_BYTES
-            if longest > limit:
-                raise FieldTooLong(
-                    f"'{name}' is {longest} bytes long, past the limit of {limit}"
-                )
+        check_sizes(table)
         self.writers[kind].write_table(table)
 
     def _flush(self, kind: type, write: Callable[[list[Any]], None]) -> None:
