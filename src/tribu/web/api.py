@@ -38,14 +38,12 @@ from tribu.report.summary import summary_sentences
 from tribu.web._schema import IsoDate, declare_shared_answers, one_of
 from tribu.web.models import (
     ChartResponse,
-    ErrorResponse,
     FiltersResponse,
     MeasureInfo,
     MeasureRows,
     MemberResponse,
     StatusResponse,
     SummaryResponse,
-    TokenInfo,
     measure_row_model,
     measure_rows_model,
 )
@@ -92,10 +90,6 @@ CSV_ANSWER: dict[int | str, dict[str, Any]] = {
     }
 }
 """The ``responses`` of a route answering a CSV download."""
-
-_ADMIN_ANSWER: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorResponse, "description": "This needs an admin token."}
-}
 
 
 def measure_filters(
@@ -428,50 +422,6 @@ def api_router() -> APIRouter:
         """
         return member_profile(_data(request), member_id)
 
-    @router.get(
-        "/tokens",
-        response_model=list[TokenInfo],
-        tags=["admin"],
-        responses=_ADMIN_ANSWER,
-        operation_id="list_tokens",
-    )
-    def tokens(request: Request) -> list[dict[str, Any]]:
-        """Every token's public record (admin only)."""
-        _admin(request)
-        return [t.public() for t in request.app.state.tokens.tokens()]
-
-    @router.delete(
-        "/tokens/{token_id}",
-        response_model=TokenInfo,
-        tags=["admin"],
-        responses=_ADMIN_ANSWER
-        | {
-            409: {
-                "model": ErrorResponse,
-                "description": "The token making the request cannot revoke itself.",
-            }
-        },
-        operation_id="revoke_token",
-    )
-    def revoke(request: Request, token_id: str) -> dict[str, Any]:
-        """Revoke a token (admin only); its sessions end at their next request.
-
-        Revoking an already revoked token changes nothing (and answers it). The token making
-        the request cannot revoke itself (``409``): use another admin token, or
-        ``tribu token revoke`` on the server.
-        """
-        _admin(request)
-        store = request.app.state.tokens
-        if token_id not in {t.token_id for t in store.tokens()}:
-            raise HTTPException(404, f"No token with id {token_id!r}.")
-        if token_id == request.state.token.token_id:
-            raise HTTPException(
-                409,
-                "This token is the one making the request: revoke it with another "
-                "admin token or 'tribu token revoke'.",
-            )
-        return dict(store.revoke(token_id).public())
-
     return router
 
 
@@ -517,9 +467,3 @@ def typed_openapi(app: FastAPI) -> dict[str, Any]:
     declare_shared_answers(schema)
     app.openapi_schema = schema
     return schema
-
-
-def _admin(request: Request) -> None:
-    token = getattr(request.state, "token", None)
-    if token is None or token.role != "admin":
-        raise HTTPException(403, "This needs an admin token.")

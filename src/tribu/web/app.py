@@ -49,6 +49,7 @@ from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
+from tribu.web.tokens_api import tokens_router
 from tribu.web.triage_api import BOT_PATHS, attach_triage, close_triage, triage_router
 from tribu.web.triage_pages import triage_pages_router
 
@@ -295,6 +296,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
 
     app.include_router(api_router())
+    app.include_router(tokens_router())
     app.include_router(firstparty_router())
     app.include_router(listening_router())
     app.include_router(pages_router())
