@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tribu.report.campaign_chart import campaign_coverage
 from tribu.report.chart_parts import (
     MAX_SERIES,
     OTHERS,
@@ -20,7 +21,7 @@ from tribu.report.chart_parts import (
     split_column,
     time_grain,
 )
-from tribu.report.charts import CHARTS, build_chart, campaign_coverage
+from tribu.report.charts import CHARTS, build_chart
 from tribu.report.data import Filters, MeasureData
 
 
