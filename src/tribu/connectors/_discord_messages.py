@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from tribu.connectors._polls import discord_poll
 from tribu.connectors._records import (
     Member,
     MemberEvent,
@@ -106,6 +107,9 @@ class ChannelMessages:
             ]
             if mentions:
                 people.extend(mentions)
+            poll = get("poll")
+            if poll:
+                out.append(discord_poll(out[0], poll))  # type: ignore[arg-type]
             if reactions:
                 for reaction in reactions:
                     self._reactions(message_key, reaction, out, people)

@@ -19,6 +19,8 @@ an author is created from the message):
 - :class:`Reaction` — an emoji on a message, with its count, and who reacted when known.
 - :class:`MemberEvent` — join, leave or role change.
 - :class:`SystemNotice` — a system line kept apart (pin, call, rename, thread creation...).
+- :class:`Poll` — a poll posted in a message: its question and :class:`PollOption` answers, with
+  vote counts and, where the export names them, the voters. Yielded after its message.
 - :class:`Quarantined` — a record that could not be read: where it is and why.
 """
 
@@ -36,6 +38,8 @@ __all__ = [
     "Member",
     "MemberEvent",
     "Message",
+    "Poll",
+    "PollOption",
     "Quarantined",
     "Reaction",
     "Record",
@@ -116,6 +120,28 @@ class SystemNotice:
     text: str = ""
 
 
+@dataclass(slots=True)
+class PollOption:
+    text: str
+    votes: int | None = None  # None when the export does not say
+    voter_keys: list[str] = field(default_factory=list)  # member keys, when named
+
+
+@dataclass(slots=True)
+class Poll:
+    community_key: str
+    channel_key: str
+    message_key: str  # the message that carries the poll (its poll_id at merge)
+    question: str
+    options: list[PollOption]
+    author_key: str | None = None  # who asked; None: the message's author
+    total_voters: int | None = None  # distinct voters, when the export says
+    multiple: bool = False  # several answers allowed
+    closed: bool | None = None
+    ends_at: datetime | None = None
+    source: str = ""  # "telegram", "discord", "whatsapp", "slack:simple-poll"...
+
+
 RAW_LIMIT = 4096  # characters of an unreadable record kept in quarantine
 
 RECORD_FAULTS: tuple[type[Exception], ...] = (
@@ -173,5 +199,6 @@ Record = (
     | Reaction
     | MemberEvent
     | SystemNotice
+    | Poll
     | Quarantined
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tribu.connectors._polls import slack_poll
 from tribu.connectors._records import (
     Member,
     MemberEvent,
@@ -127,6 +128,11 @@ def message_records(
         epoch_to_utc(edited) if edited else None,
     )
     out.append(message)
+    blocks = raw.get("blocks")
+    if blocks:
+        poll = slack_poll(message, blocks)
+        if poll is not None:
+            out.append(poll)
     for reaction in reactions:
         emoji = str(reaction["name"])
         users = reaction.get("users") or ()

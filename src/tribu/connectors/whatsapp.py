@@ -35,6 +35,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from tribu.connectors._archive import SafeZip
+from tribu.connectors._polls import whatsapp_poll
 from tribu.connectors._records import (
     Channel,
     Community,
@@ -334,7 +335,7 @@ def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
     if is_media_placeholder(text):
         attachments = 1
         text = ""
-    yield Message(
+    message = Message(
         community,
         community,
         state.message_key(pending.ts, author, text),
@@ -344,6 +345,10 @@ def _finish(pending: _Pending, state: _ChatState) -> Iterator[Record]:
         author_name=author,
         attachment_count=attachments,
     )
+    poll = whatsapp_poll(message, message.text) if "OPTION" in text else None
+    yield message
+    if poll is not None:
+        yield poll
 
 
 def _system(pending: _Pending, text: str, state: _ChatState) -> Iterator[Record]:

@@ -69,6 +69,22 @@ def _views(con: duckdb.DuckDBPyConnection, directory: Path | list[Path]) -> None
         )
     con.execute(
         f"""
+        CREATE OR REPLACE TEMP VIEW _stage_polls AS
+        SELECT seq, file_no, community_id,
+               community_id || '/' || message_key AS poll_id,
+               community_id || '/' || channel_key AS channel_id,
+               author_id, question, total_voters, multiple, closed, ends_at, source
+        FROM {_parquet(dirs, "polls")}
+        """
+    )
+    for kind in ("poll_options", "poll_votes"):
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW _stage_{kind} AS "
+            f"SELECT *, community_id || '/' || message_key AS poll_id "
+            f"FROM {_parquet(dirs, kind)}"
+        )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP VIEW _stage_system_notices AS
         SELECT community_id, {cid_key("channel_key")} AS channel_id, kind, ts, text
         FROM {_parquet(dirs, "system_notices")}
@@ -137,6 +153,7 @@ def merge_stage(
               AND e.text IS NOT DISTINCT FROM s.text)
         """
     )
+    _merge_polls(con)
     con.execute(
         """
         INSERT INTO quarantine
@@ -310,9 +327,53 @@ def _merge_reactions(con: duckdb.DuckDBPyConnection, *, losers: int) -> None:
     con.execute("INSERT INTO reactions SELECT * FROM _kept_reactions")
 
 
+def _merge_polls(con: duckdb.DuckDBPyConnection) -> None:
+    """Polls: a poll read again replaces its row, options and voters (the later copy wins).
+
+    A poll's id is its message's id; its author and time are the message's unless the poll
+    names who asked (a Slack poll app posting for someone).
+    """
+    if not _scalar(con, "SELECT count(*) FROM _stage_polls"):
+        return
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _poll_rows AS
+        SELECT * FROM _stage_polls
+        QUALIFY row_number() OVER (PARTITION BY poll_id ORDER BY seq DESC) = 1
+        """
+    )
+    for table in ("poll_votes", "poll_options", "polls"):
+        con.execute(
+            f"DELETE FROM {table} WHERE poll_id IN (SELECT poll_id FROM _poll_rows)"
+        )
+    con.execute(
+        """
+        INSERT INTO polls
+        SELECT p.poll_id, p.community_id, p.channel_id, m.message_id,
+               coalesce(p.author_id, m.author_id), m.ts, p.question, p.source,
+               p.multiple, p.closed, p.ends_at, p.total_voters
+        FROM _poll_rows p LEFT JOIN messages m ON m.message_id = p.poll_id
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO poll_options
+        SELECT o.poll_id, o.position, o.text, o.votes
+        FROM _stage_poll_options o JOIN _poll_rows p USING (poll_id, seq)
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO poll_votes
+        SELECT DISTINCT v.poll_id, v.position, v.member_id
+        FROM _stage_poll_votes v JOIN _poll_rows p USING (poll_id, seq)
+        """
+    )
+
+
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables and views of a merge."""
-    for name in ("_losers", "_existing", "_member_rows", "_orphans"):
+    for name in ("_losers", "_existing", "_member_rows", "_orphans", "_poll_rows"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     views = (
         "_kept_reactions",
@@ -324,6 +385,9 @@ def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
         "_stage_member_events",
         "_stage_quarantine",
         "_stage_system_notices",
+        "_stage_polls",
+        "_stage_poll_options",
+        "_stage_poll_votes",
     )
     for view in views:
         con.execute(f"DROP VIEW IF EXISTS {view}")

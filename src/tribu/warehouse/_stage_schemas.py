@@ -73,6 +73,41 @@ STAGE_SCHEMAS: dict[str, pa.Schema] = {
             ("text", STR),
         ]
     ),
+    "polls": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("file_no", pa.int32()),
+            ("community_id", STR),
+            ("channel_key", STR),
+            ("message_key", STR),
+            ("author_id", STR),
+            ("question", STR),
+            ("total_voters", pa.int32()),
+            ("multiple", pa.bool_()),
+            ("closed", pa.bool_()),
+            ("ends_at", TS),
+            ("source", STR),
+        ]
+    ),
+    "poll_options": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("community_id", STR),
+            ("message_key", STR),
+            ("position", pa.int32()),
+            ("text", STR),
+            ("votes", pa.int32()),
+        ]
+    ),
+    "poll_votes": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("community_id", STR),
+            ("message_key", STR),
+            ("position", pa.int32()),
+            ("member_id", STR),
+        ]
+    ),
     "quarantine": pa.schema(
         [("file_no", pa.int32()), ("locator", STR), ("reason", STR), ("raw", STR)]
     ),

@@ -37,6 +37,7 @@ from tribu.connectors._records import (
     Member,
     MemberEvent,
     Message,
+    Poll,
     Quarantined,
     Reaction,
     SystemNotice,
@@ -136,7 +137,14 @@ class Stage:
         self._counts = counts = FileCounts()
         buffers = self._buffers = {
             kind: []
-            for kind in (Message, Reaction, MemberEvent, SystemNotice, Quarantined)
+            for kind in (
+                Message,
+                Reaction,
+                MemberEvent,
+                SystemNotice,
+                Poll,
+                Quarantined,
+            )
         }
         messages, limit = buffers[Message], self.batch_rows
         flushers = {
@@ -144,6 +152,7 @@ class Stage:
             Reaction: self._flush_reactions,
             MemberEvent: self._flush_events,
             SystemNotice: self._flush_notices,
+            Poll: self._flush_polls,
             Quarantined: self._flush_quarantine,
         }
         n = 0
@@ -487,6 +496,73 @@ class Stage:
                 "text": [s.text for s in batch],
             },
         )
+
+    def _flush_polls(self) -> None:
+        self._flush(Poll, self._write_polls)
+
+    def _write_polls(self, batch: list[Poll]) -> None:
+        """Stage polls, their options and their named voters (pseudonymised here)."""
+        polls: dict[str, list[Any]] = {n: [] for n in STAGE_SCHEMAS["polls"].names}
+        options: dict[str, list[Any]] = {
+            n: [] for n in STAGE_SCHEMAS["poll_options"].names
+        }
+        votes: dict[str, list[Any]] = {n: [] for n in STAGE_SCHEMAS["poll_votes"].names}
+        for poll in batch:
+            cid = self.community_id(poll.community_key)
+            self._seq += 1
+            seq = self._seq
+            author = (
+                None
+                if poll.author_key is None
+                else self._member_id(cid, poll.author_key, None)
+            )
+            for name, value in (
+                ("seq", seq),
+                ("file_no", self._file_no),
+                ("community_id", cid),
+                ("channel_key", poll.channel_key),
+                ("message_key", poll.message_key),
+                ("author_id", author),
+                ("question", poll.question),
+                ("total_voters", poll.total_voters),
+                ("multiple", bool(poll.multiple)),
+                ("closed", poll.closed),
+                ("ends_at", poll.ends_at),
+                ("source", poll.source or self._platform),
+            ):
+                polls[name].append(value)
+            for position, option in enumerate(poll.options, start=1):
+                for name, value in (
+                    ("seq", seq),
+                    ("community_id", cid),
+                    ("message_key", poll.message_key),
+                    ("position", position),
+                    ("text", option.text),
+                    ("votes", option.votes),
+                ):
+                    options[name].append(value)
+                for key in option.voter_keys:
+                    for name, value in (
+                        ("seq", seq),
+                        ("community_id", cid),
+                        ("message_key", poll.message_key),
+                        ("position", position),
+                        ("member_id", self._member_id(cid, key, None)),
+                    ):
+                        votes[name].append(value)
+        polls["ends_at"] = pa.array(polls["ends_at"], _TS)
+        tables = {
+            kind: pa.table(columns, schema=STAGE_SCHEMAS[kind])
+            for kind, columns in (
+                ("polls", polls),
+                ("poll_options", options),
+                ("poll_votes", votes),
+            )
+        }
+        for table in tables.values():  # all checked before any is written
+            check_sizes(table)
+        for kind, table in tables.items():
+            self.writers[kind].write_table(table)
 
     def _quarantine_now(self, locator: str, reason: str, raw: str = "") -> None:
         self._buffers[Quarantined].append(Quarantined(locator, reason, raw))

@@ -4,7 +4,8 @@
 
 1. In one transaction: delete the member's row, the messages they wrote (with those messages'
    reactions, enrichment and triage handoffs), the reactions they gave, their member events,
-   their id in other messages' ``mentions``; unlink them from ``customers``; delete the
+   their id in other messages' ``mentions``, their poll votes and questionnaire responses;
+   unlink them from ``customers``; delete the
    quarantined records whose raw text holds one of the person's terms; and **redact** the
    terms (replaced by ``[erased]``, whole words, any case) wherever other raw text holds them:
    other members' messages, system notices ("Alice joined"), member event details, channel
@@ -72,6 +73,9 @@ _PENDING_KEY = "erasure_pending"
 _RAW_TEXT: tuple[tuple[str, str], ...] = (
     ("messages", "text"),
     ("system_notices", "text"),
+    ("polls", "question"),
+    ("poll_options", "text"),
+    ("survey_answers", "text"),
     ("member_events", "detail"),
     ("channels", "name"),
     ("communities", "name"),
@@ -247,6 +251,7 @@ def erase(
         report.short_terms = [t for t in terms if len(t) < MIN_TERM]
         in_members = _count(con, "SELECT count(*) FROM members WHERE member_id = ?", p)
         wrote = "SELECT message_id FROM messages WHERE author_id = ?"
+        asked = "SELECT poll_id FROM polls WHERE author_id = ?"
         steps = [
             ("enrichment", f"DELETE FROM enrichment WHERE message_id IN ({wrote})"),
             ("handoffs", f"DELETE FROM handoffs WHERE message_id IN ({wrote})"),
@@ -255,6 +260,18 @@ def erase(
                 f"DELETE FROM reactions WHERE message_id IN ({wrote}) OR member_id = ?",
             ),
             ("messages", "DELETE FROM messages WHERE author_id = ?"),
+            (
+                "poll_votes",
+                f"DELETE FROM poll_votes WHERE poll_id IN ({asked}) OR member_id = ?",
+            ),
+            ("poll_options", f"DELETE FROM poll_options WHERE poll_id IN ({asked})"),
+            ("polls", "DELETE FROM polls WHERE author_id = ?"),
+            (
+                "survey_answers",
+                "DELETE FROM survey_answers WHERE response_id IN "
+                "(SELECT response_id FROM survey_responses WHERE member_id = ?)",
+            ),
+            ("survey_responses", "DELETE FROM survey_responses WHERE member_id = ?"),
             ("member_events", "DELETE FROM member_events WHERE member_id = ?"),
             ("members", "DELETE FROM members WHERE member_id = ?"),
         ]

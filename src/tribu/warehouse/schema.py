@@ -20,7 +20,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # name -> column definitions. Order matters only for readability.
 TABLES: dict[str, str] = {
@@ -199,6 +199,51 @@ TABLES: dict[str, str] = {
         faq_version INTEGER,
         handoff_id VARCHAR
     """,
+    "polls": """
+        poll_id VARCHAR PRIMARY KEY,
+        community_id VARCHAR NOT NULL,
+        channel_id VARCHAR,
+        message_id VARCHAR,
+        author_id VARCHAR,
+        ts TIMESTAMPTZ,
+        question VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        multiple BOOLEAN NOT NULL DEFAULT FALSE,
+        closed BOOLEAN,
+        ends_at TIMESTAMPTZ,
+        total_voters INTEGER
+    """,
+    "poll_options": """
+        poll_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        votes INTEGER
+    """,
+    "poll_votes": """
+        poll_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        member_id VARCHAR NOT NULL
+    """,
+    "survey_responses": """
+        response_id VARCHAR PRIMARY KEY,
+        survey_id VARCHAR NOT NULL,
+        community_id VARCHAR,
+        ts TIMESTAMPTZ NOT NULL,
+        member_id VARCHAR,
+        customer_id VARCHAR,
+        respondent_id VARCHAR,
+        source VARCHAR NOT NULL
+    """,
+    "survey_answers": """
+        response_id VARCHAR NOT NULL,
+        survey_id VARCHAR NOT NULL,
+        question_id VARCHAR NOT NULL,
+        question VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        choice VARCHAR,
+        number DOUBLE,
+        text VARCHAR
+    """,
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY,
         source VARCHAR NOT NULL,
@@ -227,5 +272,17 @@ MIGRATIONS: dict[int, list[str]] = {
         f"CREATE TABLE faq ({TABLES['faq']})",
         f"CREATE TABLE handoffs ({TABLES['handoffs']})",
         f"CREATE TABLE IF NOT EXISTS triage_log ({TABLES['triage_log']})",
+    ],
+    # 2 -> 3: polls read from the exports (polls, poll_options, poll_votes) and questionnaire
+    # responses loaded with `tribu load survey` (survey_responses, survey_answers).
+    2: [
+        f"CREATE TABLE IF NOT EXISTS {name} ({TABLES[name]})"
+        for name in (
+            "polls",
+            "poll_options",
+            "poll_votes",
+            "survey_responses",
+            "survey_answers",
+        )
     ],
 }
