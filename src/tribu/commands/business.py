@@ -38,8 +38,8 @@ def load(
     kind: Annotated[
         str,
         typer.Argument(
-            help="campaigns, creators, creator-posts, customers, orders, nps, reviews "
-            "or member-links."
+            help="campaigns, creators, creator-posts, customers, orders, nps, reviews, "
+            "member-links, or survey (a Typeform, Google Forms or Tally response export)."
         ),
     ],
     files: Annotated[
@@ -51,8 +51,33 @@ def load(
         typer.Option("--currency", help="Currency of amounts whose row has none."),
     ] = None,
     as_json: JsonOption = False,
+    survey: Annotated[
+        str | None,
+        typer.Option(
+            "--survey", help="survey only: the questionnaire's id (default: file name)."
+        ),
+    ] = None,
+    community: Annotated[
+        str | None,
+        typer.Option(
+            "--community",
+            help="survey only: community id it was sent to (discord:900...); links "
+            "hidden handles to members.",
+        ),
+    ] = None,
+    question: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--question",
+            help="survey only: 'Question=kind' (choice, multiple, scale, nps, text) to "
+            "override the kind guessed for a CSV column; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Load first-party files (CSV or JSONL) of one kind into the warehouse."""
+    if kind == "survey":
+        _load_surveys(files, db, survey, community, question or [], as_json)
+        return
     from tribu.business.money import currency_settings
     from tribu.firstparty import load_files
 
@@ -77,6 +102,62 @@ def load(
             f"{result.unknown_members:,} member ids are not in the warehouse yet "
             "(ingest the community export to compare members)."
         )
+
+
+def _load_surveys(
+    files: list[Path],
+    db: Path | None,
+    survey: str | None,
+    community: str | None,
+    questions: list[str],
+    as_json: bool,
+) -> None:
+    """``tribu load survey``: each file one questionnaire export (see docs/polls.md)."""
+    from tribu.errors import InputError
+    from tribu.firstparty import load_survey
+
+    kinds: dict[str, str] = {}
+    for item in questions:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip():
+            raise InputError(
+                "--question", None, f"expected 'Question=kind', got {item!r}."
+            )
+        kinds[name.strip()] = value.strip()
+    con = open_warehouse(db)
+    try:
+        results = [
+            load_survey(con, f, survey_id=survey, community_id=community, kinds=kinds)
+            for f in files
+        ]
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+        return
+    console = Console()
+    for r in results:
+        if r.skipped:
+            console.print(f"{escape(r.file)}: already loaded, nothing changed.")
+            continue
+        console.print(
+            f"Loaded survey {escape(r.survey_id)} ({escape(r.tool)}): {r.responses:,} "
+            f"responses, {r.answers:,} answers to {len(r.questions)} questions"
+            + (f", {r.nps_rows:,} NPS answers" if r.nps_rows else "")
+            + "."
+        )
+        for name, kind in r.questions.items():
+            console.print(f"  {escape(kind):8} {escape(name)}", highlight=False)
+        if r.quarantined:
+            console.print(
+                f"{len(r.quarantined):,} rows quarantined (see the quarantine table):"
+            )
+            for where, why in r.quarantined:
+                console.print(f"  {escape(where)}: {escape(why)}", highlight=False)
+        if r.unknown_members:
+            console.print(
+                f"{r.unknown_members:,} handles are not members of the community yet."
+            )
 
 
 def business(

@@ -311,12 +311,9 @@ def _guess(question: str, values: list[str]) -> str:
     numbers = [_number(v) for v in values]
     numeric = [n for n in numbers if n is not None]
     mostly = len(numeric) >= 0.8 * len(values)
-    if (
-        mostly
-        and _NPS_HEADER.search(question)
-        and all(n == int(n) and 0 <= n <= 10 for n in numeric)
-    ):
-        return "nps"
+    on_scale = [n for n in numeric if n == int(n) and 0 <= n <= 10]
+    if mostly and _NPS_HEADER.search(question) and len(on_scale) >= 0.8 * len(numeric):
+        return "nps"  # the few answers off the 0-10 scale are quarantined
     if mostly:
         return "scale"
     if any(len(v) > _SHORT for v in values):
@@ -418,7 +415,7 @@ def _read_json(path: Path, kinds: dict[str, str]) -> Survey:
         raise InputError(path, None, "expected a JSON object or list of responses.")
     survey = Survey(tool)
     for index, item in enumerate(items):
-        locator = f"{where}[{index}]" if where != "$" else "$"
+        locator = "$" if where == "$" else f"{where or '$'}[{index}]"
         try:
             if tool == "tally":
                 response = _tally(item, kinds, survey, locator)
@@ -459,8 +456,8 @@ def _typeform(
     response = SurveyResponse(
         response_id, _time(str(body["submitted_at"])), locator=locator
     )
-    for key, value in (body.get("hidden") or {}).items():
-        _set_hidden(response, str(key), value)
+    for key, hidden in (body.get("hidden") or {}).items():
+        _set_hidden(response, str(key), hidden)
     for answer in body.get("answers") or ():
         fld = answer["field"]
         field_id = str(fld.get("ref") or fld["id"])

@@ -24,6 +24,7 @@ FAMILY_PACKAGES: tuple[str, ...] = (
     "tribu.business",
     "tribu.creators",
     "tribu.listening.measures",
+    "tribu.polls",
 )
 
 INTRO = """\

@@ -242,7 +242,8 @@ TABLES: dict[str, str] = {
         kind VARCHAR NOT NULL,
         choice VARCHAR,
         number DOUBLE,
-        text VARCHAR
+        text VARCHAR,
+        sentiment DOUBLE
     """,
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY,
