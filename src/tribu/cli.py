@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "tribu.commands.kpis",
     "tribu.commands.business",
     "tribu.commands.listen",
+    "tribu.commands.polls",
     "tribu.commands.report",
     "tribu.commands.serve",
     "tribu.commands.faq",
