@@ -159,8 +159,8 @@ def test_csv_downloads_are_declared_text_csv(
     client: TestClient, site_files: Site, schema: dict[str, Any]
 ) -> None:
     csv_paths = [p for p in schema["paths"] if p.endswith(".csv")]
-    # measures, member weekly, business and creators sections, listening topics
-    assert len(csv_paths) == 5
+    # measures, member weekly, business and creators sections, listening topics, polls
+    assert len(csv_paths) == 6
     for path in csv_paths:
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]
         assert set(content) == {"text/csv"}

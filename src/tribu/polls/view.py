@@ -8,8 +8,11 @@ the brand did, participation, the leading answer).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -17,7 +20,7 @@ import pandas as pd
 from tribu.metrics._registry import compute
 from tribu.polls import measures
 
-__all__ = ["SECTIONS", "PollsView", "polls_view"]
+__all__ = ["SECTIONS", "PollsView", "plain", "polls_view", "records"]
 _REGISTERED = measures.__all__  # importing the module registers the poll measures
 
 SECTIONS = (
@@ -180,3 +183,25 @@ def _one_community(
         else:
             out[name] = frame
     return out
+
+
+def plain(value: Any) -> Any:
+    """A cell as JSON-ready Python: ISO dates, None for NaN/NaT, numpy scalars unboxed."""
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return plain(value.item())
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as JSON-ready dicts (see :func:`plain`)."""
+    columns = list(frame.columns)
+    return [
+        {c: plain(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]

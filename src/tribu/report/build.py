@@ -178,6 +178,16 @@ def _conversations(data: MeasureData, lang: str, filters: Filters) -> Any:
         con.close()
 
 
+def _polls(data: MeasureData, lang: str, filters: Filters) -> Any:
+    """The "Sondages" section, or None when the warehouse has no poll tables."""
+    from tribu.report.polls_section import polls_section
+
+    if "polls" not in data.tables or "survey_responses" not in data.tables:
+        return None
+    section = polls_section(data.tables, lang, community=filters.community)
+    return None if section.empty else section
+
+
 def render_report(
     data: MeasureData, *, lang: str | None = None, filters: Filters | None = None
 ) -> str:
@@ -209,6 +219,7 @@ def render_report(
             charts=charts,
             firstparty=firstparty_pages(data, words),
             conversations=_conversations(data, lang, filters),
+            polls=_polls(data, lang, filters),
             plotly_js=plotly.offline.get_plotlyjs(),
         )
     )

@@ -47,6 +47,7 @@ from tribu.web.firstparty_api import firstparty_router
 from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
+from tribu.web.polls_api import polls_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
 from tribu.web.tokens_api import tokens_router
@@ -299,6 +300,7 @@ def create_app(
     app.include_router(tokens_router())
     app.include_router(firstparty_router())
     app.include_router(listening_router())
+    app.include_router(polls_router())
     app.include_router(pages_router())
     app.include_router(triage_router())
     app.include_router(triage_pages_router())
