@@ -181,6 +181,26 @@ def _message(
             for p in post.mentions
         ],
     }
+    if post.poll is not None:  # the Discord API's poll object; the content stays empty
+        message["content"] = ""
+        message["poll"] = {
+            "question": {"text": post.poll.question},
+            "answers": [
+                {"answer_id": i, "poll_media": {"text": label}}
+                for i, (label, _) in enumerate(post.poll.options, start=1)
+            ],
+            "expiry": _iso(post.poll.closes_at) if post.poll.closes_at else None,
+            "allow_multiselect": post.poll.multiple,
+            "layout_type": 1,
+            "results": {
+                "is_finalized": True,
+                "answer_counts": [
+                    {"id": i, "count": len(people), "me_voted": False}
+                    for i, (_, people) in enumerate(post.poll.options, start=1)
+                    if people
+                ],
+            },
+        }
     if post.kind == "thread_created":
         message["reference"] = {
             "messageId": None,

@@ -18,6 +18,7 @@ from tribu.demo._config import write_config
 from tribu.demo._counts import PlatformCounts
 from tribu.demo._discord import write_discord
 from tribu.demo._model import CAMPAIGNS, END, START, Post
+from tribu.demo._polls import add_colour_votes, add_live_time_vote
 from tribu.demo._population import CastSpec, name_pool, population
 from tribu.demo._simulate import (
     ChannelSpec,
@@ -137,6 +138,8 @@ def _discord(seed: int, pool: list[tuple[str, str]]) -> Community:
     rituals.add_help_desk(community, "entraide", rng, per_day=4.0)
     rituals.add_recaps(community, "annonces", rng)
     rituals.add_announcement_replies(community, "annonces", rng)
+    add_colour_votes(community, "annonces", seed)
+    add_live_time_vote(community, "lives", seed)
     add_reactions(community, rng)
     return community
 
@@ -153,6 +156,7 @@ def _telegram(seed: int, pool: list[tuple[str, str]]) -> Community:
     rituals.add_activations(community, name, name, rng, ugc_per_campaign=40)
     rituals.add_help_desk(community, name, rng, per_day=1.0)
     rituals.add_recaps(community, name, rng)
+    add_colour_votes(community, name, seed)
     add_reactions(community, rng)
     return community
 
@@ -177,6 +181,7 @@ def _slack(seed: int, pool: list[tuple[str, str]]) -> Community:
     )
     rituals.add_recaps(community, "annonces", rng)
     rituals.add_announcement_replies(community, "annonces", rng)
+    add_colour_votes(community, "annonces", seed, share=0.2)
     add_reactions(community, rng)
     return community
 
@@ -194,6 +199,7 @@ def _whatsapp(seed: int, pool: list[tuple[str, str]]) -> Community:
     rituals.add_activations(
         community, name, name, rng, ugc_per_campaign=15, attachments=False
     )
+    add_live_time_vote(community, name, seed, share=0.3)
     return community
 
 

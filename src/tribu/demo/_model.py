@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "CAMPAIGNS",
     "END",
+    "DemoPoll",
     "PARIS",
     "START",
     "Campaign",
@@ -144,6 +145,16 @@ class Reaction:
 
 
 @dataclass(slots=True)
+class DemoPoll:
+    """A poll carried by a post: its question, each answer with who chose it."""
+
+    question: str
+    options: list[tuple[str, list[Person]]]
+    multiple: bool = False
+    closes_at: datetime | None = None
+
+
+@dataclass(slots=True)
 class Post:
     """A message or a system event in one channel, before any platform formatting.
 
@@ -170,6 +181,7 @@ class Post:
         ""  # the template topic ("tailles", "livraison"...), for the docs and tests
     )
     tone: str = "neu"  # "pos", "neu" or "neg": the tone the template was written in
+    poll: DemoPoll | None = None  # a poll the post carries (tribu.demo._polls)
 
     @property
     def reaction_total(self) -> int:

@@ -80,6 +80,65 @@ def _root(post: Post) -> Post:
     return post
 
 
+_NUMBERS = ("one", "two", "three", "four", "five", "six")
+
+
+def _simple_poll(post: Post) -> dict[str, object]:
+    """A poll as the Simple Poll app posts it: blocks naming each option's voters."""
+    assert post.poll is not None
+    blocks: list[dict[str, object]] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"*{post.poll.question}*"},
+        }
+    ]
+    for i, (label, people) in enumerate(post.poll.options):
+        lines = [f":{_NUMBERS[i]}: {label} `{len(people)}`"]
+        if people:
+            lines.append(", ".join(f"<@{_user_id(p)}>" for p in people))
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "\n".join(lines)},
+                "accessory": {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": f":{_NUMBERS[i]}:"},
+                    "value": str(i + 1),
+                },
+            }
+        )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"Created by <@{_user_id(post.author)}> with /poll",
+                }
+            ],
+        }
+    )
+    item: dict[str, object] = {
+        "type": "message",
+        "subtype": "bot_message",
+        "text": post.poll.question,
+        "ts": _ts(post),
+        "bot_id": "B0SIMPLEPOLL",
+        "username": "Simple Poll",
+        "blocks": blocks,
+    }
+    if post.reactions:
+        item["reactions"] = [
+            {
+                "name": _EMOJI_NAMES[r.emoji],
+                "users": [_user_id(p) for p, _ in r.reactors],
+                "count": len(r.reactors),
+            }
+            for r in post.reactions
+        ]
+    return item
+
+
 def _message(post: Post, threads: dict[int, list[Post]]) -> dict[str, object]:
     person = post.author
     uid = _user_id(person)
@@ -99,6 +158,8 @@ def _message(post: Post, threads: dict[int, list[Post]]) -> dict[str, object]:
             "user": uid,
             "text": f"<@{uid}> has left the channel",
         }
+    if post.poll is not None:
+        return _simple_poll(post)
     text = post.text
     if post.mentions:
         text = " ".join(f"<@{_user_id(p)}>" for p in post.mentions) + " " + text

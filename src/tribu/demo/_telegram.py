@@ -113,6 +113,17 @@ def _message(post: Post, message_id: int, ids: dict[int, int]) -> dict[str, obje
     if post.mentions:
         text = " ".join(f"@{p.handle}" for p in post.mentions) + " " + text
     item["text"], item["text_entities"] = _text(text)
+    if post.poll is not None:  # Telegram Desktop: an empty text and a "poll" object
+        item["text"], item["text_entities"] = "", []
+        item["poll"] = {
+            "question": post.poll.question,
+            "closed": True,
+            "total_voters": len({p.key for _, ps in post.poll.options for p in ps}),
+            "answers": [
+                {"text": label, "voters": len(people), "chosen": False}
+                for label, people in post.poll.options
+            ],
+        }
     if post.reactions:
         item["reactions"] = [
             {

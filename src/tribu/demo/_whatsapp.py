@@ -45,6 +45,11 @@ def write_whatsapp(community: Community, folder: Path) -> tuple[Path, PlatformCo
             counts["leaves"] += 1
         elif post.kind == "message":
             text = MEDIA_OMITTED if post.attachments else post.text
+            if post.poll is not None:  # a French phone's export of a poll
+                text = "SONDAGE :\n" + post.poll.question
+                for label, people in post.poll.options:
+                    n = len(people)
+                    text += f"\nOPTION : {label} ({n} vote{'s' if n > 1 else ''})"
             if post.mentions:
                 text = " ".join(f"@{p.name}" for p in post.mentions) + " " + text
             lines.append(f"{stamp} - {name}: {text}")
