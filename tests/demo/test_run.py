@@ -86,3 +86,12 @@ def test_run_demo_runs_every_stage_but_serve(demo: DemoFiles, tmp_path: Path) ->
     assert run.results["first_party"]["orders"] > 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Semelle" in html and "<script" in html
+    # The questionnaire sent to the WhatsApp group: 60 rows, row 19 (NPS 11) quarantined.
+    survey = run.results["survey"]
+    assert survey.responses == 59
+    assert [where for where, _ in survey.quarantined] == ["row 19"]
+    # The report shows the demo's polls and questionnaire in its "Sondages" section.
+    section = html[html.index('id="sondages"') :]
+    assert "Quelle couleur pour le prochain drop" in section
+    assert "Le live du vendredi : quelle heure vous arrange ?" in section
+    assert "live-du-vendredi" in section

@@ -105,6 +105,47 @@ def first_party_step(run: DemoRun) -> None:
         "First-party files loaded: "
         + ", ".join(f"{rows} {kind}" for kind, rows in loaded.items())
     )
+    survey_step(run)
+
+
+def survey_step(run: DemoRun) -> None:
+    """The questionnaire sent to the WhatsApp group: written as Typeform CSV, loaded."""
+    from tribu.connectors import whatsapp
+    from tribu.connectors._records import Member
+    from tribu.demo._generate import COMMUNITY_NAMES
+    from tribu.demo._polls import SURVEY_ID, write_survey
+    from tribu.firstparty import load_survey
+    from tribu.warehouse.store import open_warehouse
+
+    assert run.files is not None
+    handles = sorted(
+        {
+            r.member_key
+            for r in whatsapp.read(run.files.whatsapp)
+            if isinstance(r, Member) and not r.member_key.startswith("Semelle")
+        }
+    )
+    path = write_survey(
+        run.out_dir / "first-party" / "typeform_live.csv", handles, run.seed
+    )
+    con = open_warehouse(run.db)
+    try:
+        result = load_survey(
+            con,
+            path,
+            survey_id=SURVEY_ID,
+            community_id=f"whatsapp:{COMMUNITY_NAMES['whatsapp']}",
+            kinds={"Un mot pour l'équipe ?": "text"},
+        )
+    finally:
+        con.close()
+    run.results["survey"] = result
+    where = "; ".join(f"{w}: {why}" for w, why in result.quarantined)
+    run.console.print(
+        f"Questionnaire {SURVEY_ID} loaded: {result.responses} responses"
+        + (f", {len(result.quarantined)} row(s) quarantined ({where})" if where else "")
+        + " — see `tribu polls`."
+    )
 
 
 def enrich_step(run: DemoRun) -> None:

@@ -16,7 +16,8 @@ Every answer gets a kind: ``choice``, ``multiple``, ``scale``, ``nps`` or ``text
 say it (Typeform's field type, Tally's). A CSV does not: a column is ``nps`` when its header
 speaks of recommending (``NPS``, ``recommend``, ``recommander``...) and its values are whole
 numbers 0–10; ``scale`` when its values are numbers; ``multiple`` when cells list short labels
-joined by ``, `` that recur; ``choice`` when short values recur; ``text`` otherwise. The
+joined by ``, `` that recur; ``choice`` when short values (four words at most) recur; ``text``
+otherwise. The
 ``kinds`` argument (``tribu load survey --question "Header=nps"``) overrides the guess.
 
 Hidden fields (e-mail, member handle, customer id) are recognised by their header or key and
@@ -101,6 +102,7 @@ _TIME_LAYOUTS = (
     "%Y/%m/%d %I:%M:%S %p",
 )
 _SHORT = 60  # characters: longer answers are free text
+_MAX_WORDS = 4  # words: a label longer than this is a sentence
 _MAX_LABELS = 12  # distinct values of a choice question
 
 
@@ -316,8 +318,8 @@ def _guess(question: str, values: list[str]) -> str:
         return "nps"  # the few answers off the 0-10 scale are quarantined
     if mostly:
         return "scale"
-    if any(len(v) > _SHORT for v in values):
-        return "text"
+    if any(len(v) > _SHORT or len(v.split()) > _MAX_WORDS for v in values):
+        return "text"  # sentences, not labels
     parts = [p for v in values for p in _split(v)]
     counts = Counter(parts)
     if (
