@@ -227,15 +227,16 @@ def survey_scores(
     """
     a = survey_answers.filter(survey_answers.kind.isin(["scale", "nps", "text"]))
     is_nps = a.kind == "nps"
-    promoters = (is_nps & (a.number >= promoter_min)).cast("int64").sum()
-    detractors = (is_nps & (a.number <= detractor_max)).cast("int64").sum()
+    # count(where=...) is a BIGINT on every engine (DuckDB's SUM of BIGINT is a HUGEINT)
+    promoters = a.response_id.count(where=is_nps & (a.number >= promoter_min))
+    detractors = a.response_id.count(where=is_nps & (a.number <= detractor_max))
     t = a.group_by(["survey_id", "question", "kind"]).aggregate(
         responses=a.response_id.count().cast("int64"),
         mean=a.number.mean(),
         promoters=promoters,
         detractors=detractors,
         mean_sentiment=a.sentiment.mean(),
-        negative=(a.sentiment < 0.3).cast("int64").sum(),
+        negative=a.response_id.count(where=a.sentiment < 0.3),
     )
     return t.select(
         "survey_id",

@@ -13,6 +13,8 @@ Rules (docs/ingest.md explains them for users):
 - members: a Member record updates the row (name, bot flag, roles, earliest join); a member
   known only as an author, reactor or event subject is inserted when missing.
 - channels: Channel records replace their row; a channel seen only in messages is created.
+- polls: a poll's id is its message's; a poll read again replaces its row, answers and named
+  voters (the later copy wins), whatever file it came from.
 
 Every statement is bulk SQL over ``read_parquet``: DuckDB streams and spills it, so memory does
 not grow with the number of messages.
