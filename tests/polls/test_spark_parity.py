@@ -40,12 +40,13 @@ def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
         elif (
-            pd.api.types.is_numeric_dtype(frame[column]) and frame[column].dtype != bool
+            (
+                pd.api.types.is_numeric_dtype(frame[column])
+                and frame[column].dtype != bool
+            )
+            or frame[column].dtype == object
+            and all(isinstance(v, int | float) for v in frame[column].dropna())
         ):
-            frame[column] = frame[column].astype("float64")
-        elif frame[column].dtype == object and all(
-            isinstance(v, int | float) for v in frame[column].dropna()
-        ):  # an integer column with nulls: None on one engine, NaN on the other
             frame[column] = frame[column].astype("float64")
         elif frame[column].dtype == object:
             frame[column] = frame[column].map(
