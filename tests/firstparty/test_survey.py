@@ -245,3 +245,21 @@ def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
     nodate.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="no date column"):
         read_survey(nodate)
+
+
+def test_forget_erases_the_members_responses(db: Path) -> None:
+    from tribu.warehouse.forget import forget_member
+
+    con = open_warehouse(db)
+    try:
+        load_survey(con, SURVEYS / "typeform_drop.csv", community_id="discord:900")
+    finally:
+        con.close()
+    # tf01 is Inès (handle 222): 4 answers.
+    (member,) = _q(
+        db, "SELECT member_id FROM survey_responses WHERE response_id = 'tf01'"
+    )[0:1]
+    report = forget_member(member[0], db=db)
+    assert report.rows["survey_responses"] == 1
+    assert report.rows["survey_answers"] == 4
+    assert _q(db, "SELECT count(*) FROM survey_responses") == [(3,)]
