@@ -193,31 +193,32 @@ class Chat:
         edited = None
         if "edited_unixtime" in raw or "edited" in raw:
             edited = _timestamp(get("edited_unixtime"), get("edited"))
-        message = Message(
-            self.key,
-            self.key,
-            message_key,
-            author,
-            ts,
-            body,
-            display,
-            author == self.bot_key,
-            None if reply is None else str(reply),
-            None,
-            sum(r.count for r in reaction_records) if reaction_records else 0,
-            1
-            if "photo" in raw
-            or "file" in raw
-            or "contact_information" in raw
-            or "location_information" in raw
-            else 0,
-            mentions,
-            edited,
+        out.append(
+            Message(
+                self.key,
+                self.key,
+                message_key,
+                author,
+                ts,
+                body,
+                display,
+                author == self.bot_key,
+                None if reply is None else str(reply),
+                None,
+                sum(r.count for r in reaction_records) if reaction_records else 0,
+                1
+                if "photo" in raw
+                or "file" in raw
+                or "contact_information" in raw
+                or "location_information" in raw
+                else 0,
+                mentions,
+                edited,
+            )
         )
-        out.append(message)
         poll = get("poll")
         if type(poll) is dict:
-            out.append(telegram_poll(message, poll))
+            out.append(telegram_poll(out[-1], poll))  # type: ignore[arg-type]
         if reaction_records:
             out.extend(reaction_records)
         return out
