@@ -263,3 +263,20 @@ def test_forget_erases_the_members_responses(db: Path) -> None:
     assert report.rows["survey_responses"] == 1
     assert report.rows["survey_answers"] == 4
     assert _q(db, "SELECT count(*) FROM survey_responses") == [(3,)]
+
+
+def test_a_repeated_response_id_is_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "Submission ID,Submitted at,Couleur ?\n"
+        "s1,2024-05-06 10:00:00,Noir\n"
+        "s2,2024-05-06 11:00:00,Noir\n"
+        "s1,2024-05-06 12:00:00,Sable\n",
+        encoding="utf-8",
+    )
+    survey = read_survey(path)
+    assert survey.tool == "tally"
+    assert [r.response_id for r in survey.responses] == ["s1", "s2"]
+    assert [
+        (w, "same response id 's1' as row 2" in why) for w, why, _ in survey.quarantined
+    ] == [("row 4", True)]

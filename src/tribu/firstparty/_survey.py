@@ -190,9 +190,7 @@ def _tables(
             "text",
         )
     }
-    by_id = {}
-    for response in survey.responses:
-        by_id[response.response_id] = response  # a later row with the same id wins
+    by_id = {r.response_id: r for r in survey.responses}  # unique (read_survey)
     members: list[str] = []
     for response in by_id.values():
         member = None

@@ -22,7 +22,8 @@ otherwise. The
 
 Hidden fields (e-mail, member handle, customer id) are recognised by their header or key and
 never stored as answers. A row that cannot be read (no readable date, more cells than columns,
-an NPS answer outside 0–10, a scale answer that is not a number) is returned in ``quarantined``
+an NPS answer outside 0–10, a scale answer that is not a number, a response id seen earlier
+in the file) is returned in ``quarantined``
 with its place (``row 7``) and the reason; the other rows are kept.
 """
 
@@ -156,12 +157,34 @@ def read_survey(path: Path, kinds: dict[str, str] | None = None) -> Survey:
         raise InputError(path, None, "no such file.")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return _read_json(path, kinds)
+        return _unique(_read_json(path, kinds))
     if suffix in {".csv", ".tsv", ".txt"}:
-        return _read_csv(path, kinds)
+        return _unique(_read_csv(path, kinds))
     raise InputError(
         path, None, f"unknown file type {suffix!r}; give a .csv or a .json export."
     )
+
+
+def _unique(survey: Survey) -> Survey:
+    """Quarantine a response whose id an earlier one of the file already has."""
+    first: dict[str, str] = {}
+    kept = []
+    for response in survey.responses:
+        seen = first.get(response.response_id)
+        if seen is None:
+            first[response.response_id] = response.locator
+            kept.append(response)
+        else:
+            survey.quarantined.append(
+                (
+                    response.locator,
+                    f"same response id {response.response_id!r} as {seen}; the first "
+                    "was kept.",
+                    response.response_id,
+                )
+            )
+    survey.responses = kept
+    return survey
 
 
 # -- CSV ------------------------------------------------------------------------------
