@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 import pandas as pd
 
 from tribu.report.firstparty_columns import number
+
+if TYPE_CHECKING:
+    from tribu.polls.view import PollsView
 
 __all__ = ["WORDS", "PollsSection", "polls_section"]
 
@@ -126,12 +129,17 @@ def polls_section(
     *,
     community: str | None = None,
     limit: int = 12,
+    view: PollsView | None = None,
 ) -> PollsSection:
-    """The section for ``tables`` in ``lang`` (``fr`` or ``en``), the ``limit`` latest polls."""
+    """The section for ``tables`` in ``lang`` (``fr`` or ``en``), the ``limit`` latest polls.
+
+    ``view`` is the polls view already computed for ``community`` (the dashboard caches it).
+    """
     from tribu.polls.view import polls_view
 
     w = dict(WORDS.get(lang, WORDS["en"]))
-    view = polls_view(tables, community=community)
+    if view is None:
+        view = polls_view(tables, community=community)
     w["intro"] = w["intro"].format(level=_pct(view.confidence, lang))
     section = PollsSection(w, empty=view.empty)
     s = view.sections

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from tribu.polls.view import SECTIONS, polls_view, records
+from tribu.polls.view import SECTIONS, PollsView, polls_view, records
 from tribu.report.labels import labels, pick_lang
 from tribu.report.polls_section import polls_section
 from tribu.web.api import CSV_ANSWER, CsvResponse, csv_response
@@ -140,6 +140,15 @@ Confidence = Annotated[float, Query(ge=0.5, le=0.999)]
 assert set(Section.__args__) == set(SECTIONS)  # type: ignore[attr-defined]
 
 
+def _view(request: Request, community: str | None, confidence: float) -> PollsView:
+    """The polls view of the server's snapshot, computed once per community and confidence."""
+    data = request.app.state.snapshots.data
+    return data.cached(  # type: ignore[no-any-return]
+        ("polls", community, confidence),
+        lambda: polls_view(data.tables, confidence=confidence, community=community),
+    )
+
+
 def polls_router() -> APIRouter:
     """The ``/api/v1/polls`` routes and the ``/polls`` page."""
     router = APIRouter()
@@ -149,8 +158,7 @@ def polls_router() -> APIRouter:
         request: Request, community: str | None = None, confidence: Confidence = 0.95
     ) -> dict[str, Any]:
         """Polls and questionnaires: shares with Wilson intervals, participation, segments."""
-        data = request.app.state.snapshots.data
-        view = polls_view(data.tables, confidence=confidence, community=community)
+        view = _view(request, community, confidence)
         document: dict[str, Any] = {"confidence": confidence, "community": community}
         document.update({name: records(view.sections[name]) for name in SECTIONS})
         return document
@@ -168,8 +176,7 @@ def polls_router() -> APIRouter:
         confidence: Confidence = 0.95,
     ) -> Any:
         """One section of the polls view as CSV (default: every poll answer)."""
-        data = request.app.state.snapshots.data
-        view = polls_view(data.tables, confidence=confidence, community=community)
+        view = _view(request, community, confidence)
         frame = view.sections[section]
         return csv_response(records(frame), list(frame.columns), section)
 
@@ -183,7 +190,8 @@ def polls_router() -> APIRouter:
         chosen = pick_lang(
             lang if lang in ("fr", "en") else None, data.french_share(None)
         )
-        section = polls_section(data.tables, chosen, community=community or None)
+        view = _view(request, community or None, 0.95)
+        section = polls_section(data.tables, chosen, view=view)
         return render("polls.html", lang=chosen, w=labels(chosen), section=section)
 
     return router
