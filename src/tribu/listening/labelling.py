@@ -14,7 +14,8 @@ proportion to the new messages:
   per topic and language, chosen by the hash of their id), but the other topics, which only
   serve as the c-TF-IDF background (how common a term is elsewhere), are read through a
   thinner deterministic sample (ids whose hash is a multiple of a step chosen so that about
-  ``REFERENCE_ROWS`` messages are looked at), so relabelling two topics does not read every
+  ``REFERENCE_ROWS`` (10,000) messages are looked at: the background only needs how common
+  each term is, which that many messages tell), so relabelling two topics does not read every
   message of the warehouse.
 """
 
@@ -37,7 +38,7 @@ __all__ = [
 
 LABEL_SAMPLE = 400
 RELABEL_GROWTH = 0.25
-REFERENCE_ROWS = 40_000
+REFERENCE_ROWS = 10_000
 
 
 def refresh_topics(con: Any) -> None:

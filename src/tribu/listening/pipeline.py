@@ -12,7 +12,8 @@
    unmatched become inactive (kept for history, never shown as current);
 3. **otherwise, incrementally**: only messages with ``topic_id`` NULL are read and assigned to
    the nearest known topic within its radius; when at least ``min_pool`` (200) of them stay
-   unclustered, those are clustered on their own (in the stored space, to stay fast), so a
+   unclustered, those are clustered on their own (in the stored space, on a sample of at most
+   ``LEFTOVER_SAMPLE`` (2,000) of them, the others assigned, to stay fast), so a
    conversation that did not exist at the last fit becomes a topic, matched to a known topic
    when it is one;
 4. after a full fit, every topic's size, dates and labels and the whole ``topic_periods``
@@ -57,9 +58,10 @@ from tribu.listening.store import (
 from tribu.listening.tracking import match_topics
 from tribu.warehouse.store import transaction
 
-__all__ = ["MIN_POOL", "ListenRun", "update_topics"]
+__all__ = ["LEFTOVER_SAMPLE", "MIN_POOL", "ListenRun", "update_topics"]
 
 MIN_POOL = 200
+LEFTOVER_SAMPLE = 2_000
 
 
 @dataclass
@@ -191,7 +193,13 @@ def update_topics(
                 on_step(f"clustering {len(left)} messages no topic covers")
             # Stored space: a run that assigns new messages must stay fast (USE on
             # thousands of leftovers would cost seconds); --recluster refits in USE.
-            fitted = fit_topics(texts, vectors[left], stored_model=model, strong=False)
+            fitted = fit_topics(
+                texts,
+                vectors[left],
+                stored_model=model,
+                strong=False,
+                sample_size=LEFTOVER_SAMPLE,
+            )
             space = fitted.clustering_space
             topic_of = match_topics(
                 fitted.centres, centres, ids, next_id=next_topic_id(con)
