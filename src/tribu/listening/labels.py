@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from tribu.listening.text import label_terms
 
@@ -38,12 +38,17 @@ LABEL_SEPARATOR = " · "
 
 
 def class_tfidf(
-    texts_by_cluster: Mapping[int, Iterable[str]], *, min_count: int = 1
+    texts_by_cluster: Mapping[int, Iterable[str]],
+    *,
+    min_count: int = 1,
+    terms_of: Callable[[str], list[str]] = label_terms,
 ) -> dict[int, dict[str, float]]:
     """c-TF-IDF weight of every term of every cluster (see the module docstring).
 
     ``min_count``: a term must occur in at least that many messages of a cluster to get a
-    weight there (it still counts in ``f(t)``).
+    weight there (it still counts in ``f(t)``). ``terms_of`` splits a text into terms
+    (:func:`~tribu.listening.text.label_terms`; a caching wrapper when the same texts are
+    weighed several times).
     """
     counts: dict[int, Counter[str]] = {}
     support: dict[int, Counter[str]] = {}
@@ -51,7 +56,7 @@ def class_tfidf(
         total: Counter[str] = Counter()
         seen: Counter[str] = Counter()
         for text in texts:
-            terms = label_terms(text)
+            terms = terms_of(text)
             total.update(terms)
             seen.update(set(terms))
         counts[cluster] = total

@@ -12,22 +12,27 @@
    unmatched become inactive (kept for history, never shown as current);
 3. **otherwise, incrementally**: only messages with ``topic_id`` NULL are read and assigned to
    the nearest known topic within its radius; when at least ``min_pool`` (200) of them stay
-   unclustered, those are clustered on their own (in the stored space, to stay fast), so a
+   unclustered, those are clustered on their own (in the stored space, on a sample of at most
+   ``LEFTOVER_SAMPLE`` (2,000) of them, the others assigned, to stay fast), so a
    conversation that did not exist at the last fit becomes a topic, matched to a known topic
    when it is one;
-4. labels (:mod:`tribu.listening.labels`, from up to ``label_sample`` messages per topic, for
-   all languages and for French and English apart: every topic after a full fit, only the new
-   ones after an incremental run), sizes, first and last seen, and the ``topic_periods``
-   series are refreshed.
+4. after a full fit, every topic's size, dates and labels and the whole ``topic_periods``
+   series are recomputed; after an incremental run, only in proportion to the new messages
+   (:mod:`tribu.listening.labelling`, :func:`tribu.listening.periods.update_topic_periods`):
+   the sizes and dates of the topics they joined move by them, only the topics that are new or
+   grew by a quarter since their label was made are relabelled, only the ``topic_periods``
+   rows of the periods they fall in (and the few after, whose baselines they enter) are
+   rewritten, and only their ``enrichment`` rows are updated.
 
-The writes of steps 2 to 4 happen in one transaction.
+The writes of steps 2 to 4 happen in one transaction. :attr:`ListenRun.timings` holds the
+seconds of each phase (the benchmark records them).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,8 +42,13 @@ from tribu.errors import WarehouseError
 from tribu.listening import _vectors
 from tribu.listening.clustering import assign_nearest
 from tribu.listening.fit import fit_topics
-from tribu.listening.labels import class_tfidf, label_of, top_terms
-from tribu.listening.periods import refresh_topic_periods
+from tribu.listening.labelling import (
+    add_assignments,
+    refresh_topics,
+    relabel,
+    to_relabel,
+)
+from tribu.listening.periods import refresh_topic_periods, update_topic_periods
 from tribu.listening.store import (
     UNCLUSTERED,
     ensure_tables,
@@ -48,10 +58,10 @@ from tribu.listening.store import (
 from tribu.listening.tracking import match_topics
 from tribu.warehouse.store import transaction
 
-__all__ = ["LABEL_SAMPLE", "MIN_POOL", "ListenRun", "update_topics"]
+__all__ = ["LEFTOVER_SAMPLE", "MIN_POOL", "ListenRun", "update_topics"]
 
 MIN_POOL = 200
-LABEL_SAMPLE = 400
+LEFTOVER_SAMPLE = 2_000
 
 
 @dataclass
@@ -66,6 +76,8 @@ class ListenRun:
     embedded: int
     clustering_space: str
     seconds: float
+    relabelled: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _count(con: Any, sql: str) -> int:
@@ -74,13 +86,13 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _read(con: Any, where: str) -> tuple[Any, np.ndarray]:
-    """Ids (Arrow) and stored int8 vectors of the embedded messages matching ``where``.
+    """Ids and times (Arrow) and stored int8 vectors of the embedded messages matching ``where``.
 
     Texts are not read here: only the sample's are needed (:func:`_texts_of`).
     """
     table = con.execute(
-        "SELECT e.message_id, e.embedding FROM enrichment e "
-        "SEMI JOIN messages m ON m.message_id = e.message_id "
+        "SELECT e.message_id, m.ts, e.embedding FROM enrichment e "
+        "JOIN messages m ON m.message_id = e.message_id "
         f"WHERE e.embedding IS NOT NULL AND {where} ORDER BY e.message_id"
     ).to_arrow_table()
     n = table.num_rows
@@ -124,7 +136,15 @@ def update_topics(
     warehouses of synthetic vectors (tests, benchmarks).
     """
     started = time.perf_counter()
-    ensure_tables(con)
+    timings: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock[0], 3)
+        clock[0] = now
+
+    ensure_tables(con, writable=True)
     if not _count(con, "SELECT count(*) FROM messages"):
         raise WarehouseError(
             "The warehouse has no messages yet: run 'tribu ingest EXPORT' first."
@@ -143,11 +163,13 @@ def update_topics(
     ids, centres, radii = known_topics(con, model)
     full = recluster or not ids
     where = "TRUE" if full else "e.topic_id IS NULL"
+    lap("check_and_embed")
     if on_step:
         on_step("reading the stored vectors")
     table, vectors = _read(con, where)
     message_ids = table.column("message_id")
     texts = _texts_of(con, message_ids)
+    lap("read")
     space = "stored"
     new_topics: list[tuple[int, np.ndarray, float]] = []
     if full:
@@ -171,7 +193,13 @@ def update_topics(
                 on_step(f"clustering {len(left)} messages no topic covers")
             # Stored space: a run that assigns new messages must stay fast (USE on
             # thousands of leftovers would cost seconds); --recluster refits in USE.
-            fitted = fit_topics(texts, vectors[left], stored_model=model, strong=False)
+            fitted = fit_topics(
+                texts,
+                vectors[left],
+                stored_model=model,
+                strong=False,
+                sample_size=LEFTOVER_SAMPLE,
+            )
             space = fitted.clustering_space
             topic_of = match_topics(
                 fitted.centres, centres, ids, next_id=next_topic_id(con)
@@ -182,10 +210,12 @@ def update_topics(
                     new_topics.append(
                         (topic, fitted.centres[c], float(fitted.radii[c]))
                     )
+    lap("cluster_and_assign")
     if on_step:
         on_step("writing topics and their series")
     import pyarrow as pa
 
+    relabelled = 0
     with transaction(con):
         now = datetime.now(UTC)
         if full:
@@ -199,10 +229,15 @@ def update_topics(
             )
         if full:
             con.execute(
-                "UPDATE enrichment SET topic_id = NULL WHERE topic_id IS NOT NULL"
+                "UPDATE enrichment SET topic_id = NULL WHERE topic_id IS NOT NULL "
+                "AND embedding IS NULL"
             )
         assigned = pa.table(
-            {"message_id": message_ids, "topic_id": pa.array(labels, pa.int32())}
+            {
+                "message_id": message_ids,
+                "topic_id": pa.array(labels, pa.int32()),
+                "ts": table.column("ts"),
+            }
         )
         con.register("_topic_assignments", assigned)
         try:
@@ -210,11 +245,27 @@ def update_topics(
                 "UPDATE enrichment SET topic_id = a.topic_id FROM _topic_assignments a "
                 "WHERE enrichment.message_id = a.message_id"
             )
+            lap("write_assignments")
+            if full:
+                refresh_topics(con)
+                relabelled = _count(con, "SELECT count(*) FROM topics WHERE active")
+                lap("topics_and_labels")
+                refresh_topic_periods(con)
+            else:
+                add_assignments(con, "_topic_assignments")
+                chosen = to_relabel(con)
+                relabel(con, chosen)
+                relabelled = len(chosen)
+                lap("topics_and_labels")
+                if len(labels):
+                    earliest = con.execute(
+                        "SELECT min(ts) FROM _topic_assignments"
+                    ).fetchone()[0]
+                    update_topic_periods(con, earliest)
+            lap("topic_periods")
         finally:
             con.unregister("_topic_assignments")
-        relabel = None if full else {t for t, _, _ in new_topics}
-        _refresh_topics(con, relabel)
-        refresh_topic_periods(con)
+    lap("commit")
     active = _count(con, "SELECT count(*) FROM topics WHERE active")
     return ListenRun(
         reclustered=full,
@@ -225,71 +276,6 @@ def update_topics(
         embedded=embedded,
         clustering_space=space,
         seconds=time.perf_counter() - started,
+        relabelled=relabelled,
+        timings=timings,
     )
-
-
-def _refresh_topics(
-    con: Any, relabel: set[int] | None = None, label_sample: int = LABEL_SAMPLE
-) -> None:
-    """Sizes, first and last seen of every topic; labels (all, French, English) of
-    ``relabel`` (every active topic when None).
-
-    An incremental run relabels only its new topics: a few new messages do not change an
-    old topic's distinctive words, and reading every topic's sample again would cost seconds
-    on a large warehouse. ``--recluster`` relabels all.
-    """
-    con.execute(
-        """
-        UPDATE topics SET messages = s.n, first_seen = s.first, last_seen = s.last
-        FROM (SELECT e.topic_id, count(*) AS n, min(m.ts) AS first, max(m.ts) AS last
-              FROM enrichment e JOIN messages m USING (message_id)
-              WHERE e.topic_id >= 0 GROUP BY 1) s
-        WHERE topics.topic_id = s.topic_id
-        """
-    )
-    active = {
-        int(r[0])
-        for r in con.execute("SELECT topic_id FROM topics WHERE active").fetchall()
-    }
-    if relabel is not None:
-        active &= relabel
-        if not active:
-            return
-    rows = con.execute(
-        """
-        SELECT topic_id, lang, text FROM (
-            SELECT e.topic_id, e.lang, m.text,
-                   row_number() OVER (PARTITION BY e.topic_id, e.lang
-                                      ORDER BY hash(e.message_id)) AS r
-            FROM enrichment e JOIN messages m USING (message_id)
-            WHERE e.topic_id IS NOT NULL AND m.text IS NOT NULL)
-        WHERE r <= ?
-        """,
-        [label_sample],
-    ).fetchall()
-    labels: dict[str, dict[int, str]] = {}
-    terms_all: dict[int, list[str]] = {}
-    for lang in (None, "en", "fr"):
-        texts: dict[int, list[str]] = {}
-        for topic, row_lang, text in rows:
-            if lang is None or row_lang == lang:
-                texts.setdefault(int(topic), []).append(text)
-        weights = class_tfidf(texts, min_count=2)
-        chosen = {t: top_terms(w) for t, w in weights.items() if t in active}
-        labels[lang or "all"] = {
-            t: label_of(terms) for t, terms in chosen.items() if terms
-        }
-        if lang is None:
-            terms_all = chosen
-    for topic in active:
-        con.execute(
-            "UPDATE topics SET label = ?, label_en = ?, label_fr = ?, terms = ? "
-            "WHERE topic_id = ?",
-            [
-                labels["all"].get(topic, label_of([])),
-                labels["en"].get(topic),
-                labels["fr"].get(topic),
-                terms_all.get(topic, []),
-                topic,
-            ],
-        )

@@ -41,7 +41,8 @@ LISTENING_TABLES: dict[str, str] = {
         first_seen TIMESTAMPTZ,
         last_seen TIMESTAMPTZ,
         created_at TIMESTAMPTZ NOT NULL,
-        active BOOLEAN NOT NULL DEFAULT TRUE
+        active BOOLEAN NOT NULL DEFAULT TRUE,
+        labelled_messages BIGINT
     """,
     "topic_periods": """
         topic_id INTEGER NOT NULL,
@@ -66,12 +67,27 @@ def has_tables(con: Any) -> bool:
     return bool(row and row[0] == len(LISTENING_TABLES))
 
 
-def ensure_tables(con: Any) -> None:
+def _has_column(con: Any, table: str, column: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def ensure_tables(con: Any, *, writable: bool = False) -> None:
     """Create the listening tables if the warehouse does not have them yet.
 
     Does nothing when they exist, so read-only connections (report, web) can call it.
+    ``writable=True`` (the listening run) also adds the columns later versions brought to
+    tables an older ``tribu listen`` created (``topics.labelled_messages``).
     """
     if has_tables(con):
+        if writable and not _has_column(con, "topics", "labelled_messages"):
+            # Labels made before the column existed count as made at today's size.
+            con.execute("ALTER TABLE topics ADD COLUMN labelled_messages BIGINT")
+            con.execute("UPDATE topics SET labelled_messages = messages")
         return
     for name, columns in LISTENING_TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
