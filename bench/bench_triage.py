@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ TEXTS = (
     "my sneakers are filthy what do i do",
 )
 PATH = "/api/v1/triage/messages"
+CONNECTIONS = 128
+"""Most requests in flight (keep-alive connections), as a bot fleet's HTTP pools would have;
+a message due while all are busy waits for one, and that wait counts in its latency."""
 
 
 def _free_port() -> int:
@@ -81,7 +85,7 @@ class _Connections:
 
     IDLE = 3.0
 
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, port: int, token: str, limit: int) -> None:
         self.port = port
         self.head = (
             f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
@@ -89,6 +93,7 @@ class _Connections:
         )
         self.free: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened = 0
+        self.slots = asyncio.Semaphore(limit)  # at most ``limit`` requests in flight
 
     async def _connection(
         self, fresh: bool
@@ -103,8 +108,8 @@ class _Connections:
         self.opened += 1
         return reader, writer, False
 
-    async def post(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """POST ``body``; (status, JSON answer)."""
+    async def send(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """POST ``body`` (the caller holds one of ``slots``); (status, JSON answer)."""
         data = json.dumps(body).encode()
         request = f"{self.head}Content-Length: {len(data)}\r\n\r\n".encode() + data
         fresh = False
@@ -138,7 +143,7 @@ class _Connections:
 
 async def _load(port: int, token: str) -> dict[str, Any]:
     """Send ``RATE * SECONDS`` messages on schedule; latencies, errors, acknowledgements."""
-    connections = _Connections(port, token)
+    connections = _Connections(port, token, CONNECTIONS)
     total = int(RATE * SECONDS)
     from_due: list[float] = []
     from_send: list[float] = []
@@ -154,9 +159,8 @@ async def _load(port: int, token: str) -> dict[str, Any]:
             "text": TEXTS[i % len(TEXTS)],
             "message_id": f"m{i}",
         }
-        sent = loop.time()
         try:
-            status, answer = await asyncio.wait_for(connections.post(body), 30)
+            status, answer, sent = await asyncio.wait_for(timed(body), 30)
         except (TimeoutError, OSError, EOFError, ValueError, IndexError) as exc:
             errors.append(type(exc).__name__)
             return
@@ -167,6 +171,12 @@ async def _load(port: int, token: str) -> dict[str, Any]:
             acked.append(str(answer["decision_id"]))
         else:
             errors.append(f"HTTP {status}")
+
+    async def timed(body: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
+        async with connections.slots:
+            sent = loop.time()
+            status, answer = await connections.send(body)
+        return status, answer, sent
 
     tasks = []
     for i in range(total):
@@ -294,6 +304,7 @@ def run() -> dict[str, Any]:
             "requests": sent["total"],
             "achieved_per_second": round(len(sent["from_due"]) / wall, 1),
             "errors": len(sent["errors"]),
+            "error_kinds": dict(Counter(sent["errors"])),
             "acknowledged": len(sent["acked"]),
             "acknowledged_missing_from_journal": len(set(sent["acked"]) - logged),
             "handoff_decisions_without_handoff": dangling,
