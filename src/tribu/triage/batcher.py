@@ -103,7 +103,7 @@ class MessageBatcher(Generic[In, Out]):
                 if self._closed:
                     return None
                 self._wake.wait()
-            taken = []
+            taken: list[tuple[In, Future[Out]]] = []
             while self._waiting and len(taken) < self.max_batch:
                 taken.append(self._waiting.popleft())
             return taken
