@@ -1,24 +1,36 @@
 """Load on the triage endpoint: ``POST /api/v1/triage/messages`` at a fixed rate.
 
 A real server (uvicorn, ``tribu.web.serve``) runs in its own process over an empty warehouse with
-the Semelle FAQ loaded; the load generator, in this process, sends messages on a fixed schedule
-(open loop: ``RATE`` per second for ``SECONDS``; set ``TRIBU_BENCH_TRIAGE_RATE`` and
-``TRIBU_BENCH_TRIAGE_SECONDS`` to change them) from 64 threads, over 400 conversations, a third
-of the messages asking for a human. Afterwards the journal is checked: every acknowledged
-decision is in it, every handoff decision points at a handoff that exists, and no conversation
-holds two live handoffs. Writes ``bench/results/triage.json``.
+the Semelle FAQ loaded. The load generator, in this process, is **open loop**: message ``i`` is
+due at ``i / RATE`` seconds (``RATE`` per second for ``SECONDS``; set
+``TRIBU_BENCH_TRIAGE_RATE`` and ``TRIBU_BENCH_TRIAGE_SECONDS`` to change them) and is sent at
+that time whatever happened to the others, on a free keep-alive connection or a new one (so a
+slow server cannot slow the schedule down: the failure of a closed-loop generator with a fixed
+number of threads, which is what the first version of this benchmark had). The client is a
+minimal HTTP/1.1 one over asyncio streams, so the generator's own CPU stays small beside the
+server's on a 2-core machine. 400 conversations, a third of the messages ask for a human.
+
+Latency is measured from the moment a message was **due** to its full answer (it includes any
+lateness of the generator, the stricter figure), and also from the moment it was sent.
+
+Afterwards: every acknowledged decision is in the journal, every handoff decision points at a
+handoff that exists, no conversation holds two live handoffs, and the agents' queue
+(``GET /api/v1/triage/handoffs``) lists every handoff exactly once. The machine's load average
+(``os.getloadavg``) before and after is recorded: 8 people share these 2 cores. Writes
+``bench/results/triage.json``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +46,10 @@ TEXTS = (
     "Ça taille comment ?",
     "my sneakers are filthy what do i do",
 )
+PATH = "/api/v1/triage/messages"
+CONNECTIONS = 128
+"""Most requests in flight (keep-alive connections), as a bot fleet's HTTP pools would have;
+a message due while all are busy waits for one, and that wait counts in its latency."""
 
 
 def _free_port() -> int:
@@ -54,8 +70,145 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Connections:
+    """Keep-alive HTTP/1.1 connections to one server: take a free one or open one.
+
+    A free connection idle for more than ``IDLE`` seconds is closed rather than reused (the
+    server closes idle ones after 5 s), and a request that fails on a reused connection before
+    any answer byte is sent again once on a new one, as any HTTP client does.
+    """
+
+    IDLE = 3.0
+
+    def __init__(self, port: int, token: str, limit: int) -> None:
+        self.port = port
+        self.head = (
+            f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        )
+        self.free: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
+        self.opened = 0
+        self.slots = asyncio.Semaphore(limit)  # at most ``limit`` requests in flight
+
+    async def _connection(
+        self, fresh: bool
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        now = asyncio.get_running_loop().time()
+        while self.free and not fresh:
+            reader, writer, used = self.free.pop()
+            if now - used < self.IDLE:
+                return reader, writer, True
+            writer.close()
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.opened += 1
+        return reader, writer, False
+
+    async def send(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """POST ``body`` (the caller holds one of ``slots``); (status, JSON answer)."""
+        data = json.dumps(body).encode()
+        request = f"{self.head}Content-Length: {len(data)}\r\n\r\n".encode() + data
+        fresh = False
+        while True:
+            reader, writer, reused = await self._connection(fresh)
+            try:
+                writer.write(request)
+                await writer.drain()
+                status_line = await reader.readline()
+            except (ConnectionResetError, BrokenPipeError):
+                status_line = b""
+            if status_line or not reused:
+                break
+            writer.close()  # the server had closed this idle connection: once more
+            fresh = True
+        status = int(status_line.split()[1])
+        length, close = 0, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and "close" in value.lower():
+                close = True
+        answer = json.loads(await reader.readexactly(length)) if length else {}
+        if close:
+            writer.close()
+        else:
+            self.free.append((reader, writer, asyncio.get_running_loop().time()))
+        return status, answer
+
+
+async def _load(port: int, token: str) -> dict[str, Any]:
+    """Send ``RATE * SECONDS`` messages on schedule; latencies, errors, acknowledgements."""
+    connections = _Connections(port, token, CONNECTIONS)
+    total = int(RATE * SECONDS)
+    from_due: list[float] = []
+    from_send: list[float] = []
+    errors: list[str] = []
+    acked: list[str] = []
+    loop = asyncio.get_running_loop()
+    begin = loop.time() + 0.5
+
+    async def send(i: int, due: float) -> None:
+        body = {
+            "conversation_id": f"conv-{i % 400}",
+            "platform": "bench",
+            "text": TEXTS[i % len(TEXTS)],
+            "message_id": f"m{i}",
+        }
+        try:
+            status, answer, sent = await asyncio.wait_for(timed(body), 30)
+        except (TimeoutError, OSError, EOFError, ValueError, IndexError) as exc:
+            errors.append(type(exc).__name__)
+            return
+        done = loop.time()
+        from_due.append(done - due)
+        from_send.append(done - sent)
+        if status == 200:
+            acked.append(str(answer["decision_id"]))
+        else:
+            errors.append(f"HTTP {status}")
+
+    async def timed(body: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
+        async with connections.slots:
+            sent = loop.time()
+            status, answer = await connections.send(body)
+        return status, answer, sent
+
+    tasks = []
+    for i in range(total):
+        due = begin + i / RATE
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(send(i, due)))
+    await asyncio.gather(*tasks)
+    wall = loop.time() - begin
+    for _, writer, _ in connections.free:
+        writer.close()
+    return {
+        "total": total,
+        "wall": wall,
+        "from_due": from_due,
+        "from_send": from_send,
+        "errors": errors,
+        "acked": acked,
+        "connections": connections.opened,
+    }
+
+
+def _ms(values: list[float]) -> dict[str, float]:
+    return {
+        name: round(_percentile(values, share) * 1000, 1)
+        for name, share in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
+    } | {"max": round(max(values, default=0.0) * 1000, 1)}
+
+
 def run() -> dict[str, Any]:
-    """Start the server, send the load, check the journal, write the result."""
+    """Start the server, send the load, check the journal and the queue, write the result."""
     import httpx
 
     from tribu.triage.faq_file import read_faq_file
@@ -69,9 +222,11 @@ def run() -> dict[str, Any]:
         open_warehouse(db).close()
         store = TriageStore(journal_path(db))
         store.load_faq(read_faq_file(faq))
+        phrasings = len(store.faq_phrasings(1))
         store.close()
         tokens = Path(tmp) / "tokens.json"
         _, bot = TokenStore(tokens).create("bot", "bench")
+        _, agent = TokenStore(tokens).create("viewer", "bench-agent")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -85,15 +240,14 @@ def run() -> dict[str, Any]:
             ],
             env={**os.environ, "TRIBU_TOKENS": str(tokens)},
         )
-        headers = {"Authorization": f"Bearer {bot}"}
         try:
             started = time.perf_counter()
             while True:  # ready when a first message is decided (the FAQ is indexed)
                 try:
                     r = httpx.post(
-                        f"{base}/api/v1/triage/messages",
+                        f"{base}{PATH}",
                         json={"conversation_id": "warm", "platform": "b", "text": "hi"},
-                        headers=headers,
+                        headers={"Authorization": f"Bearer {bot}"},
                         timeout=600,
                     )
                     if r.status_code == 200:
@@ -104,48 +258,20 @@ def run() -> dict[str, Any]:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.5)
             startup = time.perf_counter() - started
-            local = threading.local()
-            latencies: list[float] = []
-            errors: list[str] = []
-            acked: list[str] = []
-            lock = threading.Lock()
-
-            def send(i: int, due: float) -> None:
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                client = getattr(local, "client", None)
-                if client is None:
-                    client = local.client = httpx.Client(headers=headers, timeout=30)
-                body = {
-                    "conversation_id": f"conv-{i % 400}",
-                    "platform": "bench",
-                    "text": TEXTS[i % len(TEXTS)],
-                    "message_id": f"m{i}",
-                }
-                t0 = time.perf_counter()
-                try:
-                    r = client.post(f"{base}/api/v1/triage/messages", json=body)
-                    ok = r.status_code == 200
-                    error = None if ok else f"HTTP {r.status_code}"
-                    decision = r.json()["decision_id"] if ok else None
-                except httpx.HTTPError as exc:
-                    error, decision = type(exc).__name__, None
-                elapsed = time.perf_counter() - t0
-                with lock:
-                    latencies.append(elapsed)
-                    if error:
-                        errors.append(error)
-                    else:
-                        acked.append(str(decision))
-
-            total = int(RATE * SECONDS)
-            begin = time.perf_counter() + 0.5
-            with ThreadPoolExecutor(64) as pool:
-                for i in range(total):
-                    pool.submit(send, i, begin + i / RATE)
-            wall = time.perf_counter() - begin
+            load_before = os.getloadavg()
+            cpu_before = _cpu_seconds(server.pid)
+            own_before = time.process_time()
+            sent = asyncio.run(_load(port, bot))
+            server_cpu = _cpu_seconds(server.pid) - cpu_before
+            generator_cpu = time.process_time() - own_before
+            load_after = os.getloadavg()
             peak = _peak_rss_mb(server.pid)
+            queue = httpx.get(
+                f"{base}/api/v1/triage/handoffs",
+                params={"limit": 10_000},
+                headers={"Authorization": f"Bearer {agent}"},
+                timeout=60,
+            ).json()
         finally:
             server.terminate()
             server.wait(30)
@@ -161,28 +287,40 @@ def run() -> dict[str, Any]:
             "SELECT count(*) AS n FROM (SELECT conversation_id FROM handoffs WHERE "
             "status IN ('pending', 'open') GROUP BY 1 HAVING count(*) > 1)"
         )[0]["n"]
-        handoffs = store.rows("SELECT count(*) AS n FROM handoffs")[0]["n"]
+        journal_handoffs = [
+            r["handoff_id"] for r in store.rows("SELECT handoff_id FROM handoffs")
+        ]
         store.close()
+    queued = [h["handoff_id"] for h in queue]
+    wall = sent["wall"]
     return write_result(
         "triage",
         {
-            "what": "POST /api/v1/triage/messages, open loop, uvicorn in another process, "
-            "Semelle FAQ (163 phrasings), 400 conversations",
+            "what": "POST /api/v1/triage/messages, open loop (asyncio HTTP/1.1 client, "
+            "keep-alive), uvicorn in another process, Semelle FAQ "
+            f"({phrasings} phrasings), 400 conversations, a third asking for a human",
             "rate_per_second": RATE,
             "seconds": round(wall, 2),
-            "requests": total,
-            "achieved_per_second": round(total / wall, 1),
-            "errors": len(errors),
-            "acknowledged": len(acked),
-            "acknowledged_missing_from_journal": len(set(acked) - logged),
+            "requests": sent["total"],
+            "achieved_per_second": round(len(sent["from_due"]) / wall, 1),
+            "errors": len(sent["errors"]),
+            "error_kinds": dict(Counter(sent["errors"])),
+            "acknowledged": len(sent["acked"]),
+            "acknowledged_missing_from_journal": len(set(sent["acked"]) - logged),
             "handoff_decisions_without_handoff": dangling,
             "conversations_with_two_live_handoffs": doubled,
-            "handoffs": handoffs,
-            "latency_ms": {
-                "p50": round(_percentile(latencies, 0.50) * 1000, 1),
-                "p95": round(_percentile(latencies, 0.95) * 1000, 1),
-                "p99": round(_percentile(latencies, 0.99) * 1000, 1),
-            },
+            "handoffs": len(journal_handoffs),
+            "handoffs_listed_in_queue": len(queued),
+            "handoffs_listed_exactly_once": sorted(queued) == sorted(journal_handoffs),
+            "latency_ms": _ms(sent["from_due"]),
+            "latency_from_send_ms": _ms(sent["from_send"]),
+            "client_connections": sent["connections"],
+            "server_cpu_seconds": round(server_cpu, 1),
+            "generator_cpu_seconds": round(generator_cpu, 1),
+            "load_average_1m_before_after": [
+                round(load_before[0], 2),
+                round(load_after[0], 2),
+            ],
             "server_startup_seconds": round(startup, 1),
             "server_peak_memory_mb": round(peak, 1),
         },

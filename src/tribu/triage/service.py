@@ -14,11 +14,15 @@ bot.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from tribu.triage import _models
+from tribu.triage.batcher import MessageBatcher
 from tribu.triage.decision import Assessment, decide
 from tribu.triage.retriever import FaqRetriever
 from tribu.triage.rules import asks_for_human, complaint_marker
@@ -73,6 +77,33 @@ class TriageService:
         self._index: FaqIndex | None = None
         self._index_lock = threading.Lock()
         self._on_event = on_event  # called after a commit that queued webhook events
+        self._batcher: MessageBatcher[IncomingMessage, StoredDecision] | None = None
+        self._batcher_lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Load the text models and index the FAQ now, not on the first message."""
+        _models.warm()
+        self.faq_index()
+
+    def submit(self, message: IncomingMessage) -> Future[StoredDecision]:
+        """Queue ``message`` for the next batch (:mod:`tribu.triage.batcher`).
+
+        The future holds the decision once it is committed to the journal. What the server
+        calls: messages arriving together are decided together.
+        """
+        with self._batcher_lock:
+            if self._batcher is None:
+                self._batcher = MessageBatcher(self.handle_many)
+            batcher = self._batcher
+        return batcher.submit(message)
+
+    def close(self) -> None:
+        """Decide the queued messages, stop the batch worker, close the journal."""
+        with self._batcher_lock:
+            batcher, self._batcher = self._batcher, None
+        if batcher is not None:
+            batcher.close()
+        self.store.close()
 
     # -- FAQ --------------------------------------------------------------------------------
 
@@ -108,98 +139,133 @@ class TriageService:
 
     def handle(self, message: IncomingMessage) -> StoredDecision:
         """Decide on ``message``, record it (and any handoff), return the decision."""
+        return self.handle_many([message])[0]
+
+    def handle_many(self, messages: Sequence[IncomingMessage]) -> list[StoredDecision]:
+        """Decide on ``messages`` in order; record them all in one transaction.
+
+        The models score the whole batch at once and the journal is fsynced once for it,
+        which is what lets the server keep up under load (:mod:`tribu.triage.batcher`).
+        Messages are decided one after the other inside the transaction, so a message sees
+        the handoff an earlier one of the same batch opened, and a retried ``message_id``
+        gets the first decision back even within a batch.
+        """
+        if not messages:
+            return []
         cap = self.settings.max_text_chars
-        text = message.text.strip()
-        truncated = len(text) > cap
-        text = text[:cap]
-        key = f"{message.platform}:{message.message_id}" if message.message_id else None
-        (assessment,), index = self.assess([text])
-        lang = (message.lang or "").lower() or _models.detect_language([text])[0]
+        stripped = [m.text.strip() for m in messages]
+        texts = [t[:cap] for t in stripped]
+        assessments, index = self.assess(texts)
+        langs = [(m.lang or "").lower() for m in messages]
+        unknown = [i for i, lang in enumerate(langs) if not lang]
+        if unknown:
+            found = _models.detect_language([texts[i] for i in unknown])
+            for i, lang in zip(unknown, found, strict=True):
+                langs[i] = lang
+        decided: list[StoredDecision] = []
         queued = False
         with self.store.transaction() as con:
-            if key is not None:
-                earlier = self.store.decision_for_key(con, key)
-                if earlier is not None:
-                    return earlier
-            holding = self.store.conversation_handoff(
-                con, message.platform, message.conversation_id
-            )
-            decision, reason = decide(
-                assessment, self.settings, with_human=holding is not None
-            )
-            match = assessment.match
-            faq_id = answer = answer_lang = None
-            if decision == "answer" and match is not None and index is not None:
-                faq_id = match.faq_id
-                answer_lang, answer = _answer(
-                    index, match.faq_id or "", lang, match.lang
+            for message, text, full, assessment, lang in zip(
+                messages, texts, stripped, assessments, langs, strict=True
+            ):
+                stored, event = self._record(
+                    con, message, text, len(full) > cap, assessment, lang, index
                 )
-            stamp = now()
-            decision_id = new_id("d")
-            handoff_id = holding
-            if decision == "handoff" and holding is None:
-                handoff_id = new_id("h")
-                handoff = {
-                    "handoff_id": handoff_id,
-                    "platform": message.platform,
-                    "conversation_id": message.conversation_id,
-                    "channel": message.channel,
-                    "author": message.author,
-                    "decision_id": decision_id,
-                    "created_at": stamp,
-                    "reason": reason,
-                    "sentiment": assessment.sentiment,
-                    "text": text,
-                    "status": "pending",
-                    "agent": None,
-                }
-                con.execute(
-                    "INSERT INTO handoffs VALUES (:handoff_id, :platform, "
-                    ":conversation_id, :channel, :author, :decision_id, :created_at, "
-                    ":reason, :sentiment, :text, :status, NULL, NULL, NULL)",
-                    handoff,
-                )
-                con.execute(
-                    "INSERT INTO conversations VALUES (?, ?, ?, ?) ON CONFLICT "
-                    "(platform, conversation_id) DO UPDATE SET handoff_id = "
-                    "excluded.handoff_id, updated_at = excluded.updated_at",
-                    (message.platform, message.conversation_id, handoff_id, stamp),
-                )
-                queued = self._queue(con, "handoff.created", handoff)
-            if handoff_id is not None:
-                con.execute(
-                    "INSERT INTO handoff_events (handoff_id, ts, kind, actor, text) "
-                    "VALUES (?, ?, 'message', ?, ?)",
-                    (handoff_id, stamp, message.author, text),
-                )
-            row = {
-                "decision_id": decision_id,
-                "received_at": stamp,
-                "message_key": key,
+                decided.append(stored)
+                queued = queued or event
+        if queued:
+            self._notify()
+        return decided
+
+    def _record(
+        self,
+        con: sqlite3.Connection,
+        message: IncomingMessage,
+        text: str,
+        truncated: bool,
+        assessment: Assessment,
+        lang: str,
+        index: FaqIndex | None,
+    ) -> tuple[StoredDecision, bool]:
+        """Decide on one assessed message and write it; (decision, webhook queued)."""
+        key = f"{message.platform}:{message.message_id}" if message.message_id else None
+        if key is not None:
+            earlier = self.store.decision_for_key(con, key)
+            if earlier is not None:
+                return earlier, False
+        holding = self.store.conversation_handoff(
+            con, message.platform, message.conversation_id
+        )
+        decision, reason = decide(
+            assessment, self.settings, with_human=holding is not None
+        )
+        match = assessment.match
+        faq_id = answer = answer_lang = None
+        if decision == "answer" and match is not None and index is not None:
+            faq_id = match.faq_id
+            answer_lang, answer = _answer(index, match.faq_id or "", lang, match.lang)
+        stamp = now()
+        decision_id = new_id("d")
+        handoff_id = holding
+        queued = False
+        if decision == "handoff" and holding is None:
+            handoff_id = new_id("h")
+            handoff = {
+                "handoff_id": handoff_id,
                 "platform": message.platform,
                 "conversation_id": message.conversation_id,
                 "channel": message.channel,
                 "author": message.author,
-                "text": text,
-                "truncated": int(truncated),
-                "lang": lang,
-                "decision": decision,
+                "decision_id": decision_id,
+                "created_at": stamp,
                 "reason": reason,
-                "faq_id": faq_id,
-                "answer": answer,
-                "answer_lang": answer_lang,
-                "confidence": None if match is None else round(match.confidence, 4),
-                "sentiment": round(assessment.sentiment, 4),
-                "faq_version": None if index is None else index.version,
-                "handoff_id": handoff_id,
+                "sentiment": assessment.sentiment,
+                "text": text,
+                "status": "pending",
+                "agent": None,
             }
             con.execute(
-                f"INSERT INTO triage_log VALUES ({', '.join(':' + k for k in row)})",
-                row,
+                "INSERT INTO handoffs VALUES (:handoff_id, :platform, "
+                ":conversation_id, :channel, :author, :decision_id, :created_at, "
+                ":reason, :sentiment, :text, :status, NULL, NULL, NULL)",
+                handoff,
             )
-        if queued:
-            self._notify()
-        return decision_of(row)
+            con.execute(
+                "INSERT INTO conversations VALUES (?, ?, ?, ?) ON CONFLICT "
+                "(platform, conversation_id) DO UPDATE SET handoff_id = "
+                "excluded.handoff_id, updated_at = excluded.updated_at",
+                (message.platform, message.conversation_id, handoff_id, stamp),
+            )
+            queued = self._queue(con, "handoff.created", handoff)
+        if handoff_id is not None:
+            con.execute(
+                "INSERT INTO handoff_events (handoff_id, ts, kind, actor, text) "
+                "VALUES (?, ?, 'message', ?, ?)",
+                (handoff_id, stamp, message.author, text),
+            )
+        row = {
+            "decision_id": decision_id,
+            "received_at": stamp,
+            "message_key": key,
+            "platform": message.platform,
+            "conversation_id": message.conversation_id,
+            "channel": message.channel,
+            "author": message.author,
+            "text": text,
+            "truncated": int(truncated),
+            "lang": lang,
+            "decision": decision,
+            "reason": reason,
+            "faq_id": faq_id,
+            "answer": answer,
+            "answer_lang": answer_lang,
+            "confidence": None if match is None else round(match.confidence, 4),
+            "sentiment": round(assessment.sentiment, 4),
+            "faq_version": None if index is None else index.version,
+            "handoff_id": handoff_id,
+        }
+        con.execute(_INSERT_DECISION, row)
+        return decision_of(row), queued
 
     # -- the human queue --------------------------------------------------------------------
 
@@ -312,6 +378,12 @@ class TriageService:
         if self._on_event is not None:
             self._on_event()
 
+
+_INSERT_DECISION = (
+    "INSERT INTO triage_log VALUES (:decision_id, :received_at, :message_key, :platform, "
+    ":conversation_id, :channel, :author, :text, :truncated, :lang, :decision, :reason, "
+    ":faq_id, :answer, :answer_lang, :confidence, :sentiment, :faq_version, :handoff_id)"
+)
 
 _RETRIEVERS: dict[tuple[tuple[str, str, str], ...], FaqRetriever] = {}
 _RETRIEVERS_LOCK = threading.Lock()

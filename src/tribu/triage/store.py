@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "NotFoundError",
     "StoredDecision",
     "TriageStore",
+    "forget_in_journal",
     "journal_path",
     "now",
 ]
@@ -263,6 +265,115 @@ class TriageStore:
             (status, limit),
         )
 
+    # -- erasure ----------------------------------------------------------------------------
+
+    def forget(
+        self, terms: Sequence[str], *, redacted: str = "[erased]"
+    ) -> dict[str, int]:
+        """Erase a person from the journal; rows erased or changed per table.
+
+        The person's rows are those whose ``author`` is one of ``terms`` (their platform
+        id, member id or name, as the bot sent it) or whose ``conversation_id`` holds one as a
+        whole word (``whatsapp:33612345678``). Deleted: their decisions, their handoffs with
+        those handoffs' whole history (agents' replies included) and queued webhook events,
+        their messages in other handoffs' history, and any webhook event naming them. The
+        terms are replaced by ``redacted`` (whole words, any case) in everyone else's text.
+        Then the file is vacuumed and the write-ahead log truncated, so no freed page keeps
+        their bytes (``tribu forget``; :mod:`tribu.warehouse.forget`).
+        """
+        names = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+        if not names:
+            return {}
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(t) for t in names) + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        exact = {t.lower() for t in names}
+
+        def theirs(author: str | None, conversation: str | None) -> int:
+            return int(
+                (author or "").lower() in exact
+                or bool(pattern.search(conversation or ""))
+            )
+
+        def redact(text: str | None) -> str | None:
+            return None if text is None else pattern.sub(redacted, text)
+
+        def named(text: str | None) -> int:
+            return int(text is not None and pattern.search(text) is not None)
+
+        erased: dict[str, int] = {}
+
+        def count(table: str, n: int) -> None:
+            if n > 0:
+                erased[table] = erased.get(table, 0) + n
+
+        with self.transaction() as con:
+            con.create_function("tribu_theirs", 2, theirs, deterministic=True)
+            con.create_function("tribu_redact", 1, redact, deterministic=True)
+            con.create_function("tribu_named", 1, named, deterministic=True)
+            con.execute("PRAGMA secure_delete = ON")
+            mine = "SELECT handoff_id FROM handoffs WHERE tribu_theirs(author, conversation_id)"
+            ids = [r[0] for r in con.execute(mine).fetchall()]
+            for handoff_id in ids:
+                count(
+                    "webhook_outbox",
+                    con.execute(
+                        "DELETE FROM webhook_outbox WHERE instr(body, ?) > 0",
+                        (handoff_id,),
+                    ).rowcount,
+                )
+            count(
+                "handoff_events",
+                con.execute(
+                    f"DELETE FROM handoff_events WHERE handoff_id IN ({mine}) OR "
+                    "(kind = 'message' AND tribu_theirs(actor, NULL))"
+                ).rowcount,
+            )
+            count(
+                "conversations",
+                con.execute(
+                    f"DELETE FROM conversations WHERE handoff_id IN ({mine}) OR "
+                    "tribu_theirs(NULL, conversation_id)"
+                ).rowcount,
+            )
+            count(
+                "handoffs",
+                con.execute(mine.replace("SELECT handoff_id", "DELETE")).rowcount,
+            )
+            count(
+                "triage_log",
+                con.execute(
+                    "DELETE FROM triage_log WHERE tribu_theirs(author, conversation_id)"
+                ).rowcount,
+            )
+            count(
+                "webhook_outbox",
+                con.execute(
+                    "DELETE FROM webhook_outbox WHERE tribu_named(body)"
+                ).rowcount,
+            )
+            for table, column in (
+                ("triage_log", "text"),
+                ("triage_log", "author"),
+                ("handoffs", "text"),
+                ("handoffs", "author"),
+                ("handoff_events", "text"),
+                ("handoff_events", "actor"),
+            ):
+                count(
+                    f"{table}.{column}",
+                    con.execute(
+                        f"UPDATE {table} SET {column} = tribu_redact({column}) "
+                        f"WHERE tribu_named({column})"
+                    ).rowcount,
+                )
+        if erased:
+            with self._lock:
+                self._con.execute("VACUUM")
+                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return erased
+
     def handoff(self, handoff_id: str) -> dict[str, Any]:
         """One handoff with its history (``events``), or NotFoundError."""
         found = self.rows("SELECT * FROM handoffs WHERE handoff_id = ?", (handoff_id,))
@@ -281,6 +392,25 @@ class TriageStore:
             (handoff["platform"], handoff["conversation_id"], handoff["created_at"]),
         )[::-1]
         return handoff
+
+
+def forget_in_journal(
+    db: str | os.PathLike[str] | None,
+    terms: Sequence[str],
+    *,
+    redacted: str = "[erased]",
+) -> dict[str, int]:
+    """Erase a person from the triage journal of warehouse ``db``, if it has one
+    (:meth:`TriageStore.forget`); rows erased or changed per table, prefixed ``triage.``."""
+    path = journal_path(db)
+    if not path.is_file():
+        return {}
+    store = TriageStore(path)
+    try:
+        erased = store.forget(terms, redacted=redacted)
+    finally:
+        store.close()
+    return {f"triage.{name}": n for name, n in erased.items()}
 
 
 def new_id(prefix: str) -> str:

@@ -13,13 +13,18 @@
    (``--name``, ``--redact``), the member id, and, in ``--keep-names`` warehouses, the member's
    platform key and real name. Terms shorter than :data:`MIN_TERM` characters are not
    redacted from text (they would hit ordinary words); they are reported.
-2. Delete the files tribu owns beside the warehouse that may hold the person
+   The copies of the triage journal (``handoffs``, ``triage_log``) lose the rows whose
+   ``author`` is one of the terms, and the terms are redacted from their text too.
+2. Erase the person from the triage journal ``<db>.triage.sqlite`` the same way (their
+   decisions, handoffs with their history, webhook events; terms redacted elsewhere; the file
+   vacuumed): :meth:`tribu.triage.store.TriageStore.forget`.
+3. Delete the files tribu owns beside the warehouse that may hold the person
    (:func:`tribu.warehouse.derived.owned_paths`: the Parquet export, interrupted staging).
-3. **Rewrite the file** (:mod:`tribu.warehouse._rewrite`): DuckDB keeps deleted rows' bytes in
+4. **Rewrite the file** (:mod:`tribu.warehouse._rewrite`): DuckDB keeps deleted rows' bytes in
    freed blocks, so the live rows are copied to a fresh file that replaces the old one, and
    the write-ahead log goes. The copy also gets a new *erasure generation* (``meta``): a
    running ``tribu serve`` that sees it deletes every snapshot copy of the older file.
-4. List the reports written earlier (recorded in ``<db>.written.json``) that are still on
+5. List the reports written earlier (recorded in ``<db>.written.json``) that are still on
    disk: tribu cannot know who got them since, so the user deletes or rewrites them.
 
 A person is named by their ``member_id``, or by their platform id (or, with ``--keep-names``
@@ -82,6 +87,8 @@ _RAW_TEXT: tuple[tuple[str, str], ...] = (
     ("communities", "source"),
     ("ingest_runs", "source"),
     ("quarantine", "source"),
+    ("triage_log", "text"),
+    ("handoffs", "text"),
 )
 
 
@@ -98,6 +105,8 @@ class ForgetReport:
     rewritten: bool = False
     short_terms: list[str] = field(default_factory=list)
     """Terms too short to redact from free text (see :data:`MIN_TERM`)."""
+    terms: list[str] = field(default_factory=list)
+    """The terms that name the person (redacted from text, matched as triage authors)."""
 
     @property
     def total(self) -> int:
@@ -167,6 +176,11 @@ def forget_member(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    from tribu.triage.store import forget_in_journal  # the triage journal beside it
+
+    in_journal = forget_in_journal(path, report.terms, redacted=REDACTED)
+    report.rows.update(in_journal)
+    report.found = report.found or bool(in_journal)
     if report.found or pending:
         for owned in owned_paths(path):
             if owned.is_dir() and not owned.is_symlink():
@@ -299,6 +313,21 @@ def erase(
             rows["customers.member_id"] = linked
         # The user's own terms whatever their length; the ones found here if long enough.
         long_terms = [t for t in terms if len(t) >= MIN_TERM]
+        report.terms = long_terms
+        folded = [t.lower() for t in long_terms]
+        authors = _count(
+            con,
+            "SELECT (SELECT count(*) FROM triage_log WHERE list_contains(?, lower(author))) "
+            "+ (SELECT count(*) FROM handoffs WHERE list_contains(?, lower(author)))",
+            [folded, folded],
+        )
+        if authors:  # the warehouse copies of the triage journal
+            for table in ("triage_log", "handoffs"):
+                con.execute(
+                    f"DELETE FROM {table} WHERE list_contains(?, lower(author))",
+                    [folded],
+                )
+            rows["triage copies"] = authors
         for term in dict.fromkeys(t for t in [*raw_terms, *long_terms] if t):
             hits = _count(
                 con, "SELECT count(*) FROM quarantine WHERE contains(raw, ?)", [term]

@@ -51,7 +51,13 @@ from tribu.web.polls_api import polls_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
 from tribu.web.tokens_api import tokens_router
-from tribu.web.triage_api import BOT_PATHS, attach_triage, close_triage, triage_router
+from tribu.web.triage_api import (
+    BOT_PATHS,
+    attach_triage,
+    close_triage,
+    triage_router,
+    warm_triage,
+)
 from tribu.web.triage_pages import triage_pages_router
 
 __all__ = [
@@ -194,6 +200,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if watch:
             snapshots.start()
+        warm_triage(app)
         try:
             yield
         finally:

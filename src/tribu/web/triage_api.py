@@ -10,7 +10,10 @@ resolve, or return conversations to the bot. Every route returns the API's one e
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
@@ -41,7 +44,10 @@ __all__ = [
     "close_triage",
     "triage_service",
     "triage_router",
+    "warm_triage",
 ]
+
+log = logging.getLogger(__name__)
 
 BOT_PATHS = frozenset({"/api/v1/triage/messages"})
 MAX_POSTED_CHARS = 100_000
@@ -181,6 +187,24 @@ def attach_triage(
     return service
 
 
+def warm_triage(app: FastAPI) -> threading.Thread | None:
+    """Load the text models and index the FAQ in the background (at server start), so the
+    first messages do not wait; returns the thread (None without a triage service)."""
+    service: TriageService | None = getattr(app.state, "triage", None)
+    if service is None:
+        return None
+
+    def warm() -> None:
+        try:
+            service.warm()
+        except Exception:  # noqa: BLE001 - the first message will raise it properly
+            log.warning("warming the triage failed", exc_info=True)
+
+    thread = threading.Thread(target=warm, name="tribu-triage-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def close_triage(app: FastAPI) -> None:
     """Stop the webhook thread and close the journal (at server shutdown)."""
     sender = getattr(app.state, "triage_sender", None)
@@ -188,7 +212,7 @@ def close_triage(app: FastAPI) -> None:
         sender.close()
     service = getattr(app.state, "triage", None)
     if service is not None:
-        service.store.close()
+        service.close()
     app.state.triage = None
     app.state.triage_sender = None
 
@@ -262,23 +286,26 @@ def triage_router() -> APIRouter:
         response_model=DecisionResponse,
         responses={**_ERRORS, **_INVALID},
     )
-    def post_message(request: Request, message: MessageIn) -> dict[str, Any]:
+    async def post_message(request: Request, message: MessageIn) -> dict[str, Any]:
         """Decide on a member message: the FAQ answer, or a handoff to a human.
 
         The decision is on disk before this returns. ``bot`` tokens may call this route only.
+        Messages that arrive together are decided together (one model pass, one commit).
         """
         service = triage_service(request)
         if not message.text.strip():
             raise HTTPException(422, "text: the message is empty (only spaces).")
-        decided = service.handle(
-            IncomingMessage(
-                conversation_id=message.conversation_id,
-                platform=message.platform,
-                text=message.text,
-                channel=message.channel,
-                author=message.author,
-                lang=message.lang,
-                message_id=message.message_id,
+        decided = await asyncio.wrap_future(
+            service.submit(
+                IncomingMessage(
+                    conversation_id=message.conversation_id,
+                    platform=message.platform,
+                    text=message.text,
+                    channel=message.channel,
+                    author=message.author,
+                    lang=message.lang,
+                    message_id=message.message_id,
+                )
             )
         )
         return decision_payload(service, decided, len(message.text.strip()))
