@@ -105,12 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         "--raw",
         type=Path,
         default=None,
-        help="reuse raw e5 vectors (.npy, in teacher_words() order) instead of embedding",
+        help="reuse raw e5 vectors (.npy) of an earlier run instead of embedding; their "
+        "words are read from the .txt of the same name, one a line",
     )
     parser.add_argument("--out", type=Path, default=TEACHER_FILE)
     args = parser.parse_args(argv)
-    words = teacher_words()
-    raw = np.load(args.raw) if args.raw else embed(words)
+    if args.raw:
+        words = args.raw.with_suffix(".txt").read_text(encoding="utf-8").split("\n")
+        raw = np.load(args.raw)
+    else:
+        words = teacher_words()
+        raw = embed(words)
     if raw.shape[0] != len(words):
         raise SystemExit(f"{args.raw}: {raw.shape[0]} vectors for {len(words)} words")
     vectors, kept = reduce(raw)
