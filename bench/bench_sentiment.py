@@ -57,6 +57,33 @@ def _phenomena() -> dict[str, Any]:
     return out
 
 
+def scoring_speed(model_dir: str | None = None, rows: int = 200_000) -> dict[str, Any]:
+    """Messages per CPU-second of ``SentimentScorer.score`` (the shipped weights, or those in
+    ``model_dir``) on ``rows`` generated chat messages (``bench_enrich.generate_texts``, the
+    enrichment benchmark's texts), in batches of 20,000 as ``tribu enrich`` sends them; one
+    process, one thread. The load average is recorded beside it: CPU time is what the
+    model costs, wall time depends on the other sessions."""
+    import os
+
+    from bench.bench_enrich import generate_texts
+
+    from tribu.text.sentiment import SentimentScorer
+
+    texts = generate_texts(rows)
+    scorer = SentimentScorer(model_dir).load()
+    scorer.score(texts[:1000])
+    cpu = time.process_time()
+    for start in range(0, rows, 20_000):
+        scorer.score(texts[start : start + 20_000])
+    seconds = time.process_time() - cpu
+    return {
+        "rows": rows,
+        "cpu_seconds": round(seconds, 2),
+        "rows_per_cpu_second": round(rows / seconds, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def _calibration() -> dict[str, Any]:
     """Calibration curves per language: for each score bin of width 0.1, how many messages
     and the share labelled negative, neutral, positive; and what the 0.3 / 0.6 thresholds
@@ -247,6 +274,7 @@ def run() -> dict[str, Any]:
         "bar": 0.10,
         "chat_set_accuracy_by_phenomenon": _phenomena(),
         "calibration": _calibration(),
+        "scoring_speed": scoring_speed(),
         "embedding_head": head,
         "rows": sum(p["n"] for q in quality.values() for p in q.values()),
         "seconds": round(time.perf_counter() - started, 1),

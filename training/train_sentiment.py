@@ -100,6 +100,10 @@ TEACHER_SELECTION = {
         ],
         "scale 0.3, 64 dims": [0.6883, 0.6933, 0.7765, 0.8681, 0.8738, 0.8843],
         "scale 1, 64 dims (kept)": [0.6915, 0.6988, 0.7702, 0.8653, 0.8802, 0.8843],
+        "scale 1, 32 dims": [0.6909, 0.693, 0.7691, 0.8544, 0.881, 0.8903],
+        "scale 2, 64 dims (same mean as scale 1: the smaller kept)": [
+            0.6921, 0.7001, 0.7699, 0.8637, 0.8802, 0.8843,
+        ],
     },
     "short_posts_inner_140_chars_en_fr": {
         "no teacher": [0.6833, 0.6147],
