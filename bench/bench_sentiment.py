@@ -66,7 +66,6 @@ def scoring_speed(model_dir: str | None = None, rows: int = 200_000) -> dict[str
     import os
 
     from bench.bench_enrich import generate_texts
-
     from tribu.text.sentiment import SentimentScorer
 
     texts = generate_texts(rows)
@@ -94,9 +93,9 @@ def _calibration() -> dict[str, Any]:
     from tribu.text.sentiment import SentimentScorer
 
     sets = labelled_sets()
-    community = [
-        row for name in ("dev", "chat") for row in sets.get(name, [])
-    ] + list(handwritten_split()[1])
+    community = [row for name in ("dev", "chat") for row in sets.get(name, [])] + list(
+        handwritten_split()[1]
+    )
     _, heldout = training_split()
     held = [row for part in heldout.values() for row in part]
     scorer = SentimentScorer()

@@ -47,7 +47,6 @@ def teacher_words() -> list[str]:
     there."""
     from training.sentiment_data import training_split
     from training.train_sentiment import CHAT_WEIGHT, with_chat
-
     from tribu.text.lexicons import french_lexicon, vader_lexicon
     from tribu.text.sentiment import SentimentScorer
 
@@ -126,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         vectors=vectors.astype(np.float16),
         variance_kept=np.array(kept),
     )
-    print(f"{len(words)} words, {DIM} dimensions, variance kept {kept:.3f}", file=sys.stderr)
+    print(
+        f"{len(words)} words, {DIM} dimensions, variance kept {kept:.3f}",
+        file=sys.stderr,
+    )
     return 0
 
 

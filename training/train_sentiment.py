@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any, TypedDict
 
+from training.e5_teacher import DIM, TEACHER_FILE, word_vectors
 from training.sentiment_data import (
     FILE_WEIGHTS,
     HELDOUT_SHARE,
@@ -43,7 +44,6 @@ from training.sentiment_data import (
     text_key,
     training_split,
 )
-from training.e5_teacher import DIM, TEACHER_FILE, word_vectors
 from tribu.text.evaluation import LabelledRow, evaluate
 from tribu.text.registry import model_dir
 from tribu.text.sentiment import SentimentScorer

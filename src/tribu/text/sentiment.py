@@ -10,6 +10,12 @@ embeddings because it scores better on every labelled set and needs no embedding
 (measured in ``docs/enrichment.md``). Features are computed for a whole batch at once
 (:mod:`tribu.text._batch_text`), and identical texts in a batch are scored once.
 
+Since issue 20 the weights also carry a static student of multilingual-e5-small: at training
+time the model saw each message's summed e5 word vectors beside its n-gram features, and those
+columns' weights were folded into the words' own weights (``fit(..., word_vectors=...)``), so
+scoring is unchanged in form and cost; the fitted weights are then divided by a temperature so
+that the 0.3 and 0.6 thresholds keep their meaning (see ``training/train_sentiment.py``).
+
 The score is ``P(positive) + 0.5 * P(neutral)`` = ``0.5 + (P(positive) - P(negative)) / 2``, so
 0.5 means "no lean", below 0.3 means the model gives negative at least 0.4 more probability than
 positive, and 0.6 or more means positive leads by at least 0.2. A message without any word,
