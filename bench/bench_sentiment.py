@@ -10,7 +10,11 @@ became the default) trained on the same training rows, mixed half and half with 
 model's probabilities
 (the weight 0.5 was fixed before looking at any figure, not tuned), and records its gain and its
 cost (messages per CPU-second of each). Throughput of ``tribu enrich`` is in
-``bench/bench_enrich.py``. Writes ``bench/results/sentiment.json``.
+``bench/bench_enrich.py``. Also recorded: the short posts (140 characters or fewer) of the
+held-out part (``heldout_training_short``), accuracy per phenomenon on the short-chat set
+(``chat_set_accuracy_by_phenomenon``), calibration curves per language (``calibration``) and
+the scorer's messages per CPU-second (``scoring_speed``). Writes
+``bench/results/sentiment.json``.
 """
 
 from __future__ import annotations
