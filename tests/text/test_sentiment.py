@@ -135,3 +135,42 @@ def test_spoken_french_negation_marks_the_verb_before_pas() -> None:
     assert marks == {"j": False, "aime": True, "pas": False, "ce": True, "logo": True}
     assert not batch.negated[6:].any()  # the second message has no negation
     assert SCORER.score(["j'aime pas"])[0] < 0.3
+
+
+def test_teacher_vectors_give_an_unseen_word_the_weight_of_its_neighbours() -> None:
+    # « fabuleux » and « atroce » never occur in the training texts; their teacher vectors
+    # equal those of « super » (positive) and « nul » (negative). With the vectors, the vector
+    # columns' weights are folded into the word columns, so « fabuleux » gets super's
+    # direction: v(fabuleux) @ W_vectors = v(super) @ W_vectors, which is positive for the
+    # positive class. The saved model has no extra column: only the two words more.
+    texts = ["super", "super top", "nul", "nul bof", "le live", "à 20h"] * 3
+    labels = ["positive", "positive", "negative", "negative", "neutral", "neutral"] * 3
+    vectors = {
+        "super": np.array([1.0, 0.0]),
+        "nul": np.array([-1.0, 0.0]),
+        "le": np.array([0.0, 1.0]),
+        "fabuleux": np.array([1.0, 0.0]),
+        "atroce": np.array([-1.0, 0.0]),
+    }
+    # vector_scale 3: the toy vectors are short; without them the model has nothing on
+    # these two words but hashed character n-grams (about 0.5 each, checked below)
+    model = SentimentScorer(min_count=1, C=10.0, char_bits=12, vector_scale=3.0).fit(
+        texts, labels, word_vectors=vectors
+    )
+    plain = SentimentScorer(min_count=1, C=10.0, char_bits=12).fit(texts, labels)
+    assert model.coef_.shape[0] == plain.coef_.shape[0] + 2 * 2  # two words, twice
+    fabuleux, atroce = model.score(["fabuleux", "atroce"])
+    assert fabuleux > 0.7 and atroce < 0.3  # measured 0.75 and 0.25
+    assert all(abs(s - 0.5) < 0.05 for s in plain.score(["fabuleux", "atroce"]))
+    # a negated word is pushed the other way: « pas fabuleux » scores below « fabuleux »
+    assert model.score(["pas fabuleux"])[0] < fabuleux
+
+
+def test_chat_spellings_are_read_as_their_word() -> None:
+    from tribu.text._batch_text import tokenise_batch
+
+    batch = tokenise_batch(["jsuis pa content", "mrc bcp", "thx u rock", "c'est nul"])
+    assert batch.tokens == ["suis", "pas", "content", "\x00", "merci", "beaucoup",
+                            "\x00", "thanks", "you", "rock", "\x00", "c", "est", "nul"]  # fmt: skip
+    # « pa » is a negation like « pas »: « content » is in its scope, « suis » before it too
+    assert batch.negated[:3].tolist() == [True, False, True]

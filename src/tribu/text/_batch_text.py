@@ -26,6 +26,7 @@ import numpy as np
 from tribu.text._text import NEGATION_WORDS
 
 __all__ = [
+    "CHAT_SPELLINGS",
     "SCOPE_END",
     "SEPARATOR",
     "TokenTable",
@@ -43,7 +44,24 @@ _MENTION = re.compile(r"<@!?\d+>|@\w+")
 _PUNCT_RUN = re.compile(r"([!?.])\1+")
 _NT = re.compile(r"n't\b")  # "don't" -> "do not"; a literal start keeps the scan fast
 _CANNOT = re.compile(r"\bcannot\b")
-# words, numbers, one « ! » or « ? » each, any other single symbol (emoji, the separator)
+# Chat spellings read as the word they stand for, so that they meet the word lists, the
+# negation rules and the vocabulary learned from edited text: « jsuis » → « suis », « mrc » →
+# « merci », « pa » → « pas » (a negation), "thx" → "thanks". One token for one token (a dict
+# lookup per token, in C: no cost per message); only unambiguous forms. « c nul », « g
+# attendu », « jpp », "ngl", "smh" stay as they are: the model learns them as they come.
+CHAT_SPELLINGS = {
+    "jsuis": "suis", "chui": "suis", "chuis": "suis", "jsui": "suis", "jme": "me",
+    "jte": "te", "jvais": "vais", "jveux": "veux", "jpeux": "peux", "jkiffe": "kiffe",
+    "jcrois": "crois", "jpense": "pense", "jtrouve": "trouve", "jaime": "aime",
+    "jadore": "adore", "jvous": "vous", "mrc": "merci", "mci": "merci", "bcp": "beaucoup",
+    "pr": "pour", "tt": "tout", "qd": "quand", "pk": "pourquoi", "pq": "pourquoi",
+    "qqn": "quelqu", "dsl": "désolé", "vrmt": "vraiment", "vrm": "vraiment",
+    "tjrs": "toujours", "tjs": "toujours", "mtn": "maintenant", "slt": "salut",
+    "bjr": "bonjour", "nn": "non", "pa": "pas", "jamai": "jamais", "thx": "thanks",
+    "ty": "thanks", "pls": "please", "plz": "please", "rly": "really", "luv": "love",
+    "cuz": "because", "bc": "because", "ppl": "people", "srsly": "seriously", "u": "you",
+    "ur": "your",
+}  # fmt: skip
 _TOKEN = re.compile(r"[^\W\d]+|\d+|[!?]|[^\w\s']", re.UNICODE)
 SCOPE_END = frozenset(
     {".", ",", "!", "?", ";", ":", "mais", "but", "however", "cependant", SEPARATOR}
@@ -223,6 +241,7 @@ def tokenise_batch(
     if "cannot" in lowered:
         lowered = _CANNOT.sub("can not", lowered)
     tokens = _TOKEN.findall(lowered)
+    tokens = list(map(CHAT_SPELLINGS.get, tokens, tokens))
 
     rows = table.rows(tokens)
     is_sep = rows == table.separator

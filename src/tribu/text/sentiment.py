@@ -10,6 +10,12 @@ embeddings because it scores better on every labelled set and needs no embedding
 (measured in ``docs/enrichment.md``). Features are computed for a whole batch at once
 (:mod:`tribu.text._batch_text`), and identical texts in a batch are scored once.
 
+Since issue 20 the weights also carry a static student of multilingual-e5-small: at training
+time the model saw each message's summed e5 word vectors beside its n-gram features, and those
+columns' weights were folded into the words' own weights (``fit(..., word_vectors=...)``), so
+scoring is unchanged in form and cost; the fitted weights are then divided by a temperature so
+that the 0.3 and 0.6 thresholds keep their meaning (see ``training/train_sentiment.py``).
+
 The score is ``P(positive) + 0.5 * P(neutral)`` = ``0.5 + (P(positive) - P(negative)) / 2``, so
 0.5 means "no lean", below 0.3 means the model gives negative at least 0.4 more probability than
 positive, and 0.6 or more means positive leads by at least 0.2. A message without any word,
@@ -25,7 +31,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +104,7 @@ class SentimentScorer:
         char_bits: int = CHAR_BITS,
         class_weight: str | None = None,
         nb_alpha: float | None = 0.25,
+        vector_scale: float = 1.0,
     ) -> None:
         self.model_dir = model_dir
         self.C = C
@@ -107,6 +114,7 @@ class SentimentScorer:
         self.char_bits = char_bits
         self.class_weight = class_weight
         self.nb_alpha = nb_alpha
+        self.vector_scale = vector_scale
 
     # ---- learning -------------------------------------------------------------------------
     def fit(
@@ -114,8 +122,18 @@ class SentimentScorer:
         texts: Sequence[str],
         labels: Sequence[str],
         sample_weight: Sequence[float] | None = None,
+        word_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> SentimentScorer:
         """Build the vocabularies from ``texts`` and fit the classifier.
+
+        ``word_vectors`` (training only: a teacher's vector for each word, see
+        :mod:`training.e5_teacher`) adds a static student of the teacher: every word that has a
+        vector joins the vocabulary, and the model also sees each message's sum of the vectors
+        of its plain and of its negated words, scaled like the word block and multiplied by
+        ``vector_scale``. Those columns are linear in the word columns, so their weights are
+        folded into the words' own weights after fitting: the saved model has the same shape
+        and the same cost per message as without vectors, and a word seen once or never in the
+        labelled data still gets the weight its vector's neighbours earned.
 
         With ``nb_alpha`` set (the default), one binary logistic regression per class (this
         class against the two others) is fitted on the features scaled by their naive-Bayes
@@ -124,8 +142,16 @@ class SentimentScorer:
         computation as for a plain multinomial model. ``nb_alpha=None`` fits the plain
         multinomial logistic regression.
         """
-        space = self.build_feature_space(texts)
+        space = self.build_feature_space(
+            texts, extra_words=list(word_vectors) if word_vectors else ()
+        )
         matrix = space.matrix(space.tokenise(texts))
+        vectors = None
+        if word_vectors:
+            vectors = self._vector_rows(space, word_vectors)
+            matrix = sp.hstack(
+                [matrix, self._vector_block(space, matrix, vectors)], format="csr"
+            )
         weights = (
             np.ones(len(texts))
             if sample_weight is None
@@ -137,10 +163,49 @@ class SentimentScorer:
             coef, intercept = self._fit_nb_logistic(
                 matrix, labels, weights, space.offsets["dense"]
             )
+        if vectors is not None:
+            coef = self._fold_vectors(space, coef, vectors)
         self.features_ = space
         self.coef_ = coef.astype(np.float32)
         self.intercept_ = intercept.astype(np.float32)
         return self
+
+    def _vector_rows(
+        self, space: FeatureSpace, word_vectors: Mapping[str, np.ndarray]
+    ) -> np.ndarray:
+        """(n_words, dim) teacher vectors in vocabulary order, zero for words without one,
+        times ``vector_scale``."""
+        dim = len(next(iter(word_vectors.values())))
+        rows = np.zeros((len(space.words), dim), dtype=np.float32)
+        for i, word in enumerate(space.words):
+            vector = word_vectors.get(word)
+            if vector is not None:
+                rows[i] = vector
+        scaled: np.ndarray = rows * np.float32(self.vector_scale)
+        return scaled
+
+    @staticmethod
+    def _vector_block(
+        space: FeatureSpace, matrix: sp.csr_matrix, vectors: np.ndarray
+    ) -> sp.csr_matrix:
+        """Per message: summed vectors of its plain words, then of its negated words (each
+        word weighted like its word column)."""
+        n_words = len(space.words)
+        plain = matrix[:, :n_words] @ vectors
+        negated = matrix[:, n_words : 2 * n_words] @ vectors
+        return sp.csr_matrix(np.hstack([plain, negated]).astype(np.float32))
+
+    @staticmethod
+    def _fold_vectors(
+        space: FeatureSpace, coef: np.ndarray, vectors: np.ndarray
+    ) -> np.ndarray:
+        """Fold the weights of the vector columns into the word columns, drop them."""
+        n_words, dim = vectors.shape
+        base = space.n_features
+        folded = coef[:base].copy()
+        folded[:n_words] += vectors @ coef[base : base + dim]
+        folded[n_words : 2 * n_words] += vectors @ coef[base + dim : base + 2 * dim]
+        return folded
 
     def _logistic(self) -> Any:
         from sklearn.linear_model import LogisticRegression
@@ -197,8 +262,11 @@ class SentimentScorer:
             intercept[k] = model.intercept_[0]
         return coef, intercept
 
-    def build_feature_space(self, texts: Sequence[str]) -> FeatureSpace:
-        """Vocabularies of words and word pairs seen in at least ``min_count`` of ``texts``."""
+    def build_feature_space(
+        self, texts: Sequence[str], extra_words: Sequence[str] = ()
+    ) -> FeatureSpace:
+        """Vocabularies of words and word pairs seen in at least ``min_count`` of ``texts``;
+        ``extra_words`` (those with a teacher vector) are appended to the words."""
         batch = tokenise_batch(texts)
         word_counts: Counter[str] = Counter()
         pair_counts: Counter[str] = Counter()
@@ -220,6 +288,10 @@ class SentimentScorer:
             for p, c in _by_count(pair_counts)
             if c >= self.min_count and all(part in known for part in p.split(" "))
         ][: self.max_pairs]
+        for word in extra_words:
+            if word not in known:
+                known.add(word)
+                words.append(word)
         return FeatureSpace(words, pairs, self.char_bits)
 
     def save(self, directory: str | os.PathLike[str], metadata: dict[str, Any]) -> None:
