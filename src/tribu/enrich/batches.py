@@ -23,6 +23,7 @@ import numpy as np
 __all__ = [
     "chunked_results",
     "distinct_texts",
+    "early_workers",
     "parallel_map",
     "progress_bar",
     "shared_texts",
@@ -52,12 +53,18 @@ def parallel_map(
     spawn_items: Callable[[Any], Any],
     workers: int,
     initializer: Callable[[], None],
+    pool: Any = None,
 ) -> Iterator[Any]:
     """Results of ``function`` over ``items`` in order, in ``workers`` processes.
 
     With ``fork`` the workers inherit the parent's state and get ``items`` as they are; with
     ``spawn`` each item is first turned into ``spawn_items(item)`` for ``spawn_function``.
+    A ``pool`` started earlier (:func:`early_workers`) knows nothing of this run: it gets
+    ``spawn_items(item)`` for ``spawn_function`` too.
     """
+    if pool is not None:
+        yield from pool.imap(spawn_function, map(spawn_items, items))
+        return
     if workers <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
@@ -67,6 +74,19 @@ def parallel_map(
             yield from pool.imap(function, items)
         else:
             yield from pool.imap(spawn_function, map(spawn_items, items))
+
+
+def early_workers(workers: int, initializer: Callable[[], None]) -> Any:
+    """A pool of ``workers`` processes started now, for a later run (``pool=``), or None.
+
+    ``tribu analyse`` starts its enrichment workers before the ingest: forked from a small
+    process (no warehouse open, no texts read), each holds little more than the models its
+    ``initializer`` loads, instead of a copy-on-write view of a parent grown by the ingest
+    (which a resident-memory count sees once per worker). The caller terminates it.
+    """
+    if workers <= 1:
+        return None
+    return worker_context().Pool(processes=workers, initializer=initializer)
 
 
 def distinct_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -91,6 +111,7 @@ def chunked_results(
     batch_size: int,
     chunk_size: int,
     across_chunks: bool = False,
+    pool: Any = None,
 ) -> Iterator[tuple[int, int, Any]]:
     """Score ``texts`` chunk by chunk, each distinct text of a chunk once; yield per chunk.
 
@@ -105,7 +126,8 @@ def chunked_results(
     chat repeats itself across chunks too): the run's distinct texts, in first-seen order, go
     to the workers in batches, and each chunk is yielded as soon as the batches holding its
     texts are back, with ``combine(every batch result so far, inverse)`` (``inverse`` then
-    indexes the run's distinct texts).
+    indexes the run's distinct texts). ``pool``: workers started before (see
+    :func:`parallel_map`).
     """
     if across_chunks:
         yield from _run_distinct(
@@ -117,6 +139,7 @@ def chunked_results(
             initializer=initializer,
             batch_size=batch_size,
             chunk_size=chunk_size,
+            pool=pool,
         )
         return
     global _SHARED
@@ -159,6 +182,7 @@ def _run_distinct(
     initializer: Callable[[], None],
     batch_size: int,
     chunk_size: int,
+    pool: Any = None,
 ) -> Iterator[tuple[int, int, Any]]:
     """:func:`chunked_results` with ``across_chunks``: each distinct text of the run once."""
     global _SHARED
@@ -187,6 +211,7 @@ def _run_distinct(
             lambda bound: work[bound[0] : bound[1]],
             workers,
             initializer,
+            pool,
         )
         parts: list[Any] = []
         for start, stop, inverse, needed in plan:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,6 +80,7 @@ def enrich_warehouse(
     workers: int = 2,
     embeddings: bool = False,
     progress: bool = False,
+    pool: Any = None,
 ) -> EnrichSummary:
     """Enrich every message of the warehouse that has no enrichment row yet.
 
@@ -95,6 +97,10 @@ def enrich_warehouse(
         (see :func:`tribu.enrich.embeddings.embed_missing`).
     progress : bool
         Show a Rich progress bar on the terminal.
+    pool : multiprocessing pool, optional
+        Workers started earlier with :func:`tribu.enrich.batches.early_workers` (models
+        loaded by :func:`tribu.enrich.scoring.worker_init`); used for language and
+        sentiment instead of forking new ones. The caller closes it.
     """
     started = time.perf_counter()
     con = open_warehouse(db)
@@ -110,7 +116,7 @@ def enrich_warehouse(
         texts = [text or "" for text in table.column("text").to_pylist()]
         total = len(texts)
         del table  # the texts are in ``texts`` now
-        if texts:
+        if texts and pool is None:
             load_models()  # once, before forking: workers inherit the loaded models
         chunks = chunked_results(
             texts,
@@ -122,6 +128,7 @@ def enrich_warehouse(
             batch_size=batch_size,
             chunk_size=batch_size * 5,
             across_chunks=True,
+            pool=pool,
         )
         del texts  # kept by ``chunks`` until its distinct texts are listed
         with progress_bar(progress, total, "Enriching messages") as advance:
