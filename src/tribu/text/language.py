@@ -24,7 +24,12 @@ import numpy as np
 
 from tribu.text._batch_text import join_batch, letter_counts
 
-__all__ = ["DETECTED_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector"]
+__all__ = [
+    "DETECTED_LANGUAGES",
+    "SUPPORTED_LANGUAGES",
+    "LanguageDetector",
+    "tables_cache_dir",
+]
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 # Bytes of a message the detector reads: plenty to tell a language, and it bounds the work.
