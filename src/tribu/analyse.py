@@ -109,26 +109,37 @@ def analyse(
         return time.perf_counter()
 
     started = stage("ingest")
-    from tribu.warehouse.ingest import ingest_paths
+    from tribu.enrich.batches import early_workers
+    from tribu.enrich.scoring import worker_init
 
-    ingested = ingest_paths(
-        paths,
-        db=warehouse,
-        platform=platform,
-        keep_names=keep_names,
-        config=config,
-        local_zone=local_zone,
-    )
-    summary.messages = sum(c.messages for c in ingested.communities)
-    summary.quarantined = ingested.quarantined
-    summary.seconds["ingest"] = time.perf_counter() - started
+    # Forked now, while this process is small and holds no warehouse: the workers load the
+    # models while the ingest runs, and stay small (see ``early_workers``).
+    pool = early_workers(workers, worker_init)
+    try:
+        from tribu.warehouse.ingest import ingest_paths
 
-    started = stage("enrich")
-    from tribu.enrich.pipeline import enrich_warehouse
+        ingested = ingest_paths(
+            paths,
+            db=warehouse,
+            platform=platform,
+            keep_names=keep_names,
+            config=config,
+            local_zone=local_zone,
+        )
+        summary.messages = sum(c.messages for c in ingested.communities)
+        summary.quarantined = ingested.quarantined
+        summary.seconds["ingest"] = time.perf_counter() - started
 
-    enriched = enrich_warehouse(warehouse, workers=workers)
-    summary.enriched = enriched.enriched
-    summary.seconds["enrich"] = time.perf_counter() - started
+        started = stage("enrich")
+        from tribu.enrich.pipeline import enrich_warehouse
+
+        enriched = enrich_warehouse(warehouse, workers=workers, pool=pool)
+        summary.enriched = enriched.enriched
+        summary.seconds["enrich"] = time.perf_counter() - started
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
     started = stage("report")
     from tribu.report import write_report

@@ -119,3 +119,33 @@ def test_repeated_texts_get_one_row_each_with_equal_values(tmp_path) -> None:
     assert [r[0] for r in rows] == ["m0", "m1", "m2", "m3"]
     assert rows[0][1:] == rows[2][1:] == rows[3][1:]
     assert rows[1][2] < 0.3
+
+
+def test_across_chunks_scores_each_text_of_the_run_once() -> None:
+    from tribu.enrich import batches
+
+    # texts a b a | c b a (chunks of 3): run distinct [a, b, c]; batches of 2: [a, b], [c]
+    texts = ["a", "b", "a", "c", "b", "a"]
+    seen: list[list[str]] = []
+
+    def upper_range(bound: tuple[int, int]) -> list[str]:
+        part = batches.shared_texts(bound)
+        seen.append(part)
+        return [t.upper() for t in part]
+
+    chunks = list(
+        batches.chunked_results(
+            texts,
+            upper_range,
+            lambda part: [t.upper() for t in part],
+            lambda parts, inverse: [sum(parts, [])[i] for i in inverse.tolist()],
+            workers=1,
+            initializer=lambda: None,
+            batch_size=2,
+            chunk_size=3,
+            across_chunks=True,
+        )
+    )
+    assert seen == [["a", "b"], ["c"]]  # b and a of chunk 2 are not scored again
+    assert chunks == [(0, 3, ["A", "B", "A"]), (3, 6, ["C", "B", "A"])]
+    assert batches.shared_texts((0, 3)) == []

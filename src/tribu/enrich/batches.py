@@ -23,6 +23,7 @@ import numpy as np
 __all__ = [
     "chunked_results",
     "distinct_texts",
+    "early_workers",
     "parallel_map",
     "progress_bar",
     "shared_texts",
@@ -52,12 +53,18 @@ def parallel_map(
     spawn_items: Callable[[Any], Any],
     workers: int,
     initializer: Callable[[], None],
+    pool: Any = None,
 ) -> Iterator[Any]:
     """Results of ``function`` over ``items`` in order, in ``workers`` processes.
 
     With ``fork`` the workers inherit the parent's state and get ``items`` as they are; with
     ``spawn`` each item is first turned into ``spawn_items(item)`` for ``spawn_function``.
+    A ``pool`` started earlier (:func:`early_workers`) knows nothing of this run: it gets
+    ``spawn_items(item)`` for ``spawn_function`` too.
     """
+    if pool is not None:
+        yield from pool.imap(spawn_function, map(spawn_items, items))
+        return
     if workers <= 1 or len(items) <= 1:
         yield from map(function, items)
         return
@@ -67,6 +74,19 @@ def parallel_map(
             yield from pool.imap(function, items)
         else:
             yield from pool.imap(spawn_function, map(spawn_items, items))
+
+
+def early_workers(workers: int, initializer: Callable[[], None]) -> Any:
+    """A pool of ``workers`` processes started now, for a later run (``pool=``), or None.
+
+    ``tribu analyse`` starts its enrichment workers before the ingest: forked from a small
+    process (no warehouse open, no texts read), each holds little more than the models its
+    ``initializer`` loads, instead of a copy-on-write view of a parent grown by the ingest
+    (which a resident-memory count sees once per worker). The caller terminates it.
+    """
+    if workers <= 1:
+        return None
+    return worker_context().Pool(processes=workers, initializer=initializer)
 
 
 def distinct_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -90,6 +110,8 @@ def chunked_results(
     initializer: Callable[[], None],
     batch_size: int,
     chunk_size: int,
+    across_chunks: bool = False,
+    pool: Any = None,
 ) -> Iterator[tuple[int, int, Any]]:
     """Score ``texts`` chunk by chunk, each distinct text of a chunk once; yield per chunk.
 
@@ -99,7 +121,27 @@ def chunked_results(
     For each chunk, in order, yields ``(start, stop, combine(batch results, inverse))`` where
     ``inverse`` maps each message of the chunk to its distinct text, so the caller writes whole
     chunks in message order.
+
+    With ``across_chunks``, a text is scored once in the whole run, not once per chunk (a
+    chat repeats itself across chunks too): the run's distinct texts, in first-seen order, go
+    to the workers in batches, and each chunk is yielded as soon as the batches holding its
+    texts are back, with ``combine(every batch result so far, inverse)`` (``inverse`` then
+    indexes the run's distinct texts). ``pool``: workers started before (see
+    :func:`parallel_map`).
     """
+    if across_chunks:
+        yield from _run_distinct(
+            texts,
+            function,
+            spawn_function,
+            combine,
+            workers=workers,
+            initializer=initializer,
+            batch_size=batch_size,
+            chunk_size=chunk_size,
+            pool=pool,
+        )
+        return
     global _SHARED
     work: list[str] = []
     plan: list[tuple[int, int, np.ndarray, list[tuple[int, int]]]] = []
@@ -125,6 +167,56 @@ def chunked_results(
         )
         for start, stop, inverse, bounds in plan:
             parts = [next(results) for _ in bounds]
+            yield start, stop, combine(parts, inverse)
+    finally:
+        _SHARED = []
+
+
+def _run_distinct(
+    texts: list[str],
+    function: Callable[[tuple[int, int]], Any],
+    spawn_function: Callable[[list[str]], Any],
+    combine: Callable[[list[Any], np.ndarray], Any],
+    *,
+    workers: int,
+    initializer: Callable[[], None],
+    batch_size: int,
+    chunk_size: int,
+    pool: Any = None,
+) -> Iterator[tuple[int, int, Any]]:
+    """:func:`chunked_results` with ``across_chunks``: each distinct text of the run once."""
+    global _SHARED
+    position: dict[str, int] = {}
+    plan: list[tuple[int, int, np.ndarray, int]] = []
+    for start in range(0, len(texts), chunk_size):
+        stop = min(start + chunk_size, len(texts))
+        inverse = np.fromiter(
+            (position.setdefault(text, len(position)) for text in texts[start:stop]),
+            dtype=np.int64,
+            count=stop - start,
+        )
+        plan.append((start, stop, inverse, len(position)))  # distinct texts needed
+    work = list(position)
+    del position, texts  # the caller may drop its list too: workers fork smaller
+    _SHARED = work
+    try:
+        bounds = [
+            (low, min(low + batch_size, len(work)))
+            for low in range(0, len(work), batch_size)
+        ]
+        results = parallel_map(
+            function,
+            spawn_function,
+            bounds,
+            lambda bound: work[bound[0] : bound[1]],
+            workers,
+            initializer,
+            pool,
+        )
+        parts: list[Any] = []
+        for start, stop, inverse, needed in plan:
+            while len(parts) < len(bounds) and bounds[len(parts)][0] < needed:
+                parts.append(next(results))
             yield start, stop, combine(parts, inverse)
     finally:
         _SHARED = []

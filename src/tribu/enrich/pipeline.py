@@ -2,8 +2,9 @@
 
 :func:`enrich_warehouse` is what ``tribu enrich``, ``tribu ingest --enrich`` and the demo call.
 It is incremental: it reads only messages without an ``enrichment`` row (so a second run does
-nothing), cuts them into chunks of consecutive messages, scores each chunk's distinct texts
-(chat repeats itself) in batches in worker processes (one per core, by default two) with the
+nothing), cuts them into chunks of consecutive messages, scores each distinct text of the run
+once (chat repeats itself: on the generated 1M-message benchmark file about one message in ten
+is new) in batches in worker processes (one per core, by default two) with the
 text models of :mod:`tribu.text` (:mod:`tribu.enrich.scoring`), and writes each chunk from the
 parent through Arrow, in message order, one transaction per chunk
 (:mod:`tribu.enrich.writes`), so an interrupted run keeps what it finished and the next run
@@ -19,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -78,6 +80,7 @@ def enrich_warehouse(
     workers: int = 2,
     embeddings: bool = False,
     progress: bool = False,
+    pool: Any = None,
 ) -> EnrichSummary:
     """Enrich every message of the warehouse that has no enrichment row yet.
 
@@ -94,6 +97,10 @@ def enrich_warehouse(
         (see :func:`tribu.enrich.embeddings.embed_missing`).
     progress : bool
         Show a Rich progress bar on the terminal.
+    pool : multiprocessing pool, optional
+        Workers started earlier with :func:`tribu.enrich.batches.early_workers` (models
+        loaded by :func:`tribu.enrich.scoring.worker_init`); used for language and
+        sentiment instead of forking new ones. The caller closes it.
     """
     started = time.perf_counter()
     con = open_warehouse(db)
@@ -107,7 +114,9 @@ def enrich_warehouse(
         ).to_arrow_table()
         ids = table.column("message_id").combine_chunks()
         texts = [text or "" for text in table.column("text").to_pylist()]
-        if texts:
+        total = len(texts)
+        del table  # the texts are in ``texts`` now
+        if texts and pool is None:
             load_models()  # once, before forking: workers inherit the loaded models
         chunks = chunked_results(
             texts,
@@ -118,8 +127,11 @@ def enrich_warehouse(
             initializer=worker_init,
             batch_size=batch_size,
             chunk_size=batch_size * 5,
+            across_chunks=True,
+            pool=pool,
         )
-        with progress_bar(progress, len(texts), "Enriching messages") as advance:
+        del texts  # kept by ``chunks`` until its distinct texts are listed
+        with progress_bar(progress, total, "Enriching messages") as advance:
             for start, stop, (langs, scores) in chunks:
                 insert_enrichment(con, ids.slice(start, stop - start), langs, scores)
                 for lang in langs:
@@ -135,7 +147,7 @@ def enrich_warehouse(
     finally:
         con.close()
     return EnrichSummary(
-        enriched=len(texts),
+        enriched=total,
         embedded=embedded,
         seconds=time.perf_counter() - started,
         languages=languages,

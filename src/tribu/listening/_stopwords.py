@@ -8,9 +8,11 @@ messages (« mdr », « svp », "lol", "pls"...), which say nothing about a topi
 
 from __future__ import annotations
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+import functools
 
-__all__ = ["STOP_WORDS"]
+__all__ = ["STOP_WORDS", "stop_words"]
+
+STOP_WORDS: frozenset[str]  # built at first use by the module's ``__getattr__``
 
 _FRENCH = """
 a à ai aie aient aies ait alors as au aucun aucune aupres auquel aura aurai auraient aurais
@@ -36,9 +38,35 @@ genre grave trop vraiment really just like guys gens les gars team everyone anyo
 quelqu'un help aide rn tbh imo idk
 """
 
-STOP_WORDS: frozenset[str] = frozenset(
-    {w.lower() for w in ENGLISH_STOP_WORDS}
-    | set(_FRENCH.split())
-    | set(_CHAT.split())
-    | {"im", "dont", "didnt", "doesnt", "cant", "wont", "ive", "isnt", "its", "u", "ur"}
-)
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """The stop-words (built at first use: scikit-learn takes about a second to import, and
+    the report, which imports every measure module, never needs them)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(
+        {w.lower() for w in ENGLISH_STOP_WORDS}
+        | set(_FRENCH.split())
+        | set(_CHAT.split())
+        | {
+            "im",
+            "dont",
+            "didnt",
+            "doesnt",
+            "cant",
+            "wont",
+            "ive",
+            "isnt",
+            "its",
+            "u",
+            "ur",
+        }
+    )
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``STOP_WORDS``, built at first use (see :func:`stop_words`)."""
+    if name == "STOP_WORDS":
+        return stop_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

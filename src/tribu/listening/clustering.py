@@ -30,7 +30,6 @@ Why this design (and these libraries):
 from __future__ import annotations
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
 
 __all__ = ["TopicClusterer", "smooth"]
 
@@ -114,6 +113,8 @@ class TopicClusterer:
         labels = np.full(n, -1, dtype=np.int64)
         if n >= 2:
             space = smooth(cluster_vectors, self.neighbours, self.smoothing)
+            from sklearn.cluster import AgglomerativeClustering  # here: ~1 s import
+
             raw = AgglomerativeClustering(
                 n_clusters=None,
                 distance_threshold=self.distance_threshold,

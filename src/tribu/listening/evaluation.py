@@ -16,8 +16,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sklearn import metrics
-
 from tribu.errors import InputError
 from tribu.listening import _vectors
 from tribu.listening.fit import fit_topics
@@ -60,6 +58,8 @@ def read_cluster_csv(path: Path) -> list[tuple[str, str, str | None]]:
 
 def evaluate_clusters(rows: list[tuple[str, str, str | None]]) -> dict[str, Any]:
     """``{"languages": {lang: {n, v_measure, nmi, ari, clusters, unclustered_share}}}``."""
+    from sklearn import metrics  # here, not at import: the report imports this module
+
     missing = [i for i, (_, _, lang) in enumerate(rows) if lang is None]
     langs: list[str | None] = [lang for _, _, lang in rows]
     if missing:

@@ -14,9 +14,19 @@ from __future__ import annotations
 
 import re
 
-from tribu.listening._stopwords import STOP_WORDS
+from tribu.listening._stopwords import stop_words
 
 __all__ = ["STOP_WORDS", "label_terms", "words"]
+
+STOP_WORDS: frozenset[str]  # built at first use by the module's ``__getattr__``
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``STOP_WORDS``: the stop-words of :mod:`tribu.listening._stopwords`, built at first use."""
+    if name == "STOP_WORDS":
+        return stop_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _MENTION = re.compile(r"(?<!\w)@[\w.\-]+")
@@ -57,12 +67,13 @@ def label_terms(text: str, *, bigrams: bool = True) -> list[str]:
     >>> label_terms("Ma semelle se décolle, la semelle décolle encore !")
     ['semelle', 'décolle', 'semelle', 'décolle', 'semelle décolle', 'semelle décolle']
     """
+    stop = stop_words()
     kept: list[str | None] = []
     for word in words(text):
         if word is None:
             if kept and kept[-1] is not None:
                 kept.append(None)
-        elif len(word) >= 2 and word not in STOP_WORDS:
+        elif len(word) >= 2 and word not in stop:
             kept.append(word)
     unigrams = [w for w in kept if w is not None]
     if not bigrams:

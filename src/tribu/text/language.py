@@ -12,14 +12,24 @@ py3langid's byte automaton is walked over all messages in lock-step with numpy. 
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from tribu.text._batch_text import join_batch, letter_counts
 
-__all__ = ["DETECTED_LANGUAGES", "SUPPORTED_LANGUAGES", "LanguageDetector"]
+__all__ = [
+    "DETECTED_LANGUAGES",
+    "SUPPORTED_LANGUAGES",
+    "LanguageDetector",
+    "tables_cache_dir",
+]
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 # Bytes of a message the detector reads: plenty to tell a language, and it bounds the work.
@@ -51,6 +61,9 @@ class LanguageDetector:
     ['fr', 'en', 'und']
     """
 
+    identifier_: Any  # py3langid's identifier, or its cached arrays (_Restricted)
+    tables_: tuple[np.ndarray, np.ndarray, np.ndarray]
+
     def __init__(
         self,
         languages: tuple[str, ...] = DETECTED_LANGUAGES,
@@ -62,13 +75,26 @@ class LanguageDetector:
         self.min_letters = min_letters
 
     def fit(self) -> LanguageDetector:
-        """Load py3langid's shipped model, restricted to ``languages``."""
+        """Load py3langid's shipped model, restricted to ``languages``.
+
+        The first load unpacks py3langid's compressed pickle (about a second); the arrays
+        this detector uses are then kept as ``.npy`` files in the user's cache folder
+        (:func:`tables_cache_dir`) and later loads map them (milliseconds, pages shared by
+        forked workers). The cached arrays are the same numbers: a cache that cannot be
+        read or written is skipped.
+        """
+        cached = _read_tables(self.languages)
+        if cached is not None:
+            self.identifier_, self.tables_ = cached
+            self.labels_ = list(self.identifier_.nb_classes)
+            return self
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         identifier.set_languages(list(self.languages))
         self.identifier_ = identifier
         self.labels_ = list(identifier.nb_classes)
+        _write_tables(self.languages, identifier, self._tables())
         return self
 
     def predict(self, texts: Sequence[str]) -> list[str]:
@@ -153,8 +179,81 @@ class LanguageDetector:
         if not hasattr(self, "tables_"):
             identifier = self.identifier_
             self.tables_ = (
-                np.asarray(identifier.tk_nextmove, dtype=np.int64),
+                np.asarray(identifier.tk_nextmove, dtype=np.int32),
                 np.asarray(identifier._rowbase, dtype=np.int64),
                 np.asarray(identifier.tk_output, dtype=np.int32),
             )
         return self.tables_
+
+
+_CACHE_FORMAT = 1
+_TABLE_NAMES = ("nb_ptc", "nb_pc", "next_move", "row_base", "output")
+
+
+class _Restricted:
+    """What :meth:`LanguageDetector.predict` reads of a py3langid identifier (from cache)."""
+
+    __slots__ = ("nb_classes", "nb_pc", "nb_ptc")
+
+    def __init__(self, nb_classes: list[str], nb_ptc: np.ndarray, nb_pc: np.ndarray):
+        self.nb_classes = nb_classes
+        self.nb_ptc = nb_ptc
+        self.nb_pc = nb_pc
+
+
+def tables_cache_dir() -> Path:
+    """Folder of the cached language tables: ``$TRIBU_CACHE_DIR/langid``, else
+    ``$XDG_CACHE_HOME/tribu/langid``, else ``~/.cache/tribu/langid``."""
+    root = os.environ.get("TRIBU_CACHE_DIR")
+    if root:
+        return Path(root) / "langid"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "tribu" / "langid"
+
+
+def _tables_folder(languages: tuple[str, ...]) -> Path:
+    from importlib.metadata import version
+
+    tag = f"{_CACHE_FORMAT}-{version('py3langid')}-{'_'.join(languages)}"
+    return tables_cache_dir() / tag
+
+
+def _read_tables(languages: tuple[str, ...]) -> tuple[_Restricted, Any] | None:
+    if os.environ.get("TRIBU_MODEL_CACHE") == "0":
+        return None
+    try:
+        folder = _tables_folder(languages)
+        classes = (folder / "classes.txt").read_text(encoding="utf-8").split()
+        arrays = [
+            np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in _TABLE_NAMES
+        ]
+    except (OSError, ValueError):
+        return None
+    nb_ptc, nb_pc, next_move, row_base, output = arrays
+    if nb_ptc.shape[1] != len(classes) or len(nb_pc) != len(classes):
+        return None
+    return _Restricted(classes, nb_ptc, nb_pc), (next_move, row_base, output)
+
+
+def _write_tables(
+    languages: tuple[str, ...], identifier: Any, tables: tuple[np.ndarray, ...]
+) -> None:
+    if os.environ.get("TRIBU_MODEL_CACHE") == "0":
+        return
+    arrays = (np.asarray(identifier.nb_ptc), np.asarray(identifier.nb_pc), *tables)
+    try:
+        folder = _tables_folder(languages)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+        for name, array in zip(_TABLE_NAMES, arrays, strict=True):
+            np.save(scratch / f"{name}.npy", np.ascontiguousarray(array))
+        (scratch / "classes.txt").write_text(
+            "\n".join(identifier.nb_classes), encoding="utf-8"
+        )
+        try:
+            os.replace(scratch, folder)  # atomic: a reader sees all the files or none
+        except OSError:
+            shutil.rmtree(scratch, ignore_errors=True)  # another process won the race
+    except OSError:
+        return
