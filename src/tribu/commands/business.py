@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -55,13 +55,25 @@ def load(
     """Load first-party files (CSV or JSONL) of one kind into the warehouse."""
     from tribu.business.money import currency_settings
     from tribu.firstparty import load_files
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
 
     default = currency.upper() if currency else currency_settings().reporting
-    con = open_warehouse(db)
-    try:
-        result = load_files(con, kind, files, default_currency=default)
-    finally:
-        con.close()
+
+    def run(target: Path | None) -> Any:
+        con = open_warehouse(target)
+        try:
+            return load_files(con, kind, files, default_currency=default)
+        finally:
+            con.close()
+
+    if is_lake(resolve_db_path(db)):
+        # A lake gets a new version holding the rows (or stays as it was).
+        result = update_lake(
+            db or resolve_db_path(db), run, changed=lambda r: r.new > 0
+        )
+    else:
+        result = run(db)
     if as_json:
         typer.echo(json.dumps(result.__dict__, ensure_ascii=False))
         return

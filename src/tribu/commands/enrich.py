@@ -59,15 +59,34 @@ def enrich(
         raise typer.BadParameter(
             f"got {embedder!r}; choose {choices}.", param_hint="--embedder"
         )
-    summary = enrich_warehouse(
-        db,
-        batch_size=batch_size,
-        workers=workers,
-        embeddings=embeddings and embedder is None,
-        progress=not as_json,
-    )
-    if embeddings and embedder is not None:
-        summary = _embed_with(db, embedder, summary, workers, not as_json)
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
+
+    def run(target: Any) -> Any:
+        done = enrich_warehouse(
+            target,
+            batch_size=batch_size,
+            workers=workers,
+            embeddings=embeddings and embedder is None,
+            progress=not as_json,
+        )
+        if embeddings and embedder is not None:
+            done = _embed_with(
+                None if target is None else str(target),
+                embedder,
+                done,
+                workers,
+                not as_json,
+            )
+        return done
+
+    if is_lake(resolve_db_path(db)):
+        # A lake gets a new version holding the enrichment (or stays as it was).
+        summary = update_lake(
+            resolve_db_path(db), run, changed=lambda s: bool(s.enriched or s.embedded)
+        )
+    else:
+        summary = run(db)
     result = {
         "enriched": summary.enriched,
         "embedded": summary.embedded,

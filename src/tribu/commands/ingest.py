@@ -74,6 +74,15 @@ def ingest(
         ),
     ] = None,
     local_zone: ExportZoneOption = None,
+    lake: Annotated[
+        Path | None,
+        typer.Option(
+            "--lake",
+            help="Write a Parquet lake in this folder instead of a DuckDB warehouse: "
+            "partitioned by community and month, readable by DuckDB and Spark "
+            "(--db DIR on every reading command). See docs/scale.md.",
+        ),
+    ] = None,
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Enrich the messages after loading.")
     ] = False,
@@ -86,9 +95,9 @@ def ingest(
     from tribu.warehouse.ingest import ingest_paths
 
     console = Console()
-    summary = ingest_paths(
-        paths,
-        db=db,
+    if lake is not None and db is not None:
+        raise ConfigError("Give --db FILE or --lake DIR, not both.")
+    options = dict(
         platform=platform,
         keep_names=keep_names,
         config=config,
@@ -96,6 +105,12 @@ def ingest(
         progress=not as_json and console.is_terminal,
         local_zone=local_zone,
     )
+    if lake is not None:
+        from tribu.warehouse.lake import ingest_lake
+
+        summary = ingest_lake(paths, lake, **options)  # type: ignore[arg-type]
+    else:
+        summary = ingest_paths(paths, db=db, **options)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -110,7 +125,16 @@ def _enrich(db: Path, console: Console) -> None:
     except ModuleNotFoundError:
         console.print("Enrichment is not available in this build of tribu; skipped.")
         return
-    result = pipeline.enrich_warehouse(db, progress=console.is_terminal)
+    from tribu.warehouse.lake import is_lake, update_lake
+
+    if is_lake(db):
+        result = update_lake(
+            db,
+            lambda work: pipeline.enrich_warehouse(work, progress=console.is_terminal),
+            changed=lambda r: bool(r.enriched or r.embedded),
+        )
+    else:
+        result = pipeline.enrich_warehouse(db, progress=console.is_terminal)
     languages = ", ".join(f"{k} {v:,}" for k, v in sorted(result.languages.items()))
     console.print(
         f"Enriched {result.enriched:,} message(s)"
