@@ -20,12 +20,14 @@ from rich.markup import escape
 from tribu.commands._sections_output import (
     CsvOption,
     DbOption,
+    EngineOption,
     JsonOption,
     RatesOption,
     ReportingOption,
     SectionOption,
+    SparkMasterOption,
     emit_sections,
-    first_party_tables,
+    measure_tables,
     money_settings,
     show_table,
 )
@@ -110,6 +112,8 @@ def business(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     section: SectionOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Business measures: CAC, CLV and CLV/CAC, repurchase, NPS, segments, members."""
     from tribu.business import business_overview
@@ -120,7 +124,7 @@ def business(
     try:
         rate_map, unit = money_settings(con, rates, reporting)
         result = business_overview(
-            first_party_tables(con),
+            measure_tables(con, db, engine, spark_master),
             margin=margin,
             rates=rate_map,
             as_of=as_of,
@@ -224,6 +228,8 @@ def creators(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     section: SectionOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Creator measures: tiers, ER against benchmarks, CPE, disclosure check, tier choice."""
     from tribu.creators import creators_overview
@@ -231,7 +237,9 @@ def creators(
     con = open_warehouse(db, read_only=True)
     try:
         rate_map, unit = money_settings(con, rates, reporting)
-        result = creators_overview(first_party_tables(con), rates=rate_map)
+        result = creators_overview(
+            measure_tables(con, db, engine, spark_master), rates=rate_map
+        )
     finally:
         con.close()
     extra = {

@@ -144,12 +144,10 @@ def spark_lake_tables(location: str) -> dict[str, ir.Table]:
     base = location.rstrip("/")
     manifest_path = f"{base}/{lake.MANIFEST}"
     try:
-        rows = session.read.text(manifest_path, wholetext=True).collect()
+        text = _hadoop_text(session, manifest_path)
     except Exception as exc:  # noqa: BLE001 - Py4J/Spark errors have no common base
         raise explain_read_error(base, exc) from exc
-    if not rows:
-        raise WarehouseError(f"{manifest_path}: the lake manifest is empty.")
-    manifest = lake.LakeManifest.from_json(rows[0][0], manifest_path)
+    manifest = lake.LakeManifest.from_json(text, manifest_path)
     backend = ibis.pyspark.connect(session)
     tag = f"{abs(hash(base)):x}_{manifest.version}"
     tables: dict[str, ir.Table] = {}
@@ -163,6 +161,21 @@ def spark_lake_tables(location: str) -> dict[str, ir.Table]:
         frame.createOrReplaceTempView(view)
         tables[name] = backend.table(view)
     return tables
+
+
+def _hadoop_text(session: Any, location: str) -> str:
+    """A small text file read through Hadoop's file system API (any connector Spark has).
+
+    Not ``spark.read.text``: Spark's file sources skip names starting with ``_``.
+    """
+    context = session.sparkContext
+    jvm = context._jvm
+    path = jvm.org.apache.hadoop.fs.Path(location)
+    stream = path.getFileSystem(context._jsc.hadoopConfiguration()).open(path)
+    try:
+        return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+    finally:
+        stream.close()
 
 
 def _naive(con: Any, name: str) -> ir.Table:

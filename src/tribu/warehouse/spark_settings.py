@@ -135,8 +135,8 @@ def check_master(settings: SparkSettings, timeout: float = 5.0) -> None:
     addresses: list[tuple[str, int]] = []
     if master.startswith("spark://"):
         for part in master.removeprefix("spark://").split(","):
-            host, _, port = part.partition(":")
-            addresses.append((host, int(port) if port.isdigit() else 7077))
+            host, _, given = part.partition(":")
+            addresses.append((host, int(given) if given.isdigit() else 7077))
     elif master.startswith("k8s://"):
         url = master.removeprefix("k8s://")
         match = re.match(r"(?:(https?)://)?([^:/]+)(?::(\d+))?", url)
