@@ -74,6 +74,7 @@ __all__ = [
     "SECRET_ENV",
     "LakeManifest",
     "connect_lake",
+    "export_lake",
     "ingest_lake",
     "is_lake",
     "is_uri",
@@ -246,11 +247,16 @@ def _lake_secret(root: Path, manifest: LakeManifest | None) -> bytes:
             f"{SECRET_ENV} at it (a new key would give people new pseudonyms)."
         )
     secret = secrets.token_bytes(32)
+    _write_secret(path, secret)
+    return secret
+
+
+def _write_secret(path: Path, secret: bytes) -> None:
+    """Create the key file, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as fh:
         fh.write(secret.hex() + "\n")
-    return secret
 
 
 def _sql_string(value: str) -> str:
@@ -473,13 +479,7 @@ def update_lake(
             con = open_warehouse(work, read_only=True)
             try:
                 tables = write_version(con, root / data)
-                sources = sorted(
-                    r[0]
-                    for r in con.execute(
-                        "SELECT DISTINCT sha256 FROM ingest_runs "
-                        "WHERE finished_at IS NOT NULL AND sha256 IS NOT NULL"
-                    ).fetchall()
-                )
+                sources = _sources(con)
             finally:
                 con.close()
             _commit(
@@ -497,6 +497,71 @@ def update_lake(
             shutil.rmtree(scratch, ignore_errors=True)
         _sweep(root, data)
     return result
+
+
+def export_lake(
+    db: str | os.PathLike[str] | None, lake: str | os.PathLike[str]
+) -> LakeManifest:
+    """Write the DuckDB warehouse ``db`` as a new lake at ``lake`` (same rows, same key).
+
+    The warehouse's pseudonym key goes to the lake's key file (outside the lake), so later
+    ``tribu ingest --lake`` runs give the same people the same pseudonyms as the warehouse
+    did. Refuses a folder that already holds a lake.
+    """
+    if is_uri(lake):
+        raise ConfigError(
+            f"{lake_uri(lake)}: tribu writes lakes to a local or mounted folder; write the "
+            "lake there and copy it to the object store (see docs/scale.md)."
+        )
+    root = Path(lake).absolute()
+    if (root / MANIFEST).exists():
+        raise ConfigError(f"{root} already holds a lake; give a new folder.")
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise ConfigError(f"{root}: give a new or empty folder for the lake.")
+    con = open_warehouse(db, read_only=True)
+    try:
+        from tribu.warehouse.store import pseudonym_secret
+
+        secret = pseudonym_secret(con)
+        root.mkdir(parents=True, exist_ok=True)
+        with _locked(root):
+            key_file = lake_secret_path(root)
+            if key_file.exists():
+                if bytes.fromhex(key_file.read_text().strip()) != secret:
+                    raise ConfigError(
+                        f"{key_file} already holds another pseudonym key; move it away "
+                        f"or point {SECRET_ENV} elsewhere."
+                    )
+            else:
+                _write_secret(key_file, secret)
+            data = f"v{1:06d}-{uuid.uuid4().hex[:8]}"
+            try:
+                tables = write_version(con, root / data)
+                manifest = LakeManifest(
+                    version=1,
+                    data=data,
+                    tables=tables,
+                    sources=_sources(con),
+                    key_check=_key_check(secret),
+                    committed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+                _commit(root, manifest)
+            except BaseException:
+                shutil.rmtree(root / data, ignore_errors=True)
+                raise
+    finally:
+        con.close()
+    return manifest
+
+
+def _sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return sorted(
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT sha256 FROM ingest_runs "
+            "WHERE finished_at IS NOT NULL AND sha256 IS NOT NULL"
+        ).fetchall()
+    )
 
 
 def ingest_lake(
