@@ -183,7 +183,16 @@ def forget(
         raise ConfigError(
             "Give either a MEMBER id or --name NAME --community COMMUNITY_ID, not both."
         )
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
+
+    on_lake = is_lake(resolve_db_path(db))
     member_ids = [member] if member else []
+    if name is not None and on_lake:
+        raise ConfigError(
+            "On a lake, give the MEMBER id (from the members table); --name works on a "
+            "DuckDB warehouse."
+        )
     if name is not None:
         if community is None:
             raise ConfigError(
@@ -203,7 +212,18 @@ def forget(
             f"Erasing {escape(member_id)} and rewriting the warehouse file...",
             spinner="dots",
         ):
-            report = forget_member(member_id, db=db, raw_terms=terms)
+            if on_lake:
+                # A new lake version without the person; the old versions are deleted.
+                report = update_lake(
+                    resolve_db_path(db),
+                    lambda work, who=member_id: forget_member(
+                        who, db=work, raw_terms=terms
+                    ),
+                    changed=lambda r: bool(r.found or r.rewritten),
+                )
+                report.files, report.written = [], []
+            else:
+                report = forget_member(member_id, db=db, raw_terms=terms)
         if not report.found:
             if report.rewritten:
                 erased += 1
@@ -222,7 +242,11 @@ def forget(
             console.print(f"  {table}: {count:,} row(s)")
         for path in report.files:
             console.print(f"  removed derived files {escape(str(path))}")
-        if report.rewritten:
+        if report.rewritten and on_lake:
+            console.print(
+                "  wrote a new version of the lake without them and deleted the old ones"
+            )
+        elif report.rewritten:
             console.print(
                 "  rewrote the warehouse file (no freed block keeps the erased rows); "
                 "a running 'tribu serve' drops its snapshot copies at its next look"
