@@ -6,10 +6,11 @@ Thin: parse the options, call :func:`tribu.warehouse.ingest.ingest_paths` or
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -216,9 +217,7 @@ def forget(
                 # A new lake version without the person; the old versions are deleted.
                 report = update_lake(
                     resolve_db_path(db),
-                    lambda work, who=member_id: forget_member(
-                        who, db=work, raw_terms=terms
-                    ),
+                    functools.partial(_forget_in, member_id, terms),
                     changed=lambda r: bool(r.found or r.rewritten),
                 )
                 report.files, report.written = [], []
@@ -271,6 +270,13 @@ def forget(
             f"No member {who} in the warehouse; nothing erased. Check the id in the "
             "members table (or the platform id and community_id given)."
         )
+
+
+def _forget_in(member_id: str, terms: tuple[str, ...], work: Path) -> Any:
+    """Erase ``member_id`` from the warehouse file ``work`` (a lake's scratch copy)."""
+    from tribu.warehouse.forget import forget_member
+
+    return forget_member(member_id, db=work, raw_terms=terms)
 
 
 def register(app: typer.Typer) -> None:

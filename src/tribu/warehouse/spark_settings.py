@@ -165,9 +165,11 @@ def check_master(settings: SparkSettings, timeout: float = 5.0) -> None:
 
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "desc", None) or exc)
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("at ", "Traceback", "File ")):
+    for raw in text.splitlines():
+        line = raw.strip().removeprefix(":").strip()
+        if line and not line.startswith(
+            ("at ", "Traceback", "File ", "An error occurred while calling")
+        ):
             return line[:300]
     return type(exc).__name__
 
