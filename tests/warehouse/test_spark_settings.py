@@ -124,3 +124,25 @@ def test_read_errors_name_the_setting() -> None:
     )
     message = str(ss.explain_read_error("hdfs://nohost:8020/lake", other))
     assert "\n" not in message and "UnknownHostException: nohost" in message
+
+
+def test_spark_submit_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    import sys
+
+    from tribu import spark_submit
+    from tribu.warehouse.lake import ingest_lake
+
+    spark_submit.main(["--path"])
+    assert capsys.readouterr().out.strip() == spark_submit.__file__
+    data = Path(__file__).resolve().parents[1] / "data" / "discord"
+    ingest_lake([data / "handmade_roles_reactors.json"], tmp_path / "lake")
+    monkeypatch.setattr(sys, "argv", ["spark_submit.py"])
+    with pytest.raises(SystemExit) as done:
+        spark_submit.main(["lake", "info", str(tmp_path / "lake"), "--json"])
+    assert done.value.code == 0
+    assert json.loads(capsys.readouterr().out)["messages"] == 4
+    # Under spark-submit, the master is spark-submit's (no local[2] forced on it).
+    assert ss.spark_settings().master is None
