@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tribu import cli
-from tribu.errors import ConfigError, WarehouseError
+from tribu.errors import ConfigError, InputError, WarehouseError
 from tribu.warehouse import lake
 from tribu.warehouse.engines import ibis_tables
 from tribu.warehouse.ingest import ingest_paths, source_sha256
@@ -358,3 +358,32 @@ def test_commands_read_and_write_a_lake(tmp_path: Path, capsys, monkeypatch) -> 
         monkeypatch,
     )
     assert code == 1 and "MEMBER id" in out and "Traceback" not in out
+
+
+def test_a_corrupt_file_among_others_is_quarantined_and_the_run_finishes(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "exports" / "broken.json"
+    broken.parent.mkdir()
+    # A DiscordChatExporter file cut in the middle of its messages (a failed download).
+    broken.write_bytes(DISCORD.read_bytes()[:1500])
+    root = tmp_path / "lake"
+    summary = ingest_lake([DISCORD, broken, SLACK], root)
+    assert [f.status for f in summary.files] == ["ingested", "ingested"]
+    assert any(str(broken) in w and "quarantined whole" in w for w in summary.warnings)
+    con = connect_lake(root)
+    try:
+        assert con.execute("SELECT count(*) FROM messages").fetchone() == (151,)
+        rows = con.execute(
+            "SELECT source, locator FROM quarantine WHERE locator = 'whole file'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [(str(broken), "whole file")]
+    # Not recorded as ingested: once repaired, the file loads.
+    assert source_sha256(broken) not in read_manifest(root).sources  # type: ignore[union-attr]
+    # Alone, the corrupt file is an error and the lake is unchanged.
+    before = (root / MANIFEST).read_bytes()
+    with pytest.raises(InputError, match="broken.json"):
+        ingest_lake([broken], root)
+    assert (root / MANIFEST).read_bytes() == before

@@ -61,7 +61,7 @@ from typing import TypeVar
 import duckdb
 
 from tribu.config import TribuConfig
-from tribu.errors import ConfigError, WarehouseError
+from tribu.errors import ConfigError, InputError, WarehouseError
 from tribu.warehouse.schema import SCHEMA_VERSION, TABLES
 from tribu.warehouse.store import open_warehouse
 from tribu.warehouse.summary import IngestSummary
@@ -579,21 +579,53 @@ def ingest_lake(
 
     Same parameters and result as :func:`tribu.warehouse.ingest.ingest_paths` (the summary's
     ``db`` is the lake folder). When every source was ingested before, nothing is written.
-    Any fault leaves the lake exactly as it was.
+    A given path that cannot be read (an :class:`~tribu.errors.InputError` naming it) is set
+    aside, recorded in ``quarantine`` (locator ``whole file``) and in the summary's warnings,
+    and the other paths are loaded; when it is the only path, the error is raised. Any other
+    fault leaves the lake exactly as it was.
     """
     from tribu.warehouse.ingest import ingest_paths
 
+    remaining = [Path(p) for p in paths]
+    refused: list[tuple[Path, str]] = []
+
     def action(work: Path) -> IngestSummary:
-        return ingest_paths(
-            paths,
-            db=work,
-            platform=platform,
-            keep_names=keep_names,
-            config=config,
-            column_map=column_map,
-            progress=progress,
-            local_zone=local_zone,
-        )
+        # A file that cannot be read is set aside (ingest_paths rolled the scratch warehouse
+        # back) and the others are loaded again without it; the file is then quarantined.
+        while True:
+            try:
+                summary = ingest_paths(
+                    remaining,
+                    db=work,
+                    platform=platform,
+                    keep_names=keep_names,
+                    config=config,
+                    column_map=column_map,
+                    progress=progress,
+                    local_zone=local_zone,
+                )
+                break
+            except InputError as exc:
+                bad = _culprit(remaining, exc.path)
+                if bad is None or len(remaining) == 1:
+                    raise
+                remaining.remove(bad)
+                refused.append((bad, str(exc)))
+        if refused:
+            con = duckdb.connect(str(work))
+            try:
+                run_id = uuid.uuid4().hex
+                for path, reason in refused:
+                    con.execute(
+                        "INSERT INTO quarantine VALUES (?, ?, 'whole file', ?, NULL)",
+                        [run_id, str(path), reason],
+                    )
+                    summary.warnings.append(
+                        f"{path}: not loaded, quarantined whole (run_id {run_id}): {reason}"
+                    )
+            finally:
+                con.close()
+        return summary
 
     summary = update_lake(
         lake,
@@ -603,3 +635,12 @@ def ingest_lake(
     )
     summary.db = Path(lake).absolute()
     return summary
+
+
+def _culprit(paths: list[Path], where: str) -> Path | None:
+    """The given path that the failing file ``where`` is (or is inside of)."""
+    for path in paths:
+        text = str(path)
+        if where == text or where.startswith((text + os.sep, text + "!", text + ":")):
+            return path
+    return None
