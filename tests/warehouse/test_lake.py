@@ -358,6 +358,8 @@ def test_commands_read_and_write_a_lake(tmp_path: Path, capsys, monkeypatch) -> 
         monkeypatch,
     )
     assert code == 1 and "MEMBER id" in out and "Traceback" not in out
+    code, out = _cli(["serve", "--db", str(root)], capsys, monkeypatch)
+    assert code == 1 and "Parquet lake" in out and "Traceback" not in out
 
 
 def test_a_corrupt_file_among_others_is_quarantined_and_the_run_finishes(
