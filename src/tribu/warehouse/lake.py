@@ -75,6 +75,7 @@ __all__ = [
     "LakeManifest",
     "connect_lake",
     "export_lake",
+    "extend_lake",
     "ingest_lake",
     "is_lake",
     "is_uri",
@@ -125,7 +126,13 @@ class LakeManifest:
 
     def files(self, table: str) -> list[str]:
         """Paths of ``table``'s files, relative to the lake root."""
-        return [f"{self.data}/{rel}" for rel in self.tables.get(table, [])]
+        return list(self.tables.get(table, []))
+
+    def folders(self) -> set[str]:
+        """The version folders this manifest's files live in (an older run's may still be)."""
+        return {self.data} | {
+            rel.split("/", 1)[0] for files in self.tables.values() for rel in files
+        }
 
     def to_json(self) -> str:
         """The manifest as written to ``_tribu_lake.json``."""
@@ -383,7 +390,8 @@ def write_version(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, lis
                     "(FORMAT PARQUET)"
                 )
         tables[name] = sorted(
-            str(p.relative_to(folder)) for p in target.rglob("*.parquet")
+            f"{folder.name}/{p.relative_to(folder).as_posix()}"
+            for p in target.rglob("*.parquet")
         )
     return tables
 
@@ -403,10 +411,15 @@ def _commit(root: Path, manifest: LakeManifest) -> None:
         os.close(directory)
 
 
-def _sweep(root: Path, keep: str | None) -> None:
-    """Remove version folders and scratch left by earlier runs (we hold the writer lock)."""
+def _sweep(root: Path, manifest: LakeManifest | None) -> None:
+    """Remove version folders no file of ``manifest`` is in, and scratch of earlier runs.
+
+    Only under the writer lock: a folder not referenced is a dead run's or a replaced
+    version's.
+    """
+    keep = manifest.folders() if manifest is not None else set()
     for child in root.iterdir():
-        if child.name == keep or child.name in (MANIFEST, ".lock"):
+        if child.name in keep or child.name in (MANIFEST, ".lock"):
             continue
         if child.name.startswith(("v", ".ingest-", f".{MANIFEST}.")) and (
             child.is_dir() or child.name.startswith(f".{MANIFEST}.")
@@ -457,7 +470,7 @@ def update_lake(
     with _locked(root):
         manifest = read_manifest(root)
         secret = _lake_secret(root, manifest)
-        _sweep(root, manifest.data if manifest else None)
+        _sweep(root, manifest)
         scratch = Path(tempfile.mkdtemp(prefix=".ingest-", dir=root))
         try:
             work = scratch / "work.duckdb"
@@ -482,21 +495,70 @@ def update_lake(
                 sources = _sources(con)
             finally:
                 con.close()
-            _commit(
-                root,
-                LakeManifest(
-                    version=version,
-                    data=data,
-                    tables=tables,
-                    sources=sources,
-                    key_check=_key_check(secret),
-                    committed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                ),
+            committed = LakeManifest(
+                version=version,
+                data=data,
+                tables=tables,
+                sources=sources,
+                key_check=_key_check(secret),
+                committed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
+            _commit(root, committed)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        _sweep(root, data)
+        _sweep(root, committed)
     return result
+
+
+def extend_lake(
+    lake: str | os.PathLike[str],
+    table: str,
+    write: Callable[[Path, LakeManifest], object],
+) -> int:
+    """Add files to one table of the lake without rewriting the rest; return files added.
+
+    ``write(folder, manifest)`` writes new Parquet files of ``table`` (every column of the
+    table) under ``folder``, a new version folder; Spark jobs use it to add rows computed on
+    executors (:mod:`tribu.enrich.spark`). The other tables keep their files. Committed as
+    any run (manifest replace), so a failed or killed writer leaves the lake as it was.
+    """
+    if table not in LAKE_TABLES:
+        raise ConfigError(f"No lake table {table!r}.")
+    root = Path(lake).absolute()
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise WarehouseError(
+            f"No lake at {root} (no {MANIFEST}). Run 'tribu ingest --lake {root} ...' first."
+        )
+    with _locked(root):
+        manifest = read_manifest(root)
+        assert manifest is not None
+        _sweep(root, manifest)
+        data = f"v{manifest.version + 1:06d}-{uuid.uuid4().hex[:8]}"
+        folder = root / data / table
+        folder.mkdir(parents=True)
+        write(folder, manifest)
+        added = sorted(
+            f"{data}/{p.relative_to(root / data).as_posix()}"
+            for p in folder.rglob("*.parquet")
+            if not p.name.startswith((".", "_"))
+        )
+        if not added:
+            shutil.rmtree(root / data, ignore_errors=True)
+            return 0
+        tables = {name: list(files) for name, files in manifest.tables.items()}
+        tables[table] = [*tables.get(table, []), *added]
+        committed = LakeManifest(
+            version=manifest.version + 1,
+            data=data,
+            tables=tables,
+            sources=manifest.sources,
+            key_check=manifest.key_check,
+            committed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        _commit(root, committed)
+        _sweep(root, committed)
+    return len(added)
 
 
 def export_lake(
