@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -281,6 +282,9 @@ def spark_session() -> Any:
         defaults["spark.sql.shuffle.partitions"] = "4"
         # local mode runs everything in the driver: give it room (the default is 1 GB).
         defaults["spark.driver.memory"] = os.environ.get("TRIBU_SPARK_MEMORY", "3g")
+        # Python workers (mapInPandas) run this interpreter, which has tribu and its models
+        # (pyspark reads the variable when the context starts; "python3" otherwise).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in {**defaults, **settings.conf}.items():
         builder = builder.config(key, value)
     try:
