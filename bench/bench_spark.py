@@ -7,7 +7,8 @@ stage in a fresh child process (its own peak memory):
 - the DuckDB path: ``ingest_paths`` into a DuckDB file, ``enrich_warehouse`` (2 workers),
   the scorecard of every community measure (``tribu kpis``, relays off) on DuckDB;
 - the lake path on the same files: ``ingest_lake`` (Parquet partitioned by community and
-  month), enrichment committed as a new lake version, the same scorecard on Spark
+  month), enrichment on Spark (``mapInPandas``, on a copy of the lake) and on the local
+  pipeline, each committed as a new lake version, the same scorecard on Spark
   ``local[2]`` reading the lake (and on DuckDB reading the lake, for comparison).
 
 Spark's peak memory is the JVM's (driver and executors are one JVM in local mode): the
@@ -163,6 +164,19 @@ def _lake_enrich(lake: str) -> int:
     return int(summary.enriched)
 
 
+def _spark_enrich(lake: str) -> dict[str, Any]:
+    from tribu.enrich.spark import enrich_lake_on_spark
+    from tribu.warehouse.engines import spark_session
+
+    summary = enrich_lake_on_spark(lake)
+    result = {
+        "enriched": summary.enriched,
+        "jvm_peak_memory_mb": _descendants_peak_mb(),
+    }
+    spark_session().stop()
+    return result
+
+
 def _scorecard(location: str, engine: str) -> dict[str, Any]:
     from tribu.metrics.scorecard import scorecard
     from tribu.warehouse.engines import ibis_tables
@@ -245,11 +259,23 @@ def run(messages: int = MESSAGES) -> dict[str, Any]:
         files = [str(p) for p in generate(exports, messages)]
         rows = messages // (COMMUNITIES * FILES_PER_COMMUNITY) * len(files)
         db, lake = str(work / "w.duckdb"), str(work / "lake")
+        spark_lake = str(work / "lake-spark-enrich")
         stages = [
             _stage("duckdb: ingest", rows, _duckdb_ingest, files, db),
             _stage("duckdb: enrich", rows, _duckdb_enrich, db),
             _stage("duckdb: scorecard", rows, _scorecard, db, "duckdb"),
             _stage("lake: ingest", rows, _lake_ingest, files, lake),
+        ]
+        # A copy of the lake before enrichment, for enrichment on Spark (copy not timed).
+        shutil.copytree(lake, spark_lake)
+        shutil.copy(lake + ".secret", spark_lake + ".secret")
+        stages += [
+            _stage(
+                "lake: enrich on spark local[2] (mapInPandas)",
+                rows,
+                _spark_enrich,
+                spark_lake,
+            ),
             _stage("lake: enrich (new version)", rows, _lake_enrich, lake),
             _stage(
                 "lake: scorecard on spark local[2]", rows, _scorecard, lake, "spark"
