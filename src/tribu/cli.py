@@ -22,6 +22,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 COMMAND_MODULES = (
     "tribu.commands.analyse",
     "tribu.commands.ingest",
+    "tribu.commands.lake",
     "tribu.commands.enrich",
     "tribu.commands.kpis",
     "tribu.commands.business",

@@ -1,4 +1,8 @@
-"""Every business and creator measure gives the same numbers on DuckDB and on a local Spark."""
+"""Every business and creator measure gives the same numbers on DuckDB and on a local Spark.
+
+DuckDB computes over the fixture frames; Spark over a Parquet lake written from a warehouse
+holding the same rows (``tribu lake export``), so the lake's types and files are checked too.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +23,23 @@ NAMES = sorted(n for n, m in MEASURES.items() if m.family in FAMILIES)
 
 @pytest.fixture(scope="session")
 def spark_tables(tmp_path_factory):
-    import ibis
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """The fixture as a warehouse, written as a Parquet lake, read by Spark from the lake."""
+    from tribu.warehouse.engines import ibis_tables
+    from tribu.warehouse.lake import export_lake
+    from tribu.warehouse.store import open_warehouse
 
-    from tribu.warehouse.engines import spark_session
-
-    spark = (
-        spark_session()
-    )  # the one session of the test run, configured as tribu runs it
-    backend = ibis.pyspark.connect(spark)
     folder = tmp_path_factory.mktemp("parity_business")
-    tables = {}
-    for name, frame in frames().items():
-        # Through Parquet, so a blank stays NULL (pandas -> Spark would make NaN of it).
-        path = folder / f"{name}.parquet"
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_table(table, path, coerce_timestamps="us")
-        view = f"tribu_parity_business_{name}"
-        spark.read.parquet(str(path)).createOrReplaceTempView(view)
-        tables[name] = backend.table(view)
-    return tables
+    db = folder / "fixture.duckdb"
+    con = open_warehouse(db)
+    try:
+        for name, frame in frames().items():
+            con.register("frame", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+            con.unregister("frame")
+    finally:
+        con.close()
+    export_lake(db, folder / "lake")
+    return ibis_tables(folder / "lake", engine="spark")
 
 
 def _settings(name: str) -> dict:

@@ -2,8 +2,9 @@
 
 The only Spark test module (Spark takes ~20 s to start: one session for the whole module).
 Both engines read the same fixture warehouse (``fixtures.py``): DuckDB the file itself, Spark
-its Parquet export. Rows are compared as sets after sorting; floating point values must agree
-to a relative tolerance of 1e-9 (absolute 1e-12 around zero); timestamps are compared in UTC.
+the Parquet lake written from it (partitioned by community and month). Rows are compared as
+sets after sorting; floating point values must agree to a relative tolerance of 1e-9
+(absolute 1e-12 around zero); timestamps are compared in UTC.
 Measures registered by other families (business, creators) run too, over their (empty)
 tables in this fixture, so a measure that does not compile on Spark fails here.
 """
@@ -30,11 +31,17 @@ MEASURE_NAMES = sorted(load_measures())
 
 
 @pytest.fixture(scope="module")
-def spark_tables(warehouse: Path) -> dict[str, ir.Table]:
+def spark_tables(
+    warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, ir.Table]:
+    """Spark reads the fixture warehouse written as a Parquet lake (``tribu lake export``)."""
     pytest.importorskip("pyspark")
     from tribu.warehouse.engines import ibis_tables
+    from tribu.warehouse.lake import export_lake
 
-    return ibis_tables(warehouse, engine="spark")
+    lake = tmp_path_factory.mktemp("parity_lake") / "lake"
+    export_lake(warehouse, lake)
+    return ibis_tables(lake, engine="spark")
 
 
 def _normal(value: Any) -> Any:
@@ -115,3 +122,31 @@ def test_scorecard_on_spark(spark_tables: dict[str, ir.Table]) -> None:
     assert card["time_to_sentiment"]["km_median_hours"] == 1.5
     assert card["roles"]["relays"] == 1
     assert card["rituals"][0]["hour"] == 18
+
+
+def test_the_warehouse_export_path_still_reads(warehouse: Path) -> None:
+    # ``--engine spark`` on a DuckDB file reads its Parquet export: same rows.
+    from tribu.warehouse.engines import ibis_tables
+
+    assert ibis_tables(warehouse, engine="spark")["messages"].count().execute() == 45
+
+
+@pytest.mark.parametrize(
+    ("uri", "needle"),
+    [
+        ("s3a://tribu-test-bucket/lake", "hadoop-aws"),
+        ("gs://tribu-test-bucket/lake", "gcs-connector"),
+    ],
+)
+def test_a_cloud_lake_without_its_connector_is_one_line(
+    uri: str, needle: str, spark_tables: dict[str, ir.Table]
+) -> None:
+    from tribu.errors import ConfigError
+    from tribu.warehouse.engines import ibis_tables
+
+    with pytest.raises(ConfigError) as caught:
+        ibis_tables(uri, engine="spark")
+    message = str(caught.value)
+    assert (
+        "\n" not in message and needle in message and "spark.jars.packages" in message
+    )

@@ -29,13 +29,16 @@ if (
 __all__ = [
     "CsvOption",
     "DbOption",
+    "EngineOption",
     "JsonOption",
     "RatesOption",
     "ReportingOption",
     "SectionOption",
+    "SparkMasterOption",
     "defused",
     "emit_sections",
     "first_party_tables",
+    "measure_tables",
     "money_settings",
     "show_table",
 ]
@@ -55,6 +58,23 @@ DbOption = Annotated[
     typer.Option("--db", help="Warehouse file (default $TRIBU_DB or ./tribu.duckdb)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the measures run: duckdb (default) or spark (--spark-master, "
+        "[spark] in tribu.toml, else local[2]).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master for --engine spark (local[N], spark://HOST:PORT, yarn, "
+        "k8s://https://HOST:PORT); default $TRIBU_SPARK_MASTER, [spark] master in "
+        "tribu.toml, else local[2].",
+    ),
+]
 CsvOption = Annotated[
     bool, typer.Option("--csv", help="Print CSV, one section after another.")
 ]
@@ -79,6 +99,23 @@ def first_party_tables(con: duckdb.DuckDBPyConnection) -> dict[str, ir.Table]:
 
     backend = ibis.duckdb.from_connection(con)
     return {name: backend.table(name) for name in _TABLES}
+
+
+def measure_tables(
+    con: duckdb.DuckDBPyConnection,
+    db: Path | None,
+    engine: str,
+    spark_master: str | None = None,
+) -> dict[str, ir.Table]:
+    """The first-party tables on ``engine``: ``con``'s on DuckDB, else read by Spark."""
+    if engine == "duckdb":
+        return first_party_tables(con)
+    from tribu.warehouse.engines import ibis_tables
+    from tribu.warehouse.spark_settings import use_master
+
+    use_master(spark_master)
+    tables = ibis_tables(db, engine=engine)
+    return {name: tables[name] for name in _TABLES}
 
 
 def money_settings(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,12 +20,14 @@ from rich.markup import escape
 from tribu.commands._sections_output import (
     CsvOption,
     DbOption,
+    EngineOption,
     JsonOption,
     RatesOption,
     ReportingOption,
     SectionOption,
+    SparkMasterOption,
     emit_sections,
-    first_party_tables,
+    measure_tables,
     money_settings,
     show_table,
 )
@@ -80,13 +82,25 @@ def load(
         return
     from tribu.business.money import currency_settings
     from tribu.firstparty import load_files
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
 
     default = currency.upper() if currency else currency_settings().reporting
-    con = open_warehouse(db)
-    try:
-        result = load_files(con, kind, files, default_currency=default)
-    finally:
-        con.close()
+
+    def run(target: Path | None) -> Any:
+        con = open_warehouse(target)
+        try:
+            return load_files(con, kind, files, default_currency=default)
+        finally:
+            con.close()
+
+    if is_lake(resolve_db_path(db)):
+        # A lake gets a new version holding the rows (or stays as it was).
+        result = update_lake(
+            db or resolve_db_path(db), run, changed=lambda r: r.new > 0
+        )
+    else:
+        result = run(db)
     if as_json:
         typer.echo(json.dumps(result.__dict__, ensure_ascii=False))
         return
@@ -179,6 +193,8 @@ def business(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     section: SectionOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Business measures: CAC, CLV and CLV/CAC, repurchase, NPS, segments, members."""
     from tribu.business import business_overview
@@ -189,7 +205,7 @@ def business(
     try:
         rate_map, unit = money_settings(con, rates, reporting)
         result = business_overview(
-            first_party_tables(con),
+            measure_tables(con, db, engine, spark_master),
             margin=margin,
             rates=rate_map,
             as_of=as_of,
@@ -293,6 +309,8 @@ def creators(
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
     section: SectionOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Creator measures: tiers, ER against benchmarks, CPE, disclosure check, tier choice."""
     from tribu.creators import creators_overview
@@ -300,7 +318,9 @@ def creators(
     con = open_warehouse(db, read_only=True)
     try:
         rate_map, unit = money_settings(con, rates, reporting)
-        result = creators_overview(first_party_tables(con), rates=rate_map)
+        result = creators_overview(
+            measure_tables(con, db, engine, spark_master), rates=rate_map
+        )
     finally:
         con.close()
     extra = {

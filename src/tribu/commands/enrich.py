@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tribu.errors import ConfigError
+
 __all__ = ["register"]
 
 eval_app = typer.Typer(
@@ -46,6 +48,22 @@ def enrich(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Distinct texts per batch.")
     ] = 20_000,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (default: worker processes on this machine) or spark (a lake's "
+            "language and sentiment on Spark executors; --db must be a lake).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master for --engine spark (default $TRIBU_SPARK_MASTER, [spark] "
+            "in tribu.toml, else local[2]).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.")
     ] = False,
@@ -59,15 +77,56 @@ def enrich(
         raise typer.BadParameter(
             f"got {embedder!r}; choose {choices}.", param_hint="--embedder"
         )
-    summary = enrich_warehouse(
-        db,
-        batch_size=batch_size,
-        workers=workers,
-        embeddings=embeddings and embedder is None,
-        progress=not as_json,
-    )
-    if embeddings and embedder is not None:
-        summary = _embed_with(db, embedder, summary, workers, not as_json)
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
+
+    if engine not in ("duckdb", "spark"):
+        raise ConfigError(
+            f"The engine must be duckdb or spark. Got {engine!r} instead."
+        )
+    if engine == "spark":
+        if not is_lake(resolve_db_path(db)) or embeddings:
+            raise ConfigError(
+                "--engine spark enriches a Parquet lake (--db DIR), language and sentiment "
+                "only; embed with the default engine."
+            )
+        from tribu.enrich.spark import enrich_lake_on_spark
+        from tribu.warehouse.spark_settings import use_master
+
+        use_master(spark_master)
+        summary = enrich_lake_on_spark(resolve_db_path(db))
+        _print_summary(summary, as_json)
+        return
+
+    def run(target: Any) -> Any:
+        done = enrich_warehouse(
+            target,
+            batch_size=batch_size,
+            workers=workers,
+            embeddings=embeddings and embedder is None,
+            progress=not as_json,
+        )
+        if embeddings and embedder is not None:
+            done = _embed_with(
+                None if target is None else str(target),
+                embedder,
+                done,
+                workers,
+                not as_json,
+            )
+        return done
+
+    if is_lake(resolve_db_path(db)):
+        # A lake gets a new version holding the enrichment (or stays as it was).
+        summary = update_lake(
+            resolve_db_path(db), run, changed=lambda s: bool(s.enriched or s.embedded)
+        )
+    else:
+        summary = run(db)
+    _print_summary(summary, as_json)
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
     result = {
         "enriched": summary.enriched,
         "embedded": summary.embedded,

@@ -6,10 +6,11 @@ Thin: parse the options, call :func:`tribu.warehouse.ingest.ingest_paths` or
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -74,6 +75,15 @@ def ingest(
         ),
     ] = None,
     local_zone: ExportZoneOption = None,
+    lake: Annotated[
+        Path | None,
+        typer.Option(
+            "--lake",
+            help="Write a Parquet lake in this folder instead of a DuckDB warehouse: "
+            "partitioned by community and month, readable by DuckDB and Spark "
+            "(--db DIR on every reading command). See docs/scale.md.",
+        ),
+    ] = None,
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Enrich the messages after loading.")
     ] = False,
@@ -86,9 +96,9 @@ def ingest(
     from tribu.warehouse.ingest import ingest_paths
 
     console = Console()
-    summary = ingest_paths(
-        paths,
-        db=db,
+    if lake is not None and db is not None:
+        raise ConfigError("Give --db FILE or --lake DIR, not both.")
+    options = dict(
         platform=platform,
         keep_names=keep_names,
         config=config,
@@ -96,6 +106,12 @@ def ingest(
         progress=not as_json and console.is_terminal,
         local_zone=local_zone,
     )
+    if lake is not None:
+        from tribu.warehouse.lake import ingest_lake
+
+        summary = ingest_lake(paths, lake, **options)  # type: ignore[arg-type]
+    else:
+        summary = ingest_paths(paths, db=db, **options)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -110,7 +126,16 @@ def _enrich(db: Path, console: Console) -> None:
     except ModuleNotFoundError:
         console.print("Enrichment is not available in this build of tribu; skipped.")
         return
-    result = pipeline.enrich_warehouse(db, progress=console.is_terminal)
+    from tribu.warehouse.lake import is_lake, update_lake
+
+    if is_lake(db):
+        result = update_lake(
+            db,
+            lambda work: pipeline.enrich_warehouse(work, progress=console.is_terminal),
+            changed=lambda r: bool(r.enriched or r.embedded),
+        )
+    else:
+        result = pipeline.enrich_warehouse(db, progress=console.is_terminal)
     languages = ", ".join(f"{k} {v:,}" for k, v in sorted(result.languages.items()))
     console.print(
         f"Enriched {result.enriched:,} message(s)"
@@ -159,7 +184,16 @@ def forget(
         raise ConfigError(
             "Give either a MEMBER id or --name NAME --community COMMUNITY_ID, not both."
         )
+    from tribu.warehouse.lake import is_lake, update_lake
+    from tribu.warehouse.store import resolve_db_path
+
+    on_lake = is_lake(resolve_db_path(db))
     member_ids = [member] if member else []
+    if name is not None and on_lake:
+        raise ConfigError(
+            "On a lake, give the MEMBER id (from the members table); --name works on a "
+            "DuckDB warehouse."
+        )
     if name is not None:
         if community is None:
             raise ConfigError(
@@ -179,7 +213,16 @@ def forget(
             f"Erasing {escape(member_id)} and rewriting the warehouse file...",
             spinner="dots",
         ):
-            report = forget_member(member_id, db=db, raw_terms=terms)
+            if on_lake:
+                # A new lake version without the person; the old versions are deleted.
+                report = update_lake(
+                    resolve_db_path(db),
+                    functools.partial(_forget_in, member_id, terms),
+                    changed=lambda r: bool(r.found or r.rewritten),
+                )
+                report.files, report.written = [], []
+            else:
+                report = forget_member(member_id, db=db, raw_terms=terms)
         if not report.found:
             if report.rewritten:
                 erased += 1
@@ -198,7 +241,11 @@ def forget(
             console.print(f"  {table}: {count:,} row(s)")
         for path in report.files:
             console.print(f"  removed derived files {escape(str(path))}")
-        if report.rewritten:
+        if report.rewritten and on_lake:
+            console.print(
+                "  wrote a new version of the lake without them and deleted the old ones"
+            )
+        elif report.rewritten:
             console.print(
                 "  rewrote the warehouse file (no freed block keeps the erased rows); "
                 "a running 'tribu serve' drops its snapshot copies at its next look"
@@ -223,6 +270,13 @@ def forget(
             f"No member {who} in the warehouse; nothing erased. Check the id in the "
             "members table (or the platform id and community_id given)."
         )
+
+
+def _forget_in(member_id: str, terms: tuple[str, ...], work: Path) -> Any:
+    """Erase ``member_id`` from the warehouse file ``work`` (a lake's scratch copy)."""
+    from tribu.warehouse.forget import forget_member
+
+    return forget_member(member_id, db=work, raw_terms=terms)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,7 +30,18 @@ DbOption = Annotated[
 EngineOption = Annotated[
     str,
     typer.Option(
-        "--engine", help="Where the measures run: duckdb (default) or spark (local)."
+        "--engine",
+        help="Where the measures run: duckdb (default) or spark (--spark-master, "
+        "[spark] in tribu.toml, else local[2]).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master for --engine spark (local[N], spark://HOST:PORT, yarn, "
+        "k8s://https://HOST:PORT); default $TRIBU_SPARK_MASTER, [spark] master in "
+        "tribu.toml, else local[2].",
     ),
 ]
 CommunityOption = Annotated[
@@ -139,15 +150,18 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         ) from exc
 
 
-def _tables(db: Path | None, engine: str) -> dict[str, Any]:
+def _tables(db: Path | None, engine: str, spark_master: str | None) -> dict[str, Any]:
     from tribu.warehouse.engines import ibis_tables
+    from tribu.warehouse.spark_settings import use_master
 
+    use_master(spark_master)
     return ibis_tables(db, engine=engine, utc_naive=True)
 
 
 def kpis(
     db: DbOption = None,
     engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
     community: CommunityOption = None,
     channel: ChannelOption = None,
     campaign: CampaignOption = None,
@@ -164,7 +178,7 @@ def kpis(
     from tribu.metrics.scorecard import scorecard
 
     card = scorecard(
-        _tables(db, engine),
+        _tables(db, engine, spark_master),
         community=community,
         channel=channel,
         campaign=campaign,
@@ -257,6 +271,7 @@ def kpis(
 def roles(
     db: DbOption = None,
     engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
     community: CommunityOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -282,7 +297,7 @@ def roles(
             f"The 'role' option must be one of {', '.join(_ROLE_FLAGS)}. Got {role!r} instead."
         )
     tables = filter_tables(
-        _tables(db, engine), community=community, since=since, until=until
+        _tables(db, engine, spark_master), community=community, since=since, until=until
     )
     expr = compute("member_roles", tables)
     if role is not None:
@@ -323,6 +338,7 @@ def roles(
 def rituals(
     db: DbOption = None,
     engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
     community: CommunityOption = None,
     channel: ChannelOption = None,
     since: SinceOption = None,
@@ -338,7 +354,7 @@ def rituals(
     from tribu.metrics.scorecard import WEEKDAYS, filter_tables, rows
 
     tables = filter_tables(
-        _tables(db, engine),
+        _tables(db, engine, spark_master),
         community=community,
         channel=channel,
         since=since,

@@ -26,9 +26,16 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the dashboard and the JSON API (every page and call needs a token)."""
+    from tribu.errors import ConfigError
+    from tribu.warehouse.lake import is_lake
     from tribu.warehouse.store import resolve_db_path
     from tribu.web import serve as run
 
+    if is_lake(resolve_db_path(db)):
+        raise ConfigError(
+            f"{resolve_db_path(db)} is a Parquet lake; the dashboard serves a DuckDB file: "
+            "write one with 'tribu ingest --db FILE' (see docs/scale.md)."
+        )
     typer.echo(f"tribu dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
     run(resolve_db_path(db), host=host, port=port)
 

@@ -9,6 +9,14 @@ Measures are Ibis expressions (``tribu.metrics``); this module decides where the
   web UI off, session time zone UTC, logs at ERROR). The export is refreshed only when the
   warehouse file changed (its size and modification time are kept in ``<db>.parquet/_stamp``).
 
+``db`` may also be a Parquet lake (:mod:`tribu.warehouse.lake`: a folder holding a manifest,
+or a ``s3a://``, ``gs://``, ``abfss://``, ``hdfs://`` URI). DuckDB then reads the lake's files in
+place; Spark reads them directly (no export, no DuckDB on the way), so the message table never
+passes through the driver.
+
+The Spark master and settings come from :mod:`tribu.warehouse.spark_settings` (``--spark-master``,
+``$TRIBU_SPARK_MASTER``, ``[spark]`` in ``tribu.toml``, spark-submit, else ``local[2]``).
+
 Ibis was picked because one expression compiles to both engines' SQL; PySpark because it is the
 engine users scale out to. Spark is imported lazily: the ``spark`` extra is optional.
 """
@@ -18,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -27,8 +36,13 @@ import ibis
 import ibis.expr.types as ir
 
 from tribu.errors import ConfigError, WarehouseError
-from tribu.warehouse import result_cache, sql_cache
+from tribu.warehouse import lake, result_cache, sql_cache
 from tribu.warehouse.schema import TABLES
+from tribu.warehouse.spark_settings import (
+    check_master,
+    explain_read_error,
+    spark_settings,
+)
 from tribu.warehouse.store import open_warehouse, resolve_db_path
 
 __all__ = [
@@ -37,6 +51,7 @@ __all__ = [
     "export_parquet",
     "ibis_tables",
     "parquet_dir",
+    "spark_lake_tables",
     "spark_session",
 ]
 
@@ -88,7 +103,20 @@ def ibis_tables(
         raise ConfigError(
             f"The engine must be one of {', '.join(ENGINES)}. Got {engine!r} instead."
         )
+    if db is not None and lake.is_uri(db):
+        if engine != "spark":
+            raise ConfigError(
+                f"{lake.lake_uri(db)}: a lake on an object store is read with --engine spark."
+            )
+        return spark_lake_tables(lake.lake_uri(db))
     path = resolve_db_path(db)
+    if lake.is_lake(path):
+        if engine == "spark":
+            return spark_lake_tables(str(path.absolute()))
+        lake_con = ibis.duckdb.from_connection(lake.connect_lake(path))
+        if not utc_naive:
+            return {name: lake_con.table(name) for name in _MEASURED_TABLES}
+        return {name: _naive(lake_con, name) for name in _MEASURED_TABLES}
     # Fails with a clear message when the file is missing or has an old schema.
     open_warehouse(path, read_only=True).close()
     if engine == "duckdb":
@@ -105,6 +133,50 @@ def ibis_tables(
         name: spark_con.read_parquet(str(folder / name), table_name=f"tribu_{name}")
         for name in _MEASURED_TABLES
     }
+
+
+def spark_lake_tables(location: str) -> dict[str, ir.Table]:
+    """The lake's tables as Ibis tables on the Spark session, read from its Parquet files.
+
+    ``location`` is a local folder or a URI Spark's connectors reach. The manifest is read
+    through Spark too (so an object store needs no other client); faults are one line.
+    """
+    session = spark_session()
+    base = location.rstrip("/")
+    manifest_path = f"{base}/{lake.MANIFEST}"
+    try:
+        text = _hadoop_text(session, manifest_path)
+    except Exception as exc:  # noqa: BLE001 - Py4J/Spark errors have no common base
+        raise explain_read_error(base, exc) from exc
+    manifest = lake.LakeManifest.from_json(text, manifest_path)
+    backend = ibis.pyspark.connect(session)
+    tag = f"{abs(hash(base)):x}_{manifest.version}"
+    tables: dict[str, ir.Table] = {}
+    for name in _MEASURED_TABLES:
+        files = [f"{base}/{rel}" for rel in manifest.files(name)]
+        view = f"tribu_lake_{name}_{tag}"
+        try:
+            frame = session.read.parquet(*files)
+        except Exception as exc:  # noqa: BLE001
+            raise explain_read_error(base, exc) from exc
+        frame.createOrReplaceTempView(view)
+        tables[name] = backend.table(view)
+    return tables
+
+
+def _hadoop_text(session: Any, location: str) -> str:
+    """A small text file read through Hadoop's file system API (any connector Spark has).
+
+    Not ``spark.read.text``: Spark's file sources skip names starting with ``_``.
+    """
+    context = session.sparkContext
+    jvm = context._jvm
+    path = jvm.org.apache.hadoop.fs.Path(location)
+    stream = path.getFileSystem(context._jsc.hadoopConfiguration()).open(path)
+    try:
+        return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+    finally:
+        stream.close()
 
 
 def _naive(con: Any, name: str) -> ir.Table:
@@ -179,9 +251,11 @@ def export_parquet(db: str | os.PathLike[str] | None = None) -> Path:
 
 @cache
 def spark_session() -> Any:
-    """The process's local Spark session: ``local[2]``, no web UI, UTC, quiet logs.
+    """The process's Spark session: no web UI, UTC, quiet logs.
 
-    The driver gets 3 GB of heap (``$TRIBU_SPARK_MEMORY`` to change it).
+    The master and extra settings come from :func:`tribu.warehouse.spark_settings.
+    spark_settings` (``local[2]`` by default). In local mode the driver gets 3 GB of heap
+    (``$TRIBU_SPARK_MEMORY`` to change it); ``[spark.conf]`` settings win over these defaults.
     """
     try:
         from pyspark.sql import SparkSession
@@ -189,21 +263,36 @@ def spark_session() -> Any:
         raise ConfigError(
             "The Spark engine needs pyspark. Install it with: pip install 'tribu[spark]'."
         ) from exc
+    settings = spark_settings()
+    check_master(settings)
     log_config = Path(tempfile.gettempdir()) / "tribu-spark-log4j2.properties"
     log_config.write_text(_LOG4J2)
     java_opts = f"-Dlog4j2.configurationFile=file:{log_config}"
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("tribu")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
+    builder = SparkSession.builder.appName("tribu")
+    if settings.master is not None:
+        builder = builder.master(settings.master)
+    defaults = {
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.ansi.enabled": "false",
+        "spark.driver.extraJavaOptions": java_opts,
+    }
+    if settings.master is not None and settings.master.startswith("local"):
+        defaults["spark.sql.shuffle.partitions"] = "4"
         # local mode runs everything in the driver: give it room (the default is 1 GB).
-        .config("spark.driver.memory", os.environ.get("TRIBU_SPARK_MEMORY", "3g"))
-        .config("spark.driver.extraJavaOptions", java_opts)
-        .config("spark.sql.ansi.enabled", "false")
-        .getOrCreate()
-    )
+        defaults["spark.driver.memory"] = os.environ.get("TRIBU_SPARK_MEMORY", "3g")
+        # Python workers (mapInPandas) run this interpreter, which has tribu and its models
+        # (pyspark reads the variable when the context starts; "python3" otherwise).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    for key, value in {**defaults, **settings.conf}.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - Py4J/Spark errors have no common base
+        raise ConfigError(
+            f"Cannot start Spark on master {settings.master or '(from spark-submit)'} "
+            f"(from {settings.origin}): {str(exc).strip().splitlines()[0][:300]}"
+        ) from exc
     session.sparkContext.setLogLevel("ERROR")
     return session

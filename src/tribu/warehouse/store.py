@@ -5,7 +5,8 @@ refuses a file written by a newer tribu. ``ibis_tables`` hands the canonical tab
 measures as Ibis tables, whatever the engine.
 
 The path is chosen, in order, by ``--db``, the ``TRIBU_DB`` environment variable, or
-``./tribu.duckdb``.
+``./tribu.duckdb``. It may also name a Parquet lake (:mod:`tribu.warehouse.lake`): a read-only
+open then gives a DuckDB connection whose tables read the lake's files in place.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def open_warehouse(
     A read-only open never creates nor upgrades: it fails if the file is missing or old.
     """
     path = resolve_db_path(db)
+    from tribu.warehouse import lake  # here: the lake module builds on this one
+
+    if lake.is_lake(path):
+        if not read_only:
+            raise WarehouseError(
+                f"{path} is a Parquet lake: it is written only by 'tribu ingest --lake "
+                f"{path}'; this command needs a DuckDB warehouse file (--db FILE)."
+            )
+        return lake.connect_lake(path)
     if read_only and not path.exists():
         raise WarehouseError(
             f"No warehouse at {path}. Run 'tribu ingest' first, or pass --db PATH."
