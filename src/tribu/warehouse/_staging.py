@@ -275,7 +275,7 @@ class Stage:
 
     def _add_member(self, record: Member) -> None:
         cid = self.community_id(record.community_key)
-        self._stage_member(
+        member_id = self._stage_member(
             cid,
             record.member_key,
             record.display_name,
@@ -284,6 +284,7 @@ class Stage:
             joined_at=record.joined_at,
             from_record=True,
         )
+        self.people.note_contact(member_id, record.email, record.phone)
 
     def _stage_member(
         self,

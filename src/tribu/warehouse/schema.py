@@ -20,7 +20,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # name -> column definitions. Order matters only for readability.
 TABLES: dict[str, str] = {
@@ -199,6 +199,39 @@ TABLES: dict[str, str] = {
         faq_version INTEGER,
         handoff_id VARCHAR
     """,
+    "people": """
+        person_id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL
+    """,
+    "person_links": """
+        member_id VARCHAR PRIMARY KEY,
+        person_id VARCHAR NOT NULL,
+        decision_id VARCHAR
+    """,
+    "identity_keys": """
+        member_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        key VARCHAR NOT NULL
+    """,
+    "people_decisions": """
+        decision_id VARCHAR PRIMARY KEY,
+        ts TIMESTAMPTZ NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        member_ids VARCHAR[] NOT NULL,
+        confidence DOUBLE,
+        reason VARCHAR,
+        evidence JSON,
+        before JSON,
+        undone_by VARCHAR
+    """,
+    "people_suggestions": """
+        member_a VARCHAR NOT NULL,
+        member_b VARCHAR NOT NULL,
+        confidence DOUBLE NOT NULL,
+        evidence JSON NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+    """,
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY,
         source VARCHAR NOT NULL,
@@ -227,5 +260,23 @@ MIGRATIONS: dict[int, list[str]] = {
         f"CREATE TABLE faq ({TABLES['faq']})",
         f"CREATE TABLE handoffs ({TABLES['handoffs']})",
         f"CREATE TABLE IF NOT EXISTS triage_log ({TABLES['triage_log']})",
+    ],
+    # 2 -> 3 (issue 18, people): one person per member at first, the identity link, the
+    # hashed identity keys merge suggestions are made from, decisions and open suggestions.
+    2: [
+        f"CREATE TABLE IF NOT EXISTS {name} ({TABLES[name]})"
+        for name in (
+            "people",
+            "person_links",
+            "identity_keys",
+            "people_decisions",
+            "people_suggestions",
+        )
+    ]
+    + [
+        "INSERT INTO people SELECT 'p:' || member_id, now() FROM members "
+        "WHERE 'p:' || member_id NOT IN (SELECT person_id FROM people)",
+        "INSERT INTO person_links SELECT member_id, 'p:' || member_id, NULL "
+        "FROM members WHERE member_id NOT IN (SELECT member_id FROM person_links)",
     ],
 }
