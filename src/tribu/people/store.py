@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 _LINK = r"https?://[^\s<>()\"']+"
+"""A link in a message (its trailing punctuation is kept: links are compared as shared)."""
 
 
 class PeopleError(TribuError):
@@ -73,12 +74,13 @@ def load_identities(con: duckdb.DuckDBPyConnection) -> list[Identity]:
     """One :class:`Identity` per member: its identity keys and the links it shared by day."""
     links: dict[str, set[str]] = {}
     rows = con.execute(
-        f"""
+        """
         SELECT author_id, list(DISTINCT url || '@' || strftime(ts, '%Y-%m-%d'))
-        FROM (SELECT author_id, ts, unnest(regexp_extract_all(text, '{_LINK}')) AS url
+        FROM (SELECT author_id, ts, unnest(regexp_extract_all(text, ?)) AS url
               FROM messages WHERE contains(text, 'http'))
         GROUP BY author_id
-        """
+        """,
+        [_LINK],
     ).fetchall()
     for author, keys in rows:
         links[str(author)] = set(keys)
