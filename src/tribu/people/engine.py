@@ -71,21 +71,37 @@ WEIGHTS: dict[str, float] = {
     "name_exact": 0.8,
     "name_close": 0.6,
     "name_partial": 0.35,
+    "first_name": 0.3,
     "name_initial": 0.6,
     "handle_name": 0.6,
     "name_skeleton": 0.45,
+    "name_shape": 0.6,
     "link_day": 0.4,
 }
 """Probability that a pair is one person given each kind of evidence alone.
 
 ``handle``: the same normalised handle of 6 letters or more (``short_handle`` below);
 ``name_exact``: every token equal (two tokens or more); ``name_close``: similarity ≥ 0.85;
-``name_partial``: similarity ≥ 0.6; ``link_day``: each link both shared on the same day
+``name_partial``: similarity ≥ 0.6; ``first_name``: one member shows a single name that the
+other's name holds (``Yasmine`` / ``Yasmine Durand``: never a suggestion alone); ``link_day``: each link both shared on the same day
 (at most three count; not a popular link); ``name_initial``: hashed names only, the same
 first name and last initial (``Camille D.`` / ``Camille Durand``); ``handle_name``: one
 member's handle is a handle made of the other's name (``loicp8`` / ``Loïc Petit``); ``name_skeleton``: hashed names only, the same consonant
-skeleton (:func:`tribu.warehouse.identities.skeleton`).
+skeleton of the first name and the same last initial; ``name_shape``: hashed names only, the
+same skeleton of every token (:func:`tribu.warehouse.identities.skeleton`).
 """
+
+_NAME_KINDS = frozenset(
+    {
+        "name_exact",
+        "name_close",
+        "name_partial",
+        "first_name",
+        "name_initial",
+        "name_shape",
+        "name_skeleton",
+    }
+)
 
 POPULAR_LINK = 5
 """A link shared the same day by more members than this is no evidence (everybody did)."""
@@ -112,6 +128,8 @@ class Identity:
     """Co-activity keys: a link and the day it was shared."""
     handle_forms: frozenset[str] = frozenset()
     """Handles people make of this member's name (to meet another member's handle)."""
+    shapes: frozenset[str] = frozenset()
+    """Consonant skeleton of every token (whole-name typo-proof key), hashed or not."""
     skeletons: frozenset[str] = frozenset()
     """Consonant skeleton of the name (typo-proof block), hashed or not."""
     name_initials: frozenset[str] = frozenset()
@@ -143,7 +161,7 @@ class Suggestion:
     @property
     def name_only(self) -> bool:
         """Whether the only evidence is the names."""
-        return all(e.kind.startswith("name") for e in self.evidence)
+        return all(e.kind in _NAME_KINDS for e in self.evidence)
 
     @property
     def auto(self) -> bool:
@@ -182,6 +200,7 @@ def identity_from_keys(
         name_initials=frozenset(by_kind.get("name_initial", ())),
         handle_forms=frozenset(by_kind.get("handle_form", ())),
         skeletons=frozenset(by_kind.get("name_skeleton", ())),
+        shapes=frozenset(by_kind.get("name_shape", ())),
         member_id=member_id,
         community_id=community_id,
         is_bot=is_bot,
@@ -202,6 +221,7 @@ def _blocks(identity: Identity) -> Iterable[str]:
     yield from (f"i:{k}" for k in identity.name_initials)
     yield from (f"h:{k}" for k in identity.handle_forms)
     yield from (f"k:{k}" for k in identity.skeletons)
+    yield from (f"s:{k}" for k in identity.shapes)
     tokens = sorted(set(identity.name_tokens))
     yield from (f"t:{t}" for t in tokens)
     yield from (f"tt:{a}|{b}" for a, b in combinations(tokens, 2))
@@ -265,34 +285,55 @@ def score_pair(
     fuzzy = a.fuzzy_names and b.fuzzy_names
     similarity = name_similarity(a.name_tokens, b.name_tokens, fuzzy=fuzzy)
     tokens = min(len(a.name_tokens), len(b.name_tokens))
+    # One name evidence only, the strongest: they all read the same names.
+    names: list[Evidence] = []
     if similarity >= 0.999 and tokens >= 2:
-        kind = "name_exact"
+        names.append(Evidence("name_exact", WEIGHTS["name_exact"], "same name"))
     elif similarity >= 0.85:
-        kind = "name_close"
+        names.append(
+            Evidence("name_close", WEIGHTS["name_close"], f"names {similarity:.2f} alike")
+        )
     elif similarity >= 0.6:
-        kind = "name_partial"
-    else:
-        kind = ""
-    if kind:
-        evidence.append(
-            Evidence(kind, WEIGHTS[kind], f"names {similarity:.2f} alike")
-        )
-    elif not fuzzy and a.name_initials & b.name_initials:
-        evidence.append(
+        names.append(
             Evidence(
-                "name_initial",
-                WEIGHTS["name_initial"],
-                "same first name and last initial (hashed)",
+                "name_partial", WEIGHTS["name_partial"], f"names {similarity:.2f} alike"
             )
         )
-    if not fuzzy and not kind and a.skeletons & b.skeletons:
-        evidence.append(
+    elif similarity >= 0.3 and tokens == 1:
+        names.append(
             Evidence(
-                "name_skeleton",
-                WEIGHTS["name_skeleton"],
-                "names alike but for vowels or a doubled letter (hashed)",
+                "first_name",
+                WEIGHTS["first_name"],
+                "one shows a single name the other's name holds",
             )
         )
+    if not fuzzy:  # hashed names: typo-proof keys instead of a fuzzy measure
+        if a.name_initials & b.name_initials:
+            names.append(
+                Evidence(
+                    "name_initial",
+                    WEIGHTS["name_initial"],
+                    "same first name and last initial, or initial and last name (hashed)",
+                )
+            )
+        if a.shapes & b.shapes:
+            names.append(
+                Evidence(
+                    "name_shape",
+                    WEIGHTS["name_shape"],
+                    "whole names alike but for vowels or a doubled letter (hashed)",
+                )
+            )
+        if a.skeletons & b.skeletons:
+            names.append(
+                Evidence(
+                    "name_skeleton",
+                    WEIGHTS["name_skeleton"],
+                    "first names alike but for vowels, same last initial (hashed)",
+                )
+            )
+    if names:
+        evidence.append(max(names, key=lambda e: e.weight))
     links = len((a.links & b.links) - popular)
     if links:
         for _ in range(min(links, _MAX_LINKS)):
@@ -305,7 +346,7 @@ def score_pair(
     for item in evidence:
         doubt *= 1.0 - item.weight
     confidence = 1.0 - doubt
-    if all(e.kind.startswith("name") for e in evidence):
+    if all(e.kind in _NAME_KINDS for e in evidence):
         confidence = min(confidence, NAME_ONLY_CAP)
     ids = sorted((a.member_id, b.member_id))
     return Suggestion(ids[0], ids[1], round(confidence, 6), tuple(evidence))

@@ -21,8 +21,10 @@ Kinds: ``email``, ``phone``, ``handle`` (a display name without spaces, read as 
 case, accents or a trailing number: ``Camille_D92`` -> ``camilled``; ``short_handle`` when
 under 6 letters), ``name_token`` (each
 name token), ``handle_form`` (the handles people make of a two-token name: ``camilledurand``,
-``camilled``, ``camdurand``, ``cdurand``, hashed like handles), ``name_initial`` (first token and the last one's initial: ``camille d``),
-``name_skeleton`` (:func:`skeleton`), ``name`` (the folded tokens with initials, ``--keep-names`` only).
+``camilled``, ``camdurand``, ``cdurand``, hashed like handles), ``name_initial`` (first token and the last one's initial, ``camille d``, and the first
+initial and last token, ``c durand``),
+``name_skeleton`` (:func:`skeleton`), ``name_shape`` (the skeleton of every token of a
+name of two tokens or more: ``loic richard`` and ``loic irchard`` are both ``lc rchrd``), ``name`` (the folded tokens with initials, ``--keep-names`` only).
 """
 
 from __future__ import annotations
@@ -220,6 +222,12 @@ def identity_keys(
         if len(initials) >= 2:  # "Camille D." and "Camille Durand" share "camille d"
             short = f"{initials[0]} {initials[-1][0]}"
             found[("name_initial", _hashed(secret, "name_initial", short))] = None
+            if len(initials[-1]) > 1:  # "F. Michel" / "Frédéic Michel": "f michel"
+                short = f"{initials[0][0]} {initials[-1]}"
+                found[("name_initial", _hashed(secret, "name_initial", short))] = None
+        if len(tokens) >= 2:  # typo-proof shape of the whole name
+            shape = " ".join(skeleton([t]) for t in tokens)
+            found[("name_shape", _hashed(secret, "shape", shape))] = None
         if initials and len(initials[0]) > 1:
             found[("name_skeleton", _hashed(secret, "skeleton", skeleton(initials)))] = None
         if keep_names and initials:
