@@ -66,7 +66,13 @@ def build_people_warehouse(path: Path) -> Path:
             con.execute(
                 "INSERT INTO messages VALUES (?, ?, ?, ?, ?, 'bonjour', NULL, NULL, "
                 "0, 0, [], NULL)",
-                [f"{community}/msg-{member}", community, f"{community}/general", member, ts],
+                [
+                    f"{community}/msg-{member}",
+                    community,
+                    f"{community}/general",
+                    member,
+                    ts,
+                ],
             )
         write_identity_keys(con, keys)
         sync_people(con)

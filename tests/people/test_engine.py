@@ -22,13 +22,17 @@ def test_normalisation_is_fair_to_french_names() -> None:
     assert name_tokens("Aïssatou N'Diaye") == ["aissatou", "ndiaye"]
     assert name_tokens("Lœtitia") == ["loetitia"]
     assert handle_key("@Camille_D92") == "camilled"
-    assert phone_key("06 12 34 56 78") == phone_key("+33 6 12 34 56 78") == "33612345678"
+    assert (
+        phone_key("06 12 34 56 78") == phone_key("+33 6 12 34 56 78") == "33612345678"
+    )
 
 
 def test_name_similarity_worked_examples() -> None:
     # Equal tokens: 1.0. Nickname "alex"/"alexandre" 0.9 and "martin" 1.0: mean 0.95.
     assert name_similarity(["elodie", "lefevre"], ["elodie", "lefevre"]) == 1.0
-    assert round(name_similarity(["alex", "martin"], ["alexandre", "martin"]), 2) == 0.95
+    assert (
+        round(name_similarity(["alex", "martin"], ["alexandre", "martin"]), 2) == 0.95
+    )
     # One token of two covered, single token: 1.0 * 1/2 * 0.7 = 0.35.
     assert round(name_similarity(["camille"], ["camille", "durand"]), 2) == 0.35
     # Different last names score 0 on that token (Jaro-Winkler under the floor).
@@ -85,7 +89,9 @@ def test_labelled_set_bars(labelled_set) -> None:
     truth = true_pairs(labelled_set.truth)
     got = scores(result, truth)
     assert got.auto_merge_precision >= 0.98
-    assert got.suggestion_recall >= 0.78  # see docs/people.md: 0.80 is not met on every seed
+    assert (
+        got.suggestion_recall >= 0.78
+    )  # see docs/people.md: 0.80 is not met on every seed
     bots = {m for m, label in labelled_set.truth.items() if label == m}
     touched = {s.member_a for s in result.auto + result.review} | {
         s.member_b for s in result.auto + result.review

@@ -42,7 +42,9 @@ def _warehouse(db: Path | None) -> Iterator[Any]:
 
     path = resolve_db_path(db)
     if not path.is_file():
-        raise WarehouseError(f"No warehouse at {path}. Pass --db PATH or run 'tribu ingest'.")
+        raise WarehouseError(
+            f"No warehouse at {path}. Pass --db PATH or run 'tribu ingest'."
+        )
     con = open_warehouse(path)
     try:
         yield con
@@ -134,7 +136,9 @@ def people_merge(
     with _warehouse(db) as con:
         decision = merge(con, member_a, member_b, actor=_actor(actor), reason=reason)
         person = person_of(con, member_a)
-    typer.echo(f"Merged into {person} (decision {decision}; undo: tribu people unmerge {decision}).")
+    typer.echo(
+        f"Merged into {person} (decision {decision}; undo: tribu people unmerge {decision})."
+    )
 
 
 @people_app.command("reject")

@@ -80,15 +80,19 @@ WEIGHTS: dict[str, float] = {
 }
 """Probability that a pair is one person given each kind of evidence alone.
 
-``handle``: the same normalised handle of 6 letters or more (``short_handle`` below);
-``name_exact``: every token equal (two tokens or more); ``name_close``: similarity ≥ 0.85;
-``name_partial``: similarity ≥ 0.6; ``first_name``: one member shows a single name that the
-other's name holds (``Yasmine`` / ``Yasmine Durand``: never a suggestion alone); ``link_day``: each link both shared on the same day
-(at most three count; not a popular link); ``name_initial``: hashed names only, the same
-first name and last initial (``Camille D.`` / ``Camille Durand``); ``handle_name``: one
-member's handle is a handle made of the other's name (``loicp8`` / ``Loïc Petit``); ``name_skeleton``: hashed names only, the same consonant
-skeleton of the first name and the same last initial; ``name_shape``: hashed names only, the
-same skeleton of every token (:func:`tribu.warehouse.identities.skeleton`).
+- ``handle``: the same normalised handle of 6 letters or more (``short_handle`` below);
+- ``handle_name``: one member's handle is a handle made of the other's name (``loicp8`` /
+  ``Loïc Petit``);
+- ``name_exact``: every token equal (two tokens or more); ``name_close``: similarity
+  ≥ 0.85; ``name_partial``: similarity ≥ 0.6; ``first_name``: one member shows a single
+  name that the other's name holds (``Yasmine`` / ``Yasmine Durand``: never a suggestion
+  alone);
+- hashed names only: ``name_initial``, the same first name and last initial (``Camille D.``
+  / ``Camille Durand``) or initial and last name; ``name_shape``, the same skeleton of every
+  token; ``name_skeleton``, the same skeleton of the first name and last initial
+  (:func:`tribu.warehouse.identities.skeleton`);
+- ``link_day``: each link both shared on the same day (at most three count; never a popular
+  link).
 """
 
 _NAME_KINDS = frozenset(
@@ -291,7 +295,9 @@ def score_pair(
         names.append(Evidence("name_exact", WEIGHTS["name_exact"], "same name"))
     elif similarity >= 0.85:
         names.append(
-            Evidence("name_close", WEIGHTS["name_close"], f"names {similarity:.2f} alike")
+            Evidence(
+                "name_close", WEIGHTS["name_close"], f"names {similarity:.2f} alike"
+            )
         )
     elif similarity >= 0.6:
         names.append(
@@ -338,7 +344,9 @@ def score_pair(
     if links:
         for _ in range(min(links, _MAX_LINKS)):
             evidence.append(
-                Evidence("link_day", WEIGHTS["link_day"], "same link shared the same day")
+                Evidence(
+                    "link_day", WEIGHTS["link_day"], "same link shared the same day"
+                )
             )
     if not evidence:
         return None
@@ -413,9 +421,12 @@ def plan(
     total = len(pairs)
     for done, (i, j) in enumerate(sorted(pairs), start=1):
         found = score_pair(identities[i], identities[j], popular=popular)
-        if found is not None and found.confidence >= SUGGEST:
-            if skip is None or not skip(found.member_a, found.member_b):
-                scored.append(found)
+        if (
+            found is not None
+            and found.confidence >= SUGGEST
+            and (skip is None or not skip(found.member_a, found.member_b))
+        ):
+            scored.append(found)
         if on_progress is not None and (done % 50_000 == 0 or done == total):
             on_progress(done, total)
     scored.sort(key=lambda s: (-s.confidence, s.member_a, s.member_b))

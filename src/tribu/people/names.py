@@ -20,8 +20,14 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import JaroWinkler
 
-__all__ = ["INITIAL_SCORE",
-    "NICKNAME_SCORE", "SINGLE_TOKEN_FACTOR", "TYPO_FLOOR", "name_similarity", "token_similarity"]
+__all__ = [
+    "INITIAL_SCORE",
+    "NICKNAME_SCORE",
+    "SINGLE_TOKEN_FACTOR",
+    "TYPO_FLOOR",
+    "name_similarity",
+    "token_similarity",
+]
 
 NICKNAME_SCORE = 0.9
 """Score of a token that starts the other (``alex`` / ``alexandre``)."""
@@ -51,9 +57,7 @@ def token_similarity(a: str, b: str, *, fuzzy: bool = True) -> float:
     return score if score >= TYPO_FLOOR else 0.0
 
 
-def name_similarity(
-    a: Sequence[str], b: Sequence[str], *, fuzzy: bool = True
-) -> float:
+def name_similarity(a: Sequence[str], b: Sequence[str], *, fuzzy: bool = True) -> float:
     """Similarity of two token lists in [0, 1].
 
     Each token of the shorter list is paired with its best match in the other (a token is

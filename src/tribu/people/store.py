@@ -124,7 +124,9 @@ def person_of(con: duckdb.DuckDBPyConnection, member_id: str) -> str:
     return str(row[0])
 
 
-def _links_of(con: duckdb.DuckDBPyConnection, person_ids: Sequence[str]) -> list[list[Any]]:
+def _links_of(
+    con: duckdb.DuckDBPyConnection, person_ids: Sequence[str]
+) -> list[list[Any]]:
     return [
         list(r)
         for r in con.execute(
@@ -362,13 +364,15 @@ def unmerge(
             before=None,
         )
         con.execute(
-            "DELETE FROM person_links WHERE list_contains(?, member_id)", [sorted(linked)]
+            "DELETE FROM person_links WHERE list_contains(?, member_id)",
+            [sorted(linked)],
         )
         con.execute(
             "DELETE FROM people WHERE list_contains(?, person_id)", [sorted(persons)]
         )
         con.executemany(
-            "INSERT INTO person_links VALUES (?, ?, ?)", [list(r) for r in before["links"]]
+            "INSERT INTO person_links VALUES (?, ?, ?)",
+            [list(r) for r in before["links"]],
         )
         con.executemany(
             "INSERT INTO people VALUES (?, ?::TIMESTAMPTZ)",
@@ -400,7 +404,9 @@ def suggest(
     def skip(a: str, b: str) -> bool:
         return (a, b) in rejected or groups.get(a, a) == groups.get(b, b)
 
-    result: Plan = plan(identities, skip=skip, groups_of=groups, on_progress=on_progress)
+    result: Plan = plan(
+        identities, skip=skip, groups_of=groups, on_progress=on_progress
+    )
     report = SuggestReport(members=len(identities), compared=result.compared)
     review: list[Suggestion] = list(result.review)
     with transaction(con):
@@ -501,9 +507,7 @@ def person_view(con: duckdb.DuckDBPyConnection, member_id: str) -> dict[str, Any
         [person],
     ).fetchall()
     ids = [r[0] for r in members]
-    history = [
-        d for d in decisions(con) if set(d["member_ids"]) & set(ids)
-    ]
+    history = [d for d in decisions(con) if set(d["member_ids"]) & set(ids)]
     return {
         "person_id": person,
         "members": [

@@ -25,7 +25,6 @@ It returns the identities and the truth (member id -> person label), which is wh
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -41,24 +40,166 @@ __all__ = [
 
 COMMUNITIES = ("discord:semelle", "slack:semelle", "whatsapp:semelle")
 
-_FIRST = (
-    "Camille Léa Manon Chloé Inès Jade Louise Alice Lina Emma Zoé Clara Sarah Anaïs Julie "
-    "Margaux Pauline Élodie Mathilde Juliette Nina Rose Agathe Salomé Maëlle Yasmine Amel "
-    "Hugo Lucas Louis Nathan Théo Jules Arthur Gabriel Raphaël Noé Loïc Hélène Gaëlle "
-    "François Jérôme Céline Stéphane Aurélien Benoît Clémence Aïcha Fatoumata Mamadou Oumar "
-    "Mehdi Karim Sofiane Thi Minh Siobhán Björn Łukasz Zoë Alexandre Maxime Guillaume "
-    "Frédéric Cécile Bérénice Anaëlle Océane Timothée Valentin Marie Thomas Nicolas Julien"
-).split()
+_FIRST = [
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Jade",
+    "Louise",
+    "Alice",
+    "Lina",
+    "Emma",
+    "Zoé",
+    "Clara",
+    "Sarah",
+    "Anaïs",
+    "Julie",
+    "Margaux",
+    "Pauline",
+    "Élodie",
+    "Mathilde",
+    "Juliette",
+    "Nina",
+    "Rose",
+    "Agathe",
+    "Salomé",
+    "Maëlle",
+    "Yasmine",
+    "Amel",
+    "Hugo",
+    "Lucas",
+    "Louis",
+    "Nathan",
+    "Théo",
+    "Jules",
+    "Arthur",
+    "Gabriel",
+    "Raphaël",
+    "Noé",
+    "Loïc",
+    "Hélène",
+    "Gaëlle",
+    "François",
+    "Jérôme",
+    "Céline",
+    "Stéphane",
+    "Aurélien",
+    "Benoît",
+    "Clémence",
+    "Aïcha",
+    "Fatoumata",
+    "Mamadou",
+    "Oumar",
+    "Mehdi",
+    "Karim",
+    "Sofiane",
+    "Thi",
+    "Minh",
+    "Siobhán",
+    "Björn",
+    "Łukasz",
+    "Zoë",
+    "Alexandre",
+    "Maxime",
+    "Guillaume",
+    "Frédéric",
+    "Cécile",
+    "Bérénice",
+    "Anaëlle",
+    "Océane",
+    "Timothée",
+    "Valentin",
+    "Marie",
+    "Thomas",
+    "Nicolas",
+    "Julien",
+]
 
-_LAST = (
-    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
-    "Lefèvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Mercier "
-    "Dupont Lambert Bonnet Martinez N'Diaye Diallo Benali Haddad Nguyễn Traoré Le-Goff "
-    "Ménard Caron Gauthier Perrin Chevalier Müller Kowalczyk Boucher Lemaître Faure Rousseau "
-    "Blanc Guérin Muller Henry Roussel Nicolas Perrot Masson Marchand Duval Denis Lemoine "
-    "Brunet Schmitt Colin Vidal Dumont Meyer Fontaine Barbier Aubert Giraud Leclerc Hoarau "
-    "Mbappé Okafor Benamar Said Rakotomalala Tran Pham Da-Silva Ferreira Øyen Ó-Briain"
-).split()
+_LAST = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "Martinez",
+    "N'Diaye",
+    "Diallo",
+    "Benali",
+    "Haddad",
+    "Nguyễn",
+    "Traoré",
+    "Le-Goff",
+    "Ménard",
+    "Caron",
+    "Gauthier",
+    "Perrin",
+    "Chevalier",
+    "Müller",
+    "Kowalczyk",
+    "Boucher",
+    "Lemaître",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrot",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Lemoine",
+    "Brunet",
+    "Schmitt",
+    "Colin",
+    "Vidal",
+    "Dumont",
+    "Meyer",
+    "Fontaine",
+    "Barbier",
+    "Aubert",
+    "Giraud",
+    "Leclerc",
+    "Hoarau",
+    "Mbappé",
+    "Okafor",
+    "Benamar",
+    "Said",
+    "Rakotomalala",
+    "Tran",
+    "Pham",
+    "Da-Silva",
+    "Ferreira",
+    "Øyen",
+    "Ó-Briain",
+]
 
 _NICKNAMES = {
     "alexandre": "Alex",
@@ -174,9 +315,7 @@ def labelled_identities(
             member_id = f"{community}/{label}"
             shown = _display(rng, first, last, handle)
             if rng.random() > 0.5:  # a new handle on this platform
-                shown = (
-                    _handle(rng, first, last) if shown == handle else shown
-                )
+                shown = _handle(rng, first, last) if shown == handle else shown
             member_email = member_phone = None
             if community.startswith("slack") and rng.random() < 0.6:
                 member_email = email
@@ -187,9 +326,9 @@ def labelled_identities(
                     shown = phone
                 elif rng.random() < 0.5:
                     member_phone = phone
-            links = {
-                f"{url}@{day}" for url, day in own_links if rng.random() < 0.5
-            } | {f"{url}@{day}" for url, day in popular if rng.random() < 0.03}
+            links = {f"{url}@{day}" for url, day in own_links if rng.random() < 0.5} | {
+                f"{url}@{day}" for url, day in popular if rng.random() < 0.03
+            }
             identities.append(
                 _identity(
                     secret,

@@ -2,14 +2,15 @@
 
 ``tribu forget MEMBER`` answers a right-to-erasure request (GDPR art. 17). It goes:
 
-1. In one transaction: delete the member's row (and, when ``tribu people`` linked them to
-   other members as one person, the person, its identity keys, the decisions and
-   suggestions naming them, and every other member of the person the same way), the messages they wrote (with those messages'
-   reactions, enrichment and triage handoffs), the reactions they gave, their member events,
-   their id in other messages' ``mentions``; unlink them from ``customers``; delete the
-   quarantined records whose raw text holds one of the person's terms; and **redact** the
-   terms (replaced by ``[erased]``, whole words, any case) wherever other raw text holds them:
-   other members' messages, system notices ("Alice joined"), member event details, channel
+1. In one transaction: delete the member's row (and, when ``tribu people`` linked them
+   to other members as one person, the person, their identity keys, the decisions and
+   suggestions naming them, and every other member of the person the same way), the
+   messages they wrote (with those messages' reactions, enrichment and triage handoffs),
+   the reactions they gave, their member events, their id in other messages'
+   ``mentions``; unlink them from ``customers``; delete the quarantined records whose raw
+   text holds one of the person's terms; and **redact** the terms (replaced by
+   ``[erased]``, whole words, any case) wherever other raw text holds them: other members'
+   messages, system notices ("Alice joined"), member event details, channel
    and community names, source file names. The terms are the ids and names the user gave
    (``--name``, ``--redact``), the member id, and, in ``--keep-names`` warehouses, the member's
    platform key and real name. Terms shorter than :data:`MIN_TERM` characters are not

@@ -17,14 +17,20 @@ Normalisation is fair to French and other non-anglicised names: case and accents
 ``le``, ``van``, ``ben``...) are not tokens of their own. Only the standard library is used
 (:mod:`unicodedata` does the folding).
 
-Kinds: ``email``, ``phone``, ``handle`` (a display name without spaces, read as a handle, without separators,
-case, accents or a trailing number: ``Camille_D92`` -> ``camilled``; ``short_handle`` when
-under 6 letters), ``name_token`` (each
-name token), ``handle_form`` (the handles people make of a two-token name: ``camilledurand``,
-``camilled``, ``camdurand``, ``cdurand``, hashed like handles), ``name_initial`` (first token and the last one's initial, ``camille d``, and the first
-initial and last token, ``c durand``),
-``name_skeleton`` (:func:`skeleton`), ``name_shape`` (the skeleton of every token of a
-name of two tokens or more: ``loic richard`` and ``loic irchard`` are both ``lc rchrd``), ``name`` (the folded tokens with initials, ``--keep-names`` only).
+Kinds:
+
+- ``email``, ``phone``;
+- ``handle``: a display name without spaces, read as a handle, without separators, case,
+  accents or a trailing number (``Camille_D92`` -> ``camilled``); ``short_handle`` under
+  6 letters;
+- ``handle_form``: the handles people make of a two-token name (``camilledurand``,
+  ``camilled``, ``camdurand``, ``cdurand``), hashed like handles;
+- ``name_token``: each name token;
+- ``name_initial``: first token and the last one's initial (``camille d``), and first
+  initial and last token (``c durand``);
+- ``name_skeleton`` (:func:`skeleton`); ``name_shape``: the skeleton of every token of a
+  name of two tokens or more (``loic richard`` and ``loic irchard``: ``lc rchrd``);
+- ``name``: the folded tokens with initials (``--keep-names`` only).
 """
 
 from __future__ import annotations
@@ -55,7 +61,29 @@ __all__ = [
 ]
 
 PARTICLES = frozenset(
-    "de du des la le les d l van von der den el al ben bin di da dos del y".split()
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "d",
+        "l",
+        "van",
+        "von",
+        "der",
+        "den",
+        "el",
+        "al",
+        "ben",
+        "bin",
+        "di",
+        "da",
+        "dos",
+        "del",
+        "y",
+    ]
 )
 """Name particles that are not compared as tokens of their own."""
 
@@ -134,7 +162,9 @@ def skeleton(tokens: list[str]) -> str:
     ('slm n', 'slm n')
     """
     letters = [c for c in tokens[0] if c not in "aeiouy"]
-    squeezed = "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
+    squeezed = "".join(
+        c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1]
+    )
     return squeezed + (f" {tokens[-1][0]}" if len(tokens) > 1 else "")
 
 
@@ -216,7 +246,12 @@ def identity_keys(
             found[("name_token", _hashed(secret, "name_token", token))] = None
         if len(tokens) >= 2:  # the handles people make of their name
             first, last = tokens[0], tokens[-1]
-            for form in {first + last, first + last[0], first[:3] + last, first[0] + last}:
+            for form in {
+                first + last,
+                first + last[0],
+                first[:3] + last,
+                first[0] + last,
+            }:
                 found[("handle_form", _hashed(secret, "handle", form))] = None
         initials = _canonical(name_tokens(name, initials=True))
         if len(initials) >= 2:  # "Camille D." and "Camille Durand" share "camille d"
@@ -229,7 +264,9 @@ def identity_keys(
             shape = " ".join(skeleton([t]) for t in tokens)
             found[("name_shape", _hashed(secret, "shape", shape))] = None
         if initials and len(initials[0]) > 1:
-            found[("name_skeleton", _hashed(secret, "skeleton", skeleton(initials)))] = None
+            found[
+                ("name_skeleton", _hashed(secret, "skeleton", skeleton(initials)))
+            ] = None
         if keep_names and initials:
             found[("name", " ".join(initials))] = None
     return list(found)
