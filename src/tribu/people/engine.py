@@ -35,6 +35,7 @@ from tribu.people.names import name_similarity
 
 __all__ = [
     "AUTO_MERGE",
+    "GENERIC_HANDLE",
     "MAX_BLOCK",
     "NAME_ONLY_CAP",
     "POPULAR_LINK",
@@ -95,6 +96,9 @@ WEIGHTS: dict[str, float] = {
   link).
 """
 
+GENERIC_HANDLE = 3
+"""A handle held by more members than this (over every community) is no evidence."""
+
 _NAME_KINDS = frozenset(
     {
         "name_exact",
@@ -130,6 +134,8 @@ class Identity:
     phones: frozenset[str] = frozenset()
     links: frozenset[str] = frozenset()
     """Co-activity keys: a link and the day it was shared."""
+    exact_handles: frozenset[str] = frozenset()
+    """Handles with their trailing number (``run_addict42``), when they have one."""
     handle_forms: frozenset[str] = frozenset()
     """Handles people make of this member's name (to meet another member's handle)."""
     shapes: frozenset[str] = frozenset()
@@ -203,6 +209,7 @@ def identity_from_keys(
     return Identity(
         name_initials=frozenset(by_kind.get("name_initial", ())),
         handle_forms=frozenset(by_kind.get("handle_form", ())),
+        exact_handles=frozenset(by_kind.get("handle_exact", ())),
         skeletons=frozenset(by_kind.get("name_skeleton", ())),
         shapes=frozenset(by_kind.get("name_shape", ())),
         member_id=member_id,
@@ -224,6 +231,7 @@ def _blocks(identity: Identity) -> Iterable[str]:
     yield from (f"l:{k}" for k in identity.links)
     yield from (f"i:{k}" for k in identity.name_initials)
     yield from (f"h:{k}" for k in identity.handle_forms)
+    yield from (f"x:{k}" for k in identity.exact_handles)
     yield from (f"k:{k}" for k in identity.skeletons)
     yield from (f"s:{k}" for k in identity.shapes)
     tokens = sorted(set(identity.name_tokens))
@@ -260,11 +268,19 @@ def _plain(handles: frozenset[str]) -> set[str]:
 
 
 def score_pair(
-    a: Identity, b: Identity, *, popular: frozenset[str] = frozenset()
+    a: Identity,
+    b: Identity,
+    *,
+    popular: frozenset[str] = frozenset(),
+    generic: frozenset[str] = frozenset(),
 ) -> Suggestion | None:
     """The evidence and confidence that ``a`` and ``b`` are one person (None if vetoed).
 
-    ``popular`` links (shared by more than :data:`POPULAR_LINK` members) are no evidence.
+    ``popular`` links (shared by more than :data:`POPULAR_LINK` members) and ``generic``
+    handles (held by more than :data:`GENERIC_HANDLE` members: ``run_addict42``,
+    ``run_addict17``... once the number is gone) are no evidence, unless the handles are
+    the same number and all. When both names are
+    handles, the name keys (read from the same handles) are not evidence either.
     """
     if a.is_bot or b.is_bot or a.community_id == b.community_id:
         return None
@@ -273,7 +289,11 @@ def score_pair(
         evidence.append(Evidence("email", WEIGHTS["email"], "same e-mail (hashed)"))
     if a.phones & b.phones:
         evidence.append(Evidence("phone", WEIGHTS["phone"], "same phone (hashed)"))
-    shared_handles = a.handles & b.handles
+    shared_handles = (a.handles & b.handles) - generic
+    if a.exact_handles & b.exact_handles:  # the very same handle, number and all
+        shared_handles = a.handles & b.handles
+    # Two handle-style names: the name keys were read from the handles themselves.
+    names_are_handles = bool(a.handles and b.handles)
     if shared_handles:
         short = all(h.startswith(SHORT_PREFIX) for h in shared_handles)
         kind = "short_handle" if short else "handle"
@@ -287,6 +307,8 @@ def score_pair(
             )
         )
     fuzzy = a.fuzzy_names and b.fuzzy_names
+    if names_are_handles:
+        return _confidence(a, b, evidence, popular)
     similarity = name_similarity(a.name_tokens, b.name_tokens, fuzzy=fuzzy)
     tokens = min(len(a.name_tokens), len(b.name_tokens))
     # One name evidence only, the strongest: they all read the same names.
@@ -340,14 +362,18 @@ def score_pair(
             )
     if names:
         evidence.append(max(names, key=lambda e: e.weight))
+    return _confidence(a, b, evidence, popular)
+
+
+def _confidence(
+    a: Identity, b: Identity, evidence: list[Evidence], popular: frozenset[str]
+) -> Suggestion | None:
+    """Add co-activity to ``evidence`` and combine it into a suggestion (None if empty)."""
     links = len((a.links & b.links) - popular)
-    if links:
-        for _ in range(min(links, _MAX_LINKS)):
-            evidence.append(
-                Evidence(
-                    "link_day", WEIGHTS["link_day"], "same link shared the same day"
-                )
-            )
+    for _ in range(min(links, _MAX_LINKS)):
+        evidence.append(
+            Evidence("link_day", WEIGHTS["link_day"], "same link shared the same day")
+        )
     if not evidence:
         return None
     doubt = 1.0
@@ -416,11 +442,18 @@ def plan(
         for link in identity.links:
             shared[link] += 1
     popular = frozenset(k for k, n in shared.items() if n > POPULAR_LINK)
+    holders: dict[str, int] = defaultdict(int)
+    for identity in identities:
+        for handle in identity.handles:
+            holders[handle] += 1
+    generic = frozenset(k for k, n in holders.items() if n > GENERIC_HANDLE)
     out = Plan(compared=len(pairs), skipped_blocks=skipped)
     scored: list[Suggestion] = []
     total = len(pairs)
     for done, (i, j) in enumerate(sorted(pairs), start=1):
-        found = score_pair(identities[i], identities[j], popular=popular)
+        found = score_pair(
+            identities[i], identities[j], popular=popular, generic=generic
+        )
         if (
             found is not None
             and found.confidence >= SUGGEST

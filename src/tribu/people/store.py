@@ -33,7 +33,10 @@ from tribu.warehouse.identities import sync_people
 from tribu.warehouse.store import transaction
 
 __all__ = [
+    "BulkResult",
     "PeopleError",
+    "accept_many",
+    "active_counts",
     "SuggestReport",
     "decisions",
     "load_identities",
@@ -41,6 +44,7 @@ __all__ = [
     "person_of",
     "person_view",
     "reject",
+    "reject_many",
     "rejected_pairs",
     "suggest",
     "suggestions",
@@ -278,6 +282,84 @@ def merge(
             evidence=evidence,
             action="merge",
         )
+
+
+@dataclass
+class BulkResult:
+    """What a bulk accept or reject did: decisions made, pairs skipped and why."""
+
+    decisions: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def accept_many(
+    con: duckdb.DuckDBPyConnection,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    actor: str,
+    reason: str = "",
+) -> BulkResult:
+    """Merge each pair (one decision each), in one transaction; skip what cannot be merged.
+
+    A pair already one person (an earlier pair of the batch joined them) or vetoed is
+    skipped with the reason, never an error: the rest of the batch goes through.
+    """
+    out = BulkResult()
+    with transaction(con):
+        for a, b in pairs:
+            evidence, confidence = _suggested(con, a, b)
+            try:
+                out.decisions.append(
+                    _merge(
+                        con,
+                        a,
+                        b,
+                        actor=actor,
+                        reason=reason,
+                        confidence=confidence,
+                        evidence=evidence,
+                        action="merge",
+                    )
+                )
+            except PeopleError as exc:
+                out.skipped.append((a, b, str(exc)))
+    return out
+
+
+def reject_many(
+    con: duckdb.DuckDBPyConnection,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    actor: str,
+    reason: str = "",
+) -> BulkResult:
+    """Reject each pair (one decision each), in one transaction."""
+    out = BulkResult()
+    with transaction(con):
+        for a, b in pairs:
+            try:
+                person_of(con, a), person_of(con, b)
+            except PeopleError as exc:
+                out.skipped.append((a, b, str(exc)))
+                continue
+            _forget_suggestion(con, a, b)
+            out.decisions.append(
+                _record(
+                    con, actor=actor, action="reject", members=sorted((a, b)), reason=reason
+                )
+            )
+    return out
+
+
+def _suggested(
+    con: duckdb.DuckDBPyConnection, a: str, b: str
+) -> tuple[list[dict[str, object]], float | None]:
+    row = con.execute(
+        "SELECT evidence, confidence FROM people_suggestions WHERE "
+        "(member_a = ? AND member_b = ?) OR (member_a = ? AND member_b = ?)",
+        [a, b, b, a],
+    ).fetchone()
+    return (json.loads(row[0]), float(row[1])) if row else ([], None)
 
 
 def reject(
@@ -521,3 +603,18 @@ def person_view(con: duckdb.DuckDBPyConnection, member_id: str) -> dict[str, Any
         ],
         "decisions": history,
     }
+
+
+def active_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(active members, active people) over every community, as ``active_people`` counts.
+
+    Authors of at least one message, brand accounts and bots left out; a member without a
+    link is their own person.
+    """
+    row = con.execute(
+        "SELECT count(DISTINCT m.author_id), "
+        "count(DISTINCT coalesce(l.person_id, 'p:' || m.author_id)) "
+        "FROM messages m LEFT JOIN person_links l ON l.member_id = m.author_id "
+        "WHERE m.author_id NOT IN (SELECT member_id FROM members WHERE is_bot OR is_brand)"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -23,6 +23,7 @@ Kinds:
 - ``handle``: a display name without spaces, read as a handle, without separators, case,
   accents or a trailing number (``Camille_D92`` -> ``camilled``); ``short_handle`` under
   6 letters;
+- ``handle_exact``: the same with its trailing number, when it has one (``camilled92``);
 - ``handle_form``: the handles people make of a two-token name (``camilledurand``,
   ``camilled``, ``camdurand``, ``cdurand``), hashed like handles;
 - ``name_token``: each name token;
@@ -122,6 +123,7 @@ _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # An apostrophe after one letter other than the particles d' and l' is part of the name:
 # N'Diaye, M'Bappé, O'Brien are one token; d'Artagnan is the particle d and Artagnan.
 _ELISION = re.compile(r"\b([a-ce-km-z])['’]")
+_PHONE_LIKE = re.compile(r"^(\+|00|0[1-9])[\d\s.\-()]{7,}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -228,8 +230,11 @@ def identity_keys(
     """
     found: dict[tuple[str, str], None] = {}
     emails = [email_key(email)] if email else []
-    name_is_phone = bool(raw_name and phone_key(raw_name))
-    phones = [phone_key(p) for p in (phone, member_key, raw_name) if p]
+    # A key or name is read as a number only when written as one (+33..., 06...): platform
+    # ids made of digits (Discord) are not phones.
+    shown = [p for p in (member_key, raw_name) if p and _PHONE_LIKE.match(p.strip())]
+    name_is_phone = bool(raw_name and raw_name in shown and phone_key(raw_name))
+    phones = [phone_key(p) for p in (phone, *shown) if p]
     for kind, values in (("email", emails), ("phone", phones)):
         for value in values:
             if value:
@@ -241,6 +246,9 @@ def identity_keys(
         if handle:
             kind = "handle" if len(handle) >= SHORT_HANDLE else "short_handle"
             found[(kind, _hashed(secret, "handle", handle))] = None
+            exact = _SEPARATORS.sub("", fold(name))
+            if exact != handle:  # with its number: run_addict42 is not run_addict17
+                found[("handle_exact", _hashed(secret, "handle", exact))] = None
         tokens = _canonical(name_tokens(name))
         for token in tokens:
             found[("name_token", _hashed(secret, "name_token", token))] = None
