@@ -345,7 +345,11 @@ def reject_many(
             _forget_suggestion(con, a, b)
             out.decisions.append(
                 _record(
-                    con, actor=actor, action="reject", members=sorted((a, b)), reason=reason
+                    con,
+                    actor=actor,
+                    action="reject",
+                    members=sorted((a, b)),
+                    reason=reason,
                 )
             )
     return out

@@ -47,6 +47,7 @@ from tribu.web.firstparty_api import firstparty_router
 from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
+from tribu.web.people_pages import people_pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
 from tribu.web.tokens_api import tokens_router
@@ -302,6 +303,7 @@ def create_app(
     app.include_router(pages_router())
     app.include_router(triage_router())
     app.include_router(triage_pages_router())
+    app.include_router(people_pages_router())
     attach_triage(app, db)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
