@@ -18,8 +18,8 @@ from tribu.demo._config import write_config
 from tribu.demo._counts import PlatformCounts
 from tribu.demo._discord import write_discord
 from tribu.demo._model import CAMPAIGNS, END, START, Post
-from tribu.demo._shared_people import shared_people
 from tribu.demo._population import CastSpec, name_pool, population
+from tribu.demo._shared_people import shared_people
 from tribu.demo._simulate import (
     ChannelSpec,
     Community,
