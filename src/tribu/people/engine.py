@@ -298,7 +298,9 @@ def score_pair(
         short = all(h.startswith(SHORT_PREFIX) for h in shared_handles)
         kind = "short_handle" if short else "handle"
         evidence.append(Evidence(kind, WEIGHTS[kind], "same handle once normalised"))
-    elif (_plain(a.handles) & b.handle_forms) or (_plain(b.handles) & a.handle_forms):
+    elif (a.handle_forms or b.handle_forms) and (
+        (_plain(a.handles) & b.handle_forms) or (_plain(b.handles) & a.handle_forms)
+    ):
         evidence.append(
             Evidence(
                 "handle_name",

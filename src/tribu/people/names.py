@@ -76,6 +76,11 @@ def name_similarity(a: Sequence[str], b: Sequence[str], *, fuzzy: bool = True) -
     """
     if not a or not b:
         return 0.0
+    if not fuzzy:  # exact tokens only: the matches are the common tokens (fast path)
+        shortest, longest = sorted((len(a), len(b)))
+        matched = min(len(set(a) & set(b)), shortest)
+        exact = (matched / shortest) * (shortest / longest)
+        return exact * SINGLE_TOKEN_FACTOR if shortest == 1 else exact
     short, long = (list(a), list(b)) if len(a) <= len(b) else (list(b), list(a))
     free = list(long)
     total = 0.0
