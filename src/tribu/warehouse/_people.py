@@ -104,6 +104,14 @@ class People:
         key, name, _, _ = self.traits.get(member_id, (member_id, None, None, None))
         self.traits[member_id] = (key, name, email, phone)
 
+    def note_name(self, member_id: str, member_key: str, raw_name: str) -> None:
+        """Remember a member's raw name if none was known yet (for identity keys)."""
+        known = self.traits.get(member_id)
+        if known is None:
+            self.traits[member_id] = (member_key, raw_name, None, None)
+        elif not known[1]:
+            self.traits[member_id] = (known[0], raw_name, known[2], known[3])
+
     def set_community_name(self, community_id: str, name: str | None) -> None:
         """Remember a community's name, for brand accounts matched by community name."""
         self._brands[community_id] = self.config.brand_accounts(community_id, name)
