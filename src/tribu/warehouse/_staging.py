@@ -328,7 +328,9 @@ class Stage:
         """Id of a member met in an event or reaction, staging a row on first sight."""
         if member_key in self._staged.get(cid, ()):
             member_id = self.people.member_id(cid, member_key)
-            if raw_name:  # first met without a name (a reaction): keep it for identity keys
+            if (
+                raw_name
+            ):  # first met without a name (a reaction): keep it for identity keys
                 known = self.people.traits.get(member_id)
                 if known is None or not known[1]:
                     self.people.note_name(member_id, member_key, raw_name)
