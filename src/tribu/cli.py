@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "tribu.commands.serve",
     "tribu.commands.faq",
     "tribu.commands.triage",
+    "tribu.commands.people",
     "tribu.commands.demo",
 )
 

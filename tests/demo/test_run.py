@@ -18,6 +18,7 @@ def test_steps_run_the_whole_job_in_order() -> None:
         "generate",
         "ingest",
         "first-party",
+        "people",
         "enrich",
         "kpis",
         "business",

@@ -19,6 +19,8 @@ def test_scorecard_community(tables) -> None:
         "messages": 44,
         "members": 6,
         "active_members": 6,
+        # No member is linked to another (no tribu people merge): one person each.
+        "active_people": 6,
         "brand_posts": 7,
         "new_members": 6,
     }

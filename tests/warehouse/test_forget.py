@@ -69,6 +69,12 @@ def test_forget_erases_everywhere(tmp_path, fake, rows):
         # keep-names: u1's real name "Alice" is redacted from u2's "hi @Alice" (the key
         # "u1" is shorter than MIN_TERM: not looked for in text).
         "messages.text": 1,
+        # The people layer (docs/people.md): u1's own person and link, and the identity
+        # keys of "Alice" (keep-names): short_handle "alice", name_token, name_skeleton,
+        # name.
+        "people": 1,
+        "person_links": 1,
+        "identity_keys": 4,
     }
     assert report.short_terms == ["u1"] and report.rewritten
     assert report.files == [export] and not export.exists()

@@ -71,6 +71,8 @@ class Member:
     is_bot: bool = False
     roles: list[str] = field(default_factory=list)
     joined_at: datetime | None = None
+    email: str | None = None  # where the export carries it (Slack users.json)
+    phone: str | None = None
 
 
 @dataclass(slots=True)

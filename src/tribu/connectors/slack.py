@@ -252,6 +252,8 @@ def _member(community_key: str, user: dict[str, Any]) -> Member:
         ),
         bool(user.get("is_bot")) or key == "USLACKBOT",
         roles,
+        email=str(profile["email"]) if profile.get("email") else None,
+        phone=str(profile["phone"]) if profile.get("phone") else None,
     )
 
 

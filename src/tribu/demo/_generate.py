@@ -20,6 +20,7 @@ from tribu.demo._discord import write_discord
 from tribu.demo._model import CAMPAIGNS, END, START, Post
 from tribu.demo._polls import add_colour_votes, add_live_time_vote
 from tribu.demo._population import CastSpec, name_pool, population
+from tribu.demo._shared_people import shared_people
 from tribu.demo._simulate import (
     ChannelSpec,
     Community,
@@ -279,6 +280,7 @@ def generate(out_dir: Path, seed: int = 7) -> DemoFiles:
         },
         "members": {name: len(c.people) for name, c in communities.items()},
         "cast": {name: _cast(c) for name, c in communities.items()},
+        "people": shared_people(communities),
         "campaigns": {k: v for k, v in activations.items()},
         "discord_files": [p.relative_to(out_dir).as_posix() for p in discord_files],
     }

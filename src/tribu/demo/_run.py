@@ -19,7 +19,10 @@ from rich.console import Console
 from tribu.demo._generate import DemoFiles, generate
 from tribu.errors import TribuError
 
-__all__ = ["DEMO_STEPS", "DemoRun", "run_demo"]
+__all__ = ["DEMO_ACCEPT", "DEMO_STEPS", "DemoRun", "run_demo"]
+
+DEMO_ACCEPT = 0.6
+"""Confidence from which the demo, playing the reviewer, accepts a suggestion."""
 
 
 @dataclass
@@ -148,6 +151,72 @@ def survey_step(run: DemoRun) -> None:
     )
 
 
+def people_step(run: DemoRun) -> None:
+    """Find the people who are in several communities; say how the active count falls.
+
+    ``tribu people suggest`` merges the sure pairs; the demo then plays the reviewer and
+    accepts the suggestions at :data:`DEMO_ACCEPT` or more (a name and initial alike on two
+    platforms: in the demo's invented pool one name is one person), and compares the
+    community-wide active count with what the generator knows (``manifest.json``,
+    ``people``).
+    """
+    import json
+
+    from tribu.people.store import accept_many, active_counts, suggest, suggestions
+    from tribu.warehouse.store import open_warehouse
+
+    assert run.files is not None
+    truth = json.loads(run.files.manifest.read_text(encoding="utf-8")).get("people", {})
+    con = open_warehouse(run.db)
+    try:
+        members_before, _ = active_counts(con)
+        report = suggest(con)
+        sure = [
+            (s["member_a"], s["member_b"])
+            for s in suggestions(con)
+            if s["confidence"] >= DEMO_ACCEPT
+        ]
+        accepted = accept_many(
+            con, sure, actor="tribu demo", reason="demo: the reviewer accepts"
+        )
+        members, people = active_counts(con)
+    finally:
+        con.close()
+    run.results["people"] = {
+        "auto_merged": len(report.auto_merged),
+        "suggestions": report.suggestions,
+        "accepted": len(accepted.decisions),
+        "active_members": members,
+        "active_people": people,
+        "truth": truth,
+    }
+    run.console.print(
+        f"People: {report.suggestions} merge suggestions over {report.members} members "
+        f"({len(report.auto_merged)} merged automatically); the demo accepts the "
+        f"{len(accepted.decisions)} at {DEMO_ACCEPT:.0%} or more."
+    )
+    if not report.auto_merged:
+        run.console.print(
+            "  (No e-mail or phone is shared across the demo's exports, so no pair is sure "
+            "enough to merge unreviewed: review them with 'tribu people suggest' or /people.)"
+        )
+    if truth:
+        run.console.print(
+            f"  The generator put {truth['in_several_communities']} people in several "
+            f"communities ({truth['active_in_several_communities']} wrote in several)."
+        )
+    run.console.print(
+        f"  Community-wide active: {members_before} member accounts -> {people} people "
+        f"(-{members_before - people}"
+        + (
+            f"; the generator's truth: {truth['active_people']} people, "
+            f"-{truth['duplicate_active_accounts']})."
+            if truth
+            else ")."
+        )
+    )
+
+
 def enrich_step(run: DemoRun) -> None:
     """Add language and sentiment to every message not enriched yet."""
     from tribu.enrich.pipeline import enrich_warehouse
@@ -227,6 +296,7 @@ DEMO_STEPS: tuple[tuple[str, Callable[[DemoRun], None]], ...] = (
     ("generate", generate_step),
     ("ingest", ingest_step),
     ("first-party", first_party_step),
+    ("people", people_step),
     ("enrich", enrich_step),
     ("kpis", kpis_step),
     ("business", business_step),

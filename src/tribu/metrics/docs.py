@@ -119,7 +119,9 @@ since=None, until=None, tz="Europe/Paris", with_relays=True, top=5) -> dict` ret
 Python values (times as ISO 8601 strings), used by `tribu kpis`, the report and the dashboard:
 
 - `filters`: the filters applied (`since`/`until` as UTC ISO strings).
-- `totals`: `messages`, `members` (people), `active_members`, `brand_posts`, `new_members`
+- `totals`: `messages`, `members` (people), `active_members` (accounts: a person in two
+  communities counts twice), `active_people` (community-wide: each person once, through the
+  identity link of `tribu people`, see docs/people.md), `brand_posts`, `new_members`
   (joined in the period).
 - `engagement`: `median_engagement_rate` over all brand posts, `by_community`, `weekly`.
 - `time_to_sentiment`: `posts` (brand posts measured), `km_median_hours`,

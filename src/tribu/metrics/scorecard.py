@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 from tribu.metrics import activity, campaigns, engagement, rituals, roles, sentiment
 from tribu.metrics._common import brand_posts, people, people_authored, week_start
 from tribu.metrics.filters import filter_tables, parse_moment, timestamp_like
+from tribu.metrics.people import active_people
 
 __all__ = ["WEEKDAYS", "filter_tables", "parse_moment", "rows", "scorecard"]
 
@@ -115,6 +116,11 @@ def scorecard(
         "active_members": _scalar(authored.author_id.nunique()),
     }
     totals["members"] = _scalar(people(members).count())
+    if "person_links" in t:  # community-wide: each person once (docs/people.md)
+        counted = _scalar(
+            active_people(messages, members, t["person_links"]).active_people.max()
+        )
+        totals["active_people"] = counted or 0
     posts = brand_posts(messages, members)
     totals["brand_posts"] = _scalar(posts.count())
     joins = activity.member_join_times(members, events)
@@ -128,7 +134,15 @@ def scorecard(
     totals["new_members"] = _scalar(joined.count())
     totals = {
         k: totals[k]
-        for k in ("messages", "members", "active_members", "brand_posts", "new_members")
+        for k in (
+            "messages",
+            "members",
+            "active_members",
+            "active_people",
+            "brand_posts",
+            "new_members",
+        )
+        if k in totals
     }
 
     er_post = _materialize(

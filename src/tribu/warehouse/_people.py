@@ -61,6 +61,9 @@ class People:
         # community_id -> member_key -> member_id (the hot path: one dict look-up).
         self.ids: dict[str, dict[str, str]] = {}
         self._brands: dict[str, frozenset[str]] = {}
+        # member_id -> (member key, raw name, e-mail, phone): what identity keys are made
+        # of at the end of the run (tribu.warehouse.identities); never written raw.
+        self.traits: dict[str, tuple[str, str | None, str | None, str | None]] = {}
 
     def community_ids(self, community_id: str) -> dict[str, str]:
         """The member-key -> member-id cache of one community (filled by :meth:`member_id`)."""
@@ -92,6 +95,23 @@ class People:
         member_id = self.member_id(community_id, member_key)
         return "member-" + member_id[2:8]
 
+    def note_contact(
+        self, member_id: str, email: str | None, phone: str | None
+    ) -> None:
+        """Remember a member's e-mail and phone where the export carries them (Slack)."""
+        if not (email or phone):
+            return
+        key, name, _, _ = self.traits.get(member_id, (member_id, None, None, None))
+        self.traits[member_id] = (key, name, email, phone)
+
+    def note_name(self, member_id: str, member_key: str, raw_name: str) -> None:
+        """Remember a member's raw name if none was known yet (for identity keys)."""
+        known = self.traits.get(member_id)
+        if known is None:
+            self.traits[member_id] = (member_key, raw_name, None, None)
+        elif not known[1]:
+            self.traits[member_id] = (known[0], raw_name, known[2], known[3])
+
     def set_community_name(self, community_id: str, name: str | None) -> None:
         """Remember a community's name, for brand accounts matched by community name."""
         self._brands[community_id] = self.config.brand_accounts(community_id, name)
@@ -111,8 +131,12 @@ class People:
         self, community_id: str, member_key: str, raw_name: str | None
     ) -> Person:
         """Id, shown name and brand flag of a member."""
+        member_id = self.member_id(community_id, member_key)
+        known = self.traits.get(member_id)
+        if known is None or (raw_name and not known[1]):
+            self.traits[member_id] = (member_key, raw_name, None, None)
         return Person(
-            self.member_id(community_id, member_key),
+            member_id,
             self.display_name(community_id, member_key, raw_name),
             self.is_brand(community_id, member_key, raw_name),
         )

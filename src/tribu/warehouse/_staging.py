@@ -284,7 +284,7 @@ class Stage:
 
     def _add_member(self, record: Member) -> None:
         cid = self.community_id(record.community_key)
-        self._stage_member(
+        member_id = self._stage_member(
             cid,
             record.member_key,
             record.display_name,
@@ -293,6 +293,7 @@ class Stage:
             joined_at=record.joined_at,
             from_record=True,
         )
+        self.people.note_contact(member_id, record.email, record.phone)
 
     def _stage_member(
         self,
@@ -335,7 +336,14 @@ class Stage:
     def _member_id(self, cid: str, member_key: str, raw_name: str | None) -> str:
         """Id of a member met in an event or reaction, staging a row on first sight."""
         if member_key in self._staged.get(cid, ()):
-            return self.people.member_id(cid, member_key)
+            member_id = self.people.member_id(cid, member_key)
+            if (
+                raw_name
+            ):  # first met without a name (a reaction): keep it for identity keys
+                known = self.people.traits.get(member_id)
+                if known is None or not known[1]:
+                    self.people.note_name(member_id, member_key, raw_name)
+            return member_id
         return self._stage_member(cid, member_key, raw_name)
 
     # -- batches out ------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 ``tribu forget MEMBER`` answers a right-to-erasure request (GDPR art. 17). It goes:
 
-1. In one transaction: delete the member's row, the messages they wrote (with those messages'
-   reactions, enrichment and triage handoffs), the reactions they gave, their member events,
-   their id in other messages' ``mentions``, their poll votes and questionnaire responses;
-   unlink them from ``customers``; delete the
-   quarantined records whose raw text holds one of the person's terms; and **redact** the
-   terms (replaced by ``[erased]``, whole words, any case) wherever other raw text holds them:
-   other members' messages, system notices ("Alice joined"), member event details, channel
+1. In one transaction: delete the member's row (and, when ``tribu people`` linked them
+   to other members as one person, the person, their identity keys, the decisions and
+   suggestions naming them, and every other member of the person the same way), the
+   messages they wrote (with those messages' reactions, enrichment and triage handoffs),
+   the reactions they gave, their member events, their id in other messages'
+   ``mentions``, their poll votes and questionnaire responses; unlink them from
+   ``customers``; delete the quarantined records whose raw text holds one of the person's terms; and **redact** the terms (replaced by
+   ``[erased]``, whole words, any case) wherever other raw text holds them: other members'
+   messages, system notices ("Alice joined"), member event details, channel
    and community names, source file names. The terms are the ids and names the user gave
    (``--name``, ``--redact``), the member id, and, in ``--keep-names`` warehouses, the member's
    platform key and real name. Terms shorter than :data:`MIN_TERM` characters are not
@@ -107,6 +109,8 @@ class ForgetReport:
     """Terms too short to redact from free text (see :data:`MIN_TERM`)."""
     terms: list[str] = field(default_factory=list)
     """The terms that name the person (redacted from text, matched as triage authors)."""
+    linked: list[str] = field(default_factory=list)
+    """Other members of the same person (erased with it by :func:`forget_member`)."""
 
     @property
     def total(self) -> int:
@@ -172,6 +176,11 @@ def forget_member(
     try:
         con.execute("SET enable_progress_bar = false")  # the CLI shows its own status
         report = erase(con, member_id, raw_terms=raw_terms)
+        # The person goes with every identity linked to it (tribu people merges).
+        for other in report.linked:
+            more = erase(con, other)
+            for table, count in more.rows.items():
+                report.rows[table] = report.rows.get(table, 0) + count
         pending = _pending(con)
         con.execute("CHECKPOINT")
     finally:
@@ -264,6 +273,15 @@ def erase(
         terms = _terms_of(con, member_id, raw_terms)
         report.short_terms = [t for t in terms if len(t) < MIN_TERM]
         in_members = _count(con, "SELECT count(*) FROM members WHERE member_id = ?", p)
+        report.linked = [
+            r[0]
+            for r in con.execute(
+                "SELECT member_id FROM person_links WHERE member_id <> ? AND person_id "
+                "IN (SELECT person_id FROM person_links WHERE member_id = ?) "
+                "ORDER BY member_id",
+                p * 2,
+            ).fetchall()
+        ]
         wrote = "SELECT message_id FROM messages WHERE author_id = ?"
         asked = "SELECT poll_id FROM polls WHERE author_id = ?"
         steps = [
@@ -288,6 +306,23 @@ def erase(
             ("survey_responses", "DELETE FROM survey_responses WHERE member_id = ?"),
             ("member_events", "DELETE FROM member_events WHERE member_id = ?"),
             ("members", "DELETE FROM members WHERE member_id = ?"),
+            # The people layer: the person, its link, keys, decisions, suggestions.
+            (
+                "people",
+                "DELETE FROM people WHERE person_id IN "
+                "(SELECT person_id FROM person_links WHERE member_id = ?)",
+            ),
+            ("person_links", "DELETE FROM person_links WHERE member_id = ?"),
+            ("identity_keys", "DELETE FROM identity_keys WHERE member_id = ?"),
+            (
+                "people_decisions",
+                "DELETE FROM people_decisions WHERE list_contains(member_ids, ?) "
+                "OR contains(CAST(before AS VARCHAR), ?)",
+            ),
+            (
+                "people_suggestions",
+                "DELETE FROM people_suggestions WHERE member_a = ? OR member_b = ?",
+            ),
         ]
         for table, sql in steps:
             params = p * sql.count("?")

@@ -46,6 +46,7 @@ from tribu.warehouse._people import People
 from tribu.warehouse._settings import apply_settings
 from tribu.warehouse._shards import ShardWorker, plan_split, stage_in_shards
 from tribu.warehouse._staging import BATCH_ROWS, FileCounts, Stage
+from tribu.warehouse.identities import identity_keys, sync_people, write_identity_keys
 from tribu.warehouse.store import (
     open_warehouse,
     pseudonym_secret,
@@ -354,8 +355,30 @@ def _run(
                     con, settings, secret=people.secret, keep_names=keep_names
                 )
             )
+            _record_identities(con, people, keep_names=keep_names)
     summary.files = [item for item, _, _ in work]
     return summary
+
+
+def _record_identities(
+    con: duckdb.DuckDBPyConnection, people: People, *, keep_names: bool
+) -> None:
+    """Identity keys of the members met (hashed), and a person for each new member."""
+    write_identity_keys(
+        con,
+        {
+            member_id: identity_keys(
+                people.secret,
+                keep_names=keep_names,
+                member_key=key,
+                raw_name=name,
+                email=email,
+                phone=phone,
+            )
+            for member_id, (key, name, email, phone) in people.traits.items()
+        },
+    )
+    sync_people(con)
 
 
 def _community_summaries(

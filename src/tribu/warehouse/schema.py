@@ -20,7 +20,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # name -> column definitions. Order matters only for readability.
 TABLES: dict[str, str] = {
@@ -244,6 +244,38 @@ TABLES: dict[str, str] = {
         number DOUBLE,
         text VARCHAR,
         sentiment DOUBLE
+    "people": """
+        person_id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL
+    """,
+    "person_links": """
+        member_id VARCHAR PRIMARY KEY,
+        person_id VARCHAR NOT NULL,
+        decision_id VARCHAR
+    """,
+    "identity_keys": """
+        member_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        key VARCHAR NOT NULL
+    """,
+    "people_decisions": """
+        decision_id VARCHAR PRIMARY KEY,
+        ts TIMESTAMPTZ NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        member_ids VARCHAR[] NOT NULL,
+        confidence DOUBLE,
+        reason VARCHAR,
+        evidence JSON,
+        before JSON,
+        undone_by VARCHAR
+    """,
+    "people_suggestions": """
+        member_a VARCHAR NOT NULL,
+        member_b VARCHAR NOT NULL,
+        confidence DOUBLE NOT NULL,
+        evidence JSON NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
     """,
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY,
@@ -285,5 +317,23 @@ MIGRATIONS: dict[int, list[str]] = {
             "survey_responses",
             "survey_answers",
         )
+    ],
+    # 3 -> 4 (issue 18, people): one person per member at first, the identity link, the
+    # hashed identity keys merge suggestions are made from, decisions and open suggestions.
+    3: [
+        f"CREATE TABLE IF NOT EXISTS {name} ({TABLES[name]})"
+        for name in (
+            "people",
+            "person_links",
+            "identity_keys",
+            "people_decisions",
+            "people_suggestions",
+        )
+    ]
+    + [
+        "INSERT INTO people SELECT 'p:' || member_id, now() FROM members "
+        "WHERE 'p:' || member_id NOT IN (SELECT person_id FROM people)",
+        "INSERT INTO person_links SELECT member_id, 'p:' || member_id, NULL "
+        "FROM members WHERE member_id NOT IN (SELECT member_id FROM person_links)",
     ],
 }

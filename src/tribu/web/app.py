@@ -48,6 +48,7 @@ from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_header
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.polls_api import polls_router
+from tribu.web.people_pages import people_pages_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
 from tribu.web.tokens_api import tokens_router
@@ -311,6 +312,7 @@ def create_app(
     app.include_router(pages_router())
     app.include_router(triage_router())
     app.include_router(triage_pages_router())
+    app.include_router(people_pages_router())
     attach_triage(app, db)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
