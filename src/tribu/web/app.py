@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tribu import __version__
 from tribu.errors import TribuError
+from tribu.live.settings import LiveSettings
 from tribu.report.charts import CHARTS
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable
 from tribu.report.firstparty import (
@@ -44,6 +45,13 @@ from tribu.web._schema import allowed_methods
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
+from tribu.web.hooks_api import (
+    HOOK_PREFIX,
+    attach_live,
+    close_live,
+    hooks_router,
+    live_router,
+)
 from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
@@ -166,6 +174,7 @@ def create_app(
     refresh_interval: float = 2.0,
     watch: bool = True,
     throttle: TokenThrottle | None = None,
+    live: LiveSettings | None = None,
 ) -> FastAPI:
     """The tribu web application over warehouse ``db``.
 
@@ -183,6 +192,9 @@ def create_app(
         Start the thread that refreshes the snapshot when the warehouse changes.
     throttle
         Counts wrong tokens per client (:mod:`tribu.web.throttle`); a default one when None.
+    live
+        The live receivers' settings (:mod:`tribu.live.settings`); ``[live]`` of tribu.toml
+        and the secrets of the environment when None.
     """
     snapshots = SnapshotManager(
         db, folder=snapshot_folder, interval=refresh_interval, warm=warm_dashboard
@@ -198,6 +210,7 @@ def create_app(
         finally:
             snapshots.close()
             close_triage(app)
+            close_live(app)
 
     app = FastAPI(
         title="tribu",
@@ -222,7 +235,8 @@ def create_app(
     ) -> Response:
         path = request.url.path
         request.state.token = None
-        if path not in _OPEN_PATHS:
+        # The live receivers check their platform's signature instead (web/hooks_api.py).
+        if path not in _OPEN_PATHS and not path.startswith(HOOK_PREFIX):
             bearer = _bearer(request)
             throttle: TokenThrottle = request.app.state.throttle
             if bearer is not None:
@@ -303,6 +317,9 @@ def create_app(
     app.include_router(triage_router())
     app.include_router(triage_pages_router())
     attach_triage(app, db)
+    app.include_router(hooks_router())
+    app.include_router(live_router())
+    attach_live(app, db, live)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
 
