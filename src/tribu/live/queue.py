@@ -146,7 +146,8 @@ class LiveQueue:
     ) -> bool:
         """Store an accepted event durably; False when ``dedup`` was stored before.
 
-        ``ignored`` counts the parts of the event that tribu does not read (unknown types).
+        ``ignored`` counts the parts of the event that tribu does not read (unknown types),
+        once per stored event (a retry is not counted again).
         """
         now = time.time()
         with self._write() as con:
@@ -157,7 +158,7 @@ class LiveQueue:
             )
             fresh = cursor.rowcount == 1
             self._bump(con, f"{source}.received" if fresh else f"{source}.duplicate")
-            if ignored:
+            if ignored and fresh:
                 self._bump(con, f"{source}.ignored", ignored)
         return fresh
 
