@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "tribu.commands.serve",
     "tribu.commands.faq",
     "tribu.commands.triage",
+    "tribu.commands.live",
     "tribu.commands.demo",
 )
 

@@ -1,0 +1,164 @@
+"""Alert rules on a small warehouse, once per episode, and their delivery with bounded retries."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tribu.config import TribuConfig
+from tribu.connectors._records import Message
+from tribu.errors import ConfigError
+from tribu.live.alerts import AlertStore, alert_settings, deliver, evaluate
+from tribu.live.apply import apply_ops
+from tribu.live.ops import Post, Where
+from tribu.live.signing import tribu_signature_fault
+from tribu.warehouse.store import open_warehouse
+
+WHERE = Where("generic", "club", channel_key="general")
+DAY0 = datetime(2026, 9, 1, 12, tzinfo=UTC)
+
+
+def _post(key: str, author: str, at: datetime, text: str, reply: str | None = None) -> Post:
+    return Post(WHERE, Message("club", "general", key, author, at, text, reply_to_key=reply))
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """90 days: alice posts 2 a day for 70 days then stops (at risk); bob posts 1 a day;
+    on day 80, 9 negative messages in #general against 1 a day before (a spike); on day 89
+    carol asks a question nobody answers, bob asks one that alice... no: that dan answers."""
+    db = tmp_path / "w.duckdb"
+    con = open_warehouse(db)
+    ops = []
+    negative = []
+    for d in range(90):
+        at = DAY0 + timedelta(days=d)
+        if d < 70:
+            ops += [_post(f"a{d}-{i}", "alice", at + timedelta(minutes=i), "hi") for i in range(2)]
+        ops.append(_post(f"b{d}", "bob", at, "bonjour"))
+        negative.append(f"b{d}")
+        if d == 80:
+            for i in range(8):
+                ops.append(_post(f"n{i}", "erin", at + timedelta(minutes=i), "awful"))
+                negative.append(f"n{i}")
+    ops.append(_post("q1", "carol", DAY0 + timedelta(days=88), "Is it vegan?"))
+    ops.append(_post("q2", "dan", DAY0 + timedelta(days=88), "Gluten free?"))
+    ops.append(_post("r2", "bob", DAY0 + timedelta(days=88, hours=1), "yes", reply="q2"))
+    ops.append(_post("late", "bob", DAY0 + timedelta(days=89, hours=20), "ok"))
+    apply_ops(con, ops)
+    # every bob message is negative (1 a day: the baseline), plus erin's 8 on day 80
+    con.execute(
+        "INSERT INTO enrichment SELECT message_id, 'en', 0.1, NULL, NULL FROM messages "
+        "WHERE list_contains(?, split_part(message_id, '/', 2))",
+        [negative],
+    )
+    yield con
+    con.close()
+
+
+def test_rules_find_the_injected_episodes_once(warehouse, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = alert_settings(TribuConfig(), env={})
+    found = evaluate(warehouse, settings)
+    by_rule = {}
+    for a in found:
+        by_rule.setdefault(a.rule, []).append(a)
+    # day 80: 9 negative (bob + 8) vs 1 a day (std 0 -> floor 1): 9 >= 1 + 3
+    spike = by_rule["negative_spike"]
+    assert [(a.subject, a.day) for a in spike] == [
+        ("generic:club/general", (DAY0 + timedelta(days=80)).date().isoformat())
+    ]
+    assert spike[0].evidence["negative_messages"] == 9
+    # alice: 28 messages per 14 days in her baseline, 0 since day 70; flagged once the
+    # 14-day window holds ≤ 14 (from day 76: days 76..89 hold 0; day 76 is the first day
+    # whose window (63..76) holds 7 days x 2 = 14 <= 14)
+    risk = by_rule["member_at_risk"]
+    assert len(risk) == 1
+    assert risk[0].day == (DAY0 + timedelta(days=76)).date().isoformat()
+    # carol's question has no answer 24 h later (latest message: day 89 20:00); dan's has one
+    unanswered = by_rule["unanswered_question"]
+    assert [a.subject for a in unanswered] == ["generic:club/q1"]
+    store = AlertStore(tmp_path / "alerts.sqlite")
+    assert len(store.add_new(found)) == len(found)
+    assert store.add_new(evaluate(warehouse, settings)) == []  # once per episode
+    store.close()
+
+
+def test_delivery_retries_a_bounded_number_of_times(tmp_path: Path) -> None:
+    from tribu.live.alerts import Alert
+
+    calls: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if "slack" in str(request.url):
+            return httpx.Response(500 if len(calls) < 3 else 200)
+        return httpx.Response(503)  # the generic receiver keeps failing
+
+    settings = alert_settings(
+        TribuConfig(raw={"alerts": {"slack_webhook": "https://hooks.slack.invalid/x", "tries": 3}}),
+        env={"TRIBU_ALERTS_WEBHOOK": "https://alerts.invalid/in", "TRIBU_ALERTS_SECRET": "k"},
+    )
+    alert = Alert("r:s:d", "negative_spike", "s", None, "2026-12-01", "9 negative <b>msgs</b>")
+    store = AlertStore(tmp_path / "a.sqlite")
+    store.add_new([alert])
+    waits: list[float] = []
+    with httpx.Client(transport=httpx.MockTransport(answer)) as client:
+        sent = deliver([alert], settings, store, client=client, sleep=waits.append)
+    assert sent == 0  # the generic webhook never took it
+    slack = [c for c in calls if "slack" in str(c.url)]
+    generic = [c for c in calls if "alerts.invalid" in str(c.url)]
+    assert len(slack) == 3 and len(generic) == 3  # bounded: 3 tries each
+    assert waits == [0.5, 1.0, 0.5, 1.0]
+    assert json.loads(slack[0].content)["text"].startswith("*tribu alert: negative_spike*")
+    g = generic[0]
+    assert tribu_signature_fault(
+        "k", g.headers["x-tribu-timestamp"], g.headers["x-tribu-signature"], g.content
+    ) is None
+    assert store.latest()[0]["sent"] is False
+    store.close()
+
+
+def test_settings_are_checked() -> None:
+    with pytest.raises(ConfigError, match="alerts.negative_spike has unknown keys: zz"):
+        alert_settings(TribuConfig(raw={"alerts": {"negative_spike": {"zz": 1}}}), env={})
+    with pytest.raises(ConfigError, match="must be a number"):
+        alert_settings(TribuConfig(raw={"alerts": {"member_at_risk": {"ratio": "half"}}}), env={})
+    off = alert_settings(
+        TribuConfig(raw={"alerts": {"unanswered_question": {"enabled": False, "hours": 2}}}),
+        env={},
+    )
+    assert "unanswered_question" not in off.enabled
+    assert off.rules["unanswered_question"]["hours"] == 2
+    assert off.rules["negative_spike"]["z"] == 3.0  # the documented default
+
+
+def test_digest_in_both_languages_escapes_names(warehouse) -> None:  # type: ignore[no-untyped-def]
+    from tribu.live.digest import build_digest, parse_since
+
+    warehouse.execute("UPDATE communities SET name = '<script>x</script>'")
+    end = DAY0 + timedelta(days=90)
+    week = parse_since("7d")
+    en = build_digest(warehouse, since=week, end=end, lang="en", alerts=[
+        {"rule": "negative_spike", "summary": "9 <b>", "day": "2026-11-28", "link": "http://x/"}
+    ])
+    fr = build_digest(warehouse, since=week, end=end, lang="fr")
+    assert "<script>" not in en.html and "&lt;script&gt;" in en.html
+    assert "Messages" in en.markdown and "Membres actifs" in fr.markdown
+    assert "Aucune alerte" in fr.markdown
+    # days 83..89: bob 7 + late 1 + carol, dan, bob's reply on day 88 = 11 messages;
+    # the 7 days before (76..82): bob 7 + erin 8 = 15 -> "11 (-4)"
+    row = en.figures[0]
+    assert row["messages"] == 11 and row["previous"]["messages"] == 15
+    assert "11 (-4)" in en.markdown
+    with pytest.raises(ConfigError, match="--since"):
+        parse_since("a week")
+
+
+def test_alerts_need_today_default(warehouse) -> None:  # type: ignore[no-untyped-def]
+    settings = alert_settings(TribuConfig(), env={})
+    # evaluated as of day 60, nothing has happened yet
+    assert evaluate(warehouse, settings, today=date(2026, 10, 31)) == []
