@@ -162,3 +162,35 @@ def test_alerts_need_today_default(warehouse) -> None:  # type: ignore[no-untype
     settings = alert_settings(TribuConfig(), env={})
     # evaluated as of day 60, nothing has happened yet
     assert evaluate(warehouse, settings, today=date(2026, 10, 31)) == []
+
+
+def test_alerts_page_and_api_show_kept_alerts_escaped(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from tribu.live.alerts import Alert
+    from tribu.live.queue import queue_path
+    from tribu.live.settings import LiveSettings
+    from tribu.web.app import create_app
+    from tribu.web.auth import TokenStore
+
+    db = tmp_path / "w.duckdb"
+    open_warehouse(db).close()
+    tokens = TokenStore(tmp_path / "t.json")
+    _, viewer = tokens.create("viewer", "t")
+    app = create_app(db, tokens=tokens, watch=False, live=LiveSettings({}, worker=False))
+    store = AlertStore(queue_path(db))
+    store.add_new(
+        [Alert("k1", "negative_spike", "c", None, "2026-12-01", "<img src=x onerror=alert(1)>",
+               {"negative_messages": 9}, "http://127.0.0.1:8000/")]
+    )
+    store.close()
+    client = TestClient(app)
+    auth = {"Authorization": f"Bearer {viewer}"}
+    page = client.get("/alerts?lang=en", headers=auth)
+    assert page.status_code == 200
+    assert "<img src=x" not in page.text and "&lt;img src=x" in page.text
+    assert "negative_messages=9" in page.text
+    rows = client.get("/api/v1/live/alerts", headers=auth).json()
+    assert [(r["key"], r["sent"]) for r in rows] == [("k1", False)]
+    assert client.get("/alerts", follow_redirects=False).status_code == 303  # token needed
+    app.state.snapshots.close()

@@ -100,7 +100,7 @@ def test_receiver_without_secret_is_off(tmp_path: Path) -> None:
         live=LiveSettings({}, worker=False),
     )
     r = TestClient(app).post("/hooks/slack/events", content=b"{}")
-    assert r.status_code == 503
+    assert r.status_code == 404
     assert "TRIBU_SLACK_SIGNING_SECRET" in r.json()["error"]["detail"]
     app.state.snapshots.close()
 

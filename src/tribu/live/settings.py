@@ -8,7 +8,7 @@
     interval = 0.5          # seconds between two rounds of the worker
 
 Secrets never go in ``tribu.toml`` (it is often committed): each receiver reads its own from
-the environment of ``tribu serve``, and answers ``503`` while it is not set:
+the environment of ``tribu serve``, and answers ``404`` (off) while it is not set:
 
 - ``TRIBU_SLACK_SIGNING_SECRET`` — the Slack app's *Signing Secret*;
 - ``TRIBU_TELEGRAM_SECRET_TOKEN`` — the ``secret_token`` given to Telegram's ``setWebhook``;

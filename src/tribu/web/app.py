@@ -42,6 +42,7 @@ from tribu.report.firstparty import (
 )
 from tribu.report.labels import pick_lang
 from tribu.web._schema import allowed_methods
+from tribu.web.alerts_pages import alerts_pages_router
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
@@ -319,6 +320,7 @@ def create_app(
     attach_triage(app, db)
     app.include_router(hooks_router())
     app.include_router(live_router())
+    app.include_router(alerts_pages_router())
     attach_live(app, db, live)
 
     app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ The receivers do NOT take the dashboard's token: a platform cannot send one. Eac
 platform's own signature instead (:mod:`tribu.live.signing`) and answers ``401`` when it is
 missing, wrong or stale (counted and logged, body not kept), ``400`` naming the field when the
 payload cannot be read (counted, quarantined in the queue with its raw body), ``413`` past
-1 MiB, ``503`` while its secret is not set. An accepted event is written to the durable queue
+1 MiB, ``404`` while its secret is not set (the receiver is off). An accepted event is written to the durable queue
 (:mod:`tribu.live.queue`) and committed BEFORE the ``200``: the worker applies it afterwards,
 so the platform gets its answer in milliseconds (Slack wants one within 3 s).
 
@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from tribu.config import load_config
+from tribu.live.alerts import AlertStore
 from tribu.live.generic_events import read_generic
 from tribu.live.ops import PayloadError
 from tribu.live.queue import BODY_LIMIT, LiveQueue, queue_path
@@ -41,6 +42,7 @@ from tribu.web.models import ErrorResponse
 __all__ = [
     "HOOK_PREFIX",
     "LiveService",
+    "alerts_of",
     "attach_live",
     "close_live",
     "hooks_router",
@@ -110,6 +112,19 @@ class ActivityItem(BaseModel):
     ts: float | None
 
 
+class AlertItem(BaseModel):
+    key: str
+    rule: str
+    subject: str
+    community_id: str | None
+    day: str
+    summary: str
+    evidence: dict[str, Any]
+    link: str
+    sent: bool
+    created_at: float
+
+
 class ActivityPage(BaseModel):
     items: list[ActivityItem]
     next: int
@@ -119,7 +134,7 @@ _HOOK_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Malformed payload: the field is named; the body is quarantined."},
     401: {"model": ErrorResponse, "description": "Missing, wrong or stale signature (counted)."},
     413: {"model": ErrorResponse, "description": "Body past 1 MiB."},
-    503: {"model": ErrorResponse, "description": "This receiver's secret is not set on the server."},
+    404: {"model": ErrorResponse, "description": "This receiver is off: its secret is not set on the server."},
 }
 _BODY = {
     "requestBody": {
@@ -151,8 +166,8 @@ async def _receive(
     secret = service.settings.secrets.get(source)
     if not secret:
         return _error(
-            503,
-            "Service unavailable",
+            404,
+            "Not found",
             f"The {source} receiver is off: set {SECRET_ENV[source]} where tribu serve runs.",
         )
     body = await request.body()
@@ -294,4 +309,20 @@ def live_router() -> APIRouter:
         ]
         return {"items": items, "next": rows[-1][0] if rows else after}
 
+    @router.get("/alerts", response_model=list[AlertItem], operation_id="live_alerts")
+    def alerts(
+        request: Request, limit: int = Query(100, ge=1, le=1000)
+    ) -> list[dict[str, Any]]:
+        """The alerts raised (one per episode), newest first, with their evidence and link."""
+        return alerts_of(request, limit)
+
     return router
+
+
+def alerts_of(request: Request, limit: int = 100) -> list[dict[str, Any]]:
+    """The alerts kept beside the warehouse (``tribu alerts check`` raises them)."""
+    store = AlertStore(_service(request).queue.path)
+    try:
+        return store.latest(limit)
+    finally:
+        store.close()
