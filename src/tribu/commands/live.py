@@ -68,6 +68,40 @@ def live_status(db: DbOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"backlog\t{data['backlog']}")
 
 
+@live_app.command("discord")
+def live_discord(
+    db: DbOption = None,
+    gateway: Annotated[
+        str, typer.Option(help="Gateway URL (a local fake one for tests).")
+    ] = "wss://gateway.discord.gg/?v=10&encoding=json",
+) -> None:
+    """Connect a Discord bot to the gateway and queue its guilds' events (token from
+    $TRIBU_DISCORD_TOKEN); 'tribu serve' (or 'tribu live apply') applies them."""
+    import asyncio
+    import logging
+    import os
+
+    from tribu.errors import ConfigError
+    from tribu.live.discord_gateway import TOKEN_ENV, GatewayClient
+    from tribu.live.queue import LiveQueue, queue_path
+    from tribu.warehouse.store import resolve_db_path
+
+    token = os.environ.get(TOKEN_ENV)
+    if not token:
+        raise ConfigError(f"Set {TOKEN_ENV} to the bot token (Developer Portal > Bot).")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    queue = LiveQueue(queue_path(resolve_db_path(db)))
+    client = GatewayClient(token, queue, url=gateway)
+    typer.echo("Connected to the Discord gateway queue; Ctrl+C to stop.", err=True)
+    try:
+        asyncio.run(client.run())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        queue.close()
+    typer.echo(f"{client.state.stored} events queued.", err=True)
+
+
 @alerts_app.command("check")
 def alerts_check(
     db: DbOption = None,

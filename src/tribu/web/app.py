@@ -50,6 +50,7 @@ from tribu.web.hooks_api import (
     HOOK_PREFIX,
     attach_live,
     close_live,
+    declare_hook_security,
     hooks_router,
     live_router,
 )
@@ -323,7 +324,7 @@ def create_app(
     app.include_router(alerts_pages_router())
     attach_live(app, db, live)
 
-    app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: declare_hook_security(typed_openapi(app))  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:

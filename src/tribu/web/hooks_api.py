@@ -44,6 +44,7 @@ __all__ = [
     "LiveService",
     "alerts_of",
     "attach_live",
+    "declare_hook_security",
     "close_live",
     "hooks_router",
     "live_router",
@@ -136,13 +137,45 @@ _HOOK_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorResponse, "description": "Body past 1 MiB."},
     404: {"model": ErrorResponse, "description": "This receiver is off: its secret is not set on the server."},
 }
-_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
+_SCHEMES = {
+    "slackSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Slack-Signature",
+        "description": "Slack's v0 HMAC of the body with the signing secret, with "
+        "X-Slack-Request-Timestamp (5-minute window). Not the dashboard token.",
     },
-    "security": [],
+    "telegramSecretToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Telegram-Bot-Api-Secret-Token",
+        "description": "The secret token given to setWebhook. Not the dashboard token.",
+    },
+    "tribuSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Tribu-Signature",
+        "description": "v1 HMAC of the body with TRIBU_HOOK_SECRET, with X-Tribu-Timestamp "
+        "(5-minute window). Not the dashboard token.",
+    },
 }
+
+
+def _body(scheme: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "security": [{scheme: []}],
+    }
+
+
+def declare_hook_security(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the receivers' signature schemes to the OpenAPI schema (idempotent)."""
+    schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes.update(_SCHEMES)
+    return schema
 
 
 def _service(request: Request) -> LiveService:
@@ -221,7 +254,7 @@ def hooks_router() -> APIRouter:
         "/slack/events",
         response_model=HookAnswer,
         responses=_HOOK_ERRORS,
-        openapi_extra=_BODY,
+        openapi_extra=_body("slackSignature"),
         operation_id="slack_events",
     )
     async def slack_events(request: Request) -> JSONResponse:
@@ -237,7 +270,7 @@ def hooks_router() -> APIRouter:
         "/telegram",
         response_model=HookAnswer,
         responses=_HOOK_ERRORS,
-        openapi_extra=_BODY,
+        openapi_extra=_body("telegramSecretToken"),
         operation_id="telegram_update",
     )
     async def telegram(request: Request) -> JSONResponse:
@@ -252,7 +285,7 @@ def hooks_router() -> APIRouter:
         "/generic",
         response_model=HookAnswer,
         responses=_HOOK_ERRORS,
-        openapi_extra=_BODY,
+        openapi_extra=_body("tribuSignature"),
         operation_id="generic_events",
     )
     async def generic(request: Request) -> JSONResponse:
