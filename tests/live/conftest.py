@@ -20,7 +20,9 @@ def payload(name: str) -> bytes:
     return json.dumps(json.loads((PAYLOADS / name).read_text("utf-8"))).encode()
 
 
-def slack_headers(body: bytes, *, secret: str = SECRETS["slack"], at: float | None = None) -> dict[str, str]:
+def slack_headers(
+    body: bytes, *, secret: str = SECRETS["slack"], at: float | None = None
+) -> dict[str, str]:
     stamp = str(int(time.time() if at is None else at))
     return {
         "X-Slack-Request-Timestamp": stamp,
@@ -29,7 +31,9 @@ def slack_headers(body: bytes, *, secret: str = SECRETS["slack"], at: float | No
     }
 
 
-def generic_headers(body: bytes, *, secret: str = SECRETS["generic"], at: float | None = None) -> dict[str, str]:
+def generic_headers(
+    body: bytes, *, secret: str = SECRETS["generic"], at: float | None = None
+) -> dict[str, str]:
     stamp = str(int(time.time() if at is None else at))
     return {
         "X-Tribu-Timestamp": stamp,
@@ -39,7 +43,10 @@ def generic_headers(body: bytes, *, secret: str = SECRETS["generic"], at: float 
 
 
 def telegram_headers(secret: str = SECRETS["telegram"]) -> dict[str, str]:
-    return {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
+    return {
+        "X-Telegram-Bot-Api-Secret-Token": secret,
+        "Content-Type": "application/json",
+    }
 
 
 @pytest.fixture

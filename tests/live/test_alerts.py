@@ -22,8 +22,12 @@ WHERE = Where("generic", "club", channel_key="general")
 DAY0 = datetime(2026, 9, 1, 12, tzinfo=UTC)
 
 
-def _post(key: str, author: str, at: datetime, text: str, reply: str | None = None) -> Post:
-    return Post(WHERE, Message("club", "general", key, author, at, text, reply_to_key=reply))
+def _post(
+    key: str, author: str, at: datetime, text: str, reply: str | None = None
+) -> Post:
+    return Post(
+        WHERE, Message("club", "general", key, author, at, text, reply_to_key=reply)
+    )
 
 
 @pytest.fixture
@@ -38,7 +42,10 @@ def warehouse(tmp_path: Path):  # type: ignore[no-untyped-def]
     for d in range(90):
         at = DAY0 + timedelta(days=d)
         if d < 70:
-            ops += [_post(f"a{d}-{i}", "alice", at + timedelta(minutes=i), "hi") for i in range(2)]
+            ops += [
+                _post(f"a{d}-{i}", "alice", at + timedelta(minutes=i), "hi")
+                for i in range(2)
+            ]
         ops.append(_post(f"b{d}", "bob", at, "bonjour"))
         negative.append(f"b{d}")
         if d == 80:
@@ -47,7 +54,9 @@ def warehouse(tmp_path: Path):  # type: ignore[no-untyped-def]
                 negative.append(f"n{i}")
     ops.append(_post("q1", "carol", DAY0 + timedelta(days=88), "Is it vegan?"))
     ops.append(_post("q2", "dan", DAY0 + timedelta(days=88), "Gluten free?"))
-    ops.append(_post("r2", "bob", DAY0 + timedelta(days=88, hours=1), "yes", reply="q2"))
+    ops.append(
+        _post("r2", "bob", DAY0 + timedelta(days=88, hours=1), "yes", reply="q2")
+    )
     ops.append(_post("late", "bob", DAY0 + timedelta(days=89, hours=20), "ok"))
     apply_ops(con, ops)
     # every bob message is negative (1 a day: the baseline), plus erin's 8 on day 80
@@ -99,10 +108,19 @@ def test_delivery_retries_a_bounded_number_of_times(tmp_path: Path) -> None:
         return httpx.Response(503)  # the generic receiver keeps failing
 
     settings = alert_settings(
-        TribuConfig(raw={"alerts": {"slack_webhook": "https://hooks.slack.invalid/x", "tries": 3}}),
-        env={"TRIBU_ALERTS_WEBHOOK": "https://alerts.invalid/in", "TRIBU_ALERTS_SECRET": "k"},
+        TribuConfig(
+            raw={
+                "alerts": {"slack_webhook": "https://hooks.slack.invalid/x", "tries": 3}
+            }
+        ),
+        env={
+            "TRIBU_ALERTS_WEBHOOK": "https://alerts.invalid/in",
+            "TRIBU_ALERTS_SECRET": "k",
+        },
     )
-    alert = Alert("r:s:d", "negative_spike", "s", None, "2026-12-01", "9 negative <b>msgs</b>")
+    alert = Alert(
+        "r:s:d", "negative_spike", "s", None, "2026-12-01", "9 negative <b>msgs</b>"
+    )
     store = AlertStore(tmp_path / "a.sqlite")
     store.add_new([alert])
     waits: list[float] = []
@@ -113,22 +131,36 @@ def test_delivery_retries_a_bounded_number_of_times(tmp_path: Path) -> None:
     generic = [c for c in calls if "alerts.invalid" in str(c.url)]
     assert len(slack) == 3 and len(generic) == 3  # bounded: 3 tries each
     assert waits == [0.5, 1.0, 0.5, 1.0]
-    assert json.loads(slack[0].content)["text"].startswith("*tribu alert: negative_spike*")
+    assert json.loads(slack[0].content)["text"].startswith(
+        "*tribu alert: negative_spike*"
+    )
     g = generic[0]
-    assert tribu_signature_fault(
-        "k", g.headers["x-tribu-timestamp"], g.headers["x-tribu-signature"], g.content
-    ) is None
+    assert (
+        tribu_signature_fault(
+            "k",
+            g.headers["x-tribu-timestamp"],
+            g.headers["x-tribu-signature"],
+            g.content,
+        )
+        is None
+    )
     assert store.latest()[0]["sent"] is False
     store.close()
 
 
 def test_settings_are_checked() -> None:
     with pytest.raises(ConfigError, match="alerts.negative_spike has unknown keys: zz"):
-        alert_settings(TribuConfig(raw={"alerts": {"negative_spike": {"zz": 1}}}), env={})
+        alert_settings(
+            TribuConfig(raw={"alerts": {"negative_spike": {"zz": 1}}}), env={}
+        )
     with pytest.raises(ConfigError, match="must be a number"):
-        alert_settings(TribuConfig(raw={"alerts": {"member_at_risk": {"ratio": "half"}}}), env={})
+        alert_settings(
+            TribuConfig(raw={"alerts": {"member_at_risk": {"ratio": "half"}}}), env={}
+        )
     off = alert_settings(
-        TribuConfig(raw={"alerts": {"unanswered_question": {"enabled": False, "hours": 2}}}),
+        TribuConfig(
+            raw={"alerts": {"unanswered_question": {"enabled": False, "hours": 2}}}
+        ),
         env={},
     )
     assert "unanswered_question" not in off.enabled
@@ -142,9 +174,20 @@ def test_digest_in_both_languages_escapes_names(warehouse) -> None:  # type: ign
     warehouse.execute("UPDATE communities SET name = '<script>x</script>'")
     end = DAY0 + timedelta(days=90)
     week = parse_since("7d")
-    en = build_digest(warehouse, since=week, end=end, lang="en", alerts=[
-        {"rule": "negative_spike", "summary": "9 <b>", "day": "2026-11-28", "link": "http://x/"}
-    ])
+    en = build_digest(
+        warehouse,
+        since=week,
+        end=end,
+        lang="en",
+        alerts=[
+            {
+                "rule": "negative_spike",
+                "summary": "9 <b>",
+                "day": "2026-11-28",
+                "link": "http://x/",
+            }
+        ],
+    )
     fr = build_digest(warehouse, since=week, end=end, lang="fr")
     assert "<script>" not in en.html and "&lt;script&gt;" in en.html
     assert "Messages" in en.markdown and "Membres actifs" in fr.markdown
@@ -177,11 +220,23 @@ def test_alerts_page_and_api_show_kept_alerts_escaped(tmp_path: Path) -> None:
     open_warehouse(db).close()
     tokens = TokenStore(tmp_path / "t.json")
     _, viewer = tokens.create("viewer", "t")
-    app = create_app(db, tokens=tokens, watch=False, live=LiveSettings({}, worker=False))
+    app = create_app(
+        db, tokens=tokens, watch=False, live=LiveSettings({}, worker=False)
+    )
     store = AlertStore(queue_path(db))
     store.add_new(
-        [Alert("k1", "negative_spike", "c", None, "2026-12-01", "<img src=x onerror=alert(1)>",
-               {"negative_messages": 9}, "http://127.0.0.1:8000/")]
+        [
+            Alert(
+                "k1",
+                "negative_spike",
+                "c",
+                None,
+                "2026-12-01",
+                "<img src=x onerror=alert(1)>",
+                {"negative_messages": 9},
+                "http://127.0.0.1:8000/",
+            )
+        ]
     )
     store.close()
     client = TestClient(app)
@@ -192,5 +247,7 @@ def test_alerts_page_and_api_show_kept_alerts_escaped(tmp_path: Path) -> None:
     assert "negative_messages=9" in page.text
     rows = client.get("/api/v1/live/alerts", headers=auth).json()
     assert [(r["key"], r["sent"]) for r in rows] == [("k1", False)]
-    assert client.get("/alerts", follow_redirects=False).status_code == 303  # token needed
+    assert (
+        client.get("/alerts", follow_redirects=False).status_code == 303
+    )  # token needed
     app.state.snapshots.close()

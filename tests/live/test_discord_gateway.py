@@ -26,17 +26,38 @@ def _msg(seq: int, kind: str, data: dict[str, Any]) -> str:
 
 
 CREATE = {
-    "id": "1100", "channel_id": CHANNEL, "guild_id": GUILD, "content": "Hello tribu",
-    "timestamp": "2026-12-05T10:00:00.000000+00:00", "edited_timestamp": None,
+    "id": "1100",
+    "channel_id": CHANNEL,
+    "guild_id": GUILD,
+    "content": "Hello tribu",
+    "timestamp": "2026-12-05T10:00:00.000000+00:00",
+    "edited_timestamp": None,
     "author": {"id": "80351110224678912", "username": "nelly", "global_name": "Nelly"},
-    "mentions": [], "attachments": [], "type": 0,
+    "mentions": [],
+    "attachments": [],
+    "type": 0,
 }
-REACT = {"user_id": "80351110224678913", "channel_id": CHANNEL, "message_id": "1100",
-         "guild_id": GUILD, "emoji": {"id": None, "name": "🔥"}}
-UPDATE = {"id": "1100", "channel_id": CHANNEL, "guild_id": GUILD, "content": "Hello tribu!",
-          "edited_timestamp": "2026-12-05T10:05:00.000000+00:00", "mentions": []}
-JOIN = {"guild_id": GUILD, "joined_at": "2026-12-05T09:00:00.000000+00:00",
-        "user": {"id": "80351110224678914", "username": "zoe"}, "roles": []}
+REACT = {
+    "user_id": "80351110224678913",
+    "channel_id": CHANNEL,
+    "message_id": "1100",
+    "guild_id": GUILD,
+    "emoji": {"id": None, "name": "🔥"},
+}
+UPDATE = {
+    "id": "1100",
+    "channel_id": CHANNEL,
+    "guild_id": GUILD,
+    "content": "Hello tribu!",
+    "edited_timestamp": "2026-12-05T10:05:00.000000+00:00",
+    "mentions": [],
+}
+JOIN = {
+    "guild_id": GUILD,
+    "joined_at": "2026-12-05T09:00:00.000000+00:00",
+    "user": {"id": "80351110224678914", "username": "zoe"},
+    "roles": [],
+}
 
 
 class FakeGateway:
@@ -55,7 +76,11 @@ class FakeGateway:
         self.received.append(first)
         if n == 1:
             assert first["op"] == 2
-            await ws.send(_msg(1, "READY", {"session_id": "sess-1", "resume_gateway_url": self.url}))
+            await ws.send(
+                _msg(
+                    1, "READY", {"session_id": "sess-1", "resume_gateway_url": self.url}
+                )
+            )
             await ws.send(_msg(2, "MESSAGE_CREATE", CREATE))
             await ws.send(_msg(3, "MESSAGE_REACTION_ADD", REACT))
             await ws.send(_msg(4, "TYPING_START", {"channel_id": CHANNEL}))
@@ -71,7 +96,11 @@ class FakeGateway:
             await ws.send(json.dumps({"op": 9, "d": False}))  # not resumable
             await self._drain(ws)
         else:
-            await ws.send(_msg(1, "READY", {"session_id": "sess-2", "resume_gateway_url": self.url}))
+            await ws.send(
+                _msg(
+                    1, "READY", {"session_id": "sess-2", "resume_gateway_url": self.url}
+                )
+            )
             await ws.send(_msg(2, "GUILD_MEMBER_ADD", JOIN))
             await self._drain(ws)
 
@@ -120,7 +149,10 @@ def test_identify_heartbeat_resume_and_reidentify(tmp_path: Path) -> None:
     assert 1 in ops  # heartbeats
     resumes = [m for m in fake.received if m["op"] == 6]
     # after the drop: resume sess-1 from seq 4; after op 7: resume from seq 6
-    assert [(r["d"]["session_id"], r["d"]["seq"]) for r in resumes] == [("sess-1", 4), ("sess-1", 6)]
+    assert [(r["d"]["session_id"], r["d"]["seq"]) for r in resumes] == [
+        ("sess-1", 4),
+        ("sess-1", 6),
+    ]
     assert [m["op"] for m in fake.received].count(2) == 2  # identified again after op 9
     assert client.state.stored == 5  # create, react, react (replayed), update, join
     counters = queue.counters()
@@ -130,7 +162,9 @@ def test_identify_heartbeat_resume_and_reidentify(tmp_path: Path) -> None:
     open_warehouse(db).close()
     assert drain(queue, db).applied == 4
     con = duckdb.connect(str(db), read_only=True)
-    row = con.execute("SELECT message_id, text, reaction_count, edited_at IS NOT NULL FROM messages").fetchall()
+    row = con.execute(
+        "SELECT message_id, text, reaction_count, edited_at IS NOT NULL FROM messages"
+    ).fetchall()
     joins = con.execute("SELECT kind FROM member_events").fetchall()
     con.close()
     assert row == [(f"discord:{GUILD}/1100", "Hello tribu!", 1, True)]
@@ -141,7 +175,9 @@ def test_identify_heartbeat_resume_and_reidentify(tmp_path: Path) -> None:
 
 def test_unreachable_gateway_backs_off(tmp_path: Path) -> None:
     async def run() -> GatewayClient:
-        client = GatewayClient("t", LiveQueue(tmp_path / "q.sqlite"), url="ws://127.0.0.1:9", backoff=0.01)
+        client = GatewayClient(
+            "t", LiveQueue(tmp_path / "q.sqlite"), url="ws://127.0.0.1:9", backoff=0.01
+        )
         task = asyncio.create_task(client.run())
         await asyncio.sleep(0.5)
         client.stop()
@@ -163,7 +199,9 @@ def test_a_wrong_token_stops_the_client(tmp_path: Path) -> None:
     async def run() -> None:
         async with serve(handler, "127.0.0.1", 0) as server:
             port = server.sockets[0].getsockname()[1]
-            client = GatewayClient("bad", LiveQueue(tmp_path / "q.sqlite"), url=f"ws://127.0.0.1:{port}")
+            client = GatewayClient(
+                "bad", LiveQueue(tmp_path / "q.sqlite"), url=f"ws://127.0.0.1:{port}"
+            )
             await asyncio.wait_for(client.run(), 10)
 
     with pytest.raises(FatalGatewayError, match="token is wrong"):

@@ -42,7 +42,11 @@ def test_acknowledged_events_survive_a_kill(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     open_warehouse(db).close()
     port = free_port()
-    env = {**os.environ, "TRIBU_HOOK_SECRET": SECRETS["generic"], "TRIBU_CONFIG": str(tmp_path / "none.toml")}
+    env = {
+        **os.environ,
+        "TRIBU_HOOK_SECRET": SECRETS["generic"],
+        "TRIBU_CONFIG": str(tmp_path / "none.toml"),
+    }
     (tmp_path / "none.toml").write_text("[live]\ninterval = 0.2\n")
     server = subprocess.Popen(
         [sys.executable, "-m", "tribu", "serve", "--db", str(db), "--port", str(port)],

@@ -11,7 +11,12 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.live.conftest import generic_headers, payload, slack_headers, telegram_headers
+from tests.live.conftest import (
+    generic_headers,
+    payload,
+    slack_headers,
+    telegram_headers,
+)
 from tribu.live.settings import LiveSettings
 from tribu.live.worker import drain
 from tribu.warehouse.store import open_warehouse
@@ -41,7 +46,9 @@ def test_wrong_stale_or_missing_signatures_are_401_and_counted(site) -> None:  #
         assert r.json()["error"]["status"] == 401
     # the dashboard token is no substitute for the platform's signature
     r = client.post(
-        "/hooks/slack/events", content=body, headers={"Authorization": f"Bearer {viewer}"}
+        "/hooks/slack/events",
+        content=body,
+        headers={"Authorization": f"Bearer {viewer}"},
     )
     assert r.status_code == 401
     r = client.post("/hooks/telegram", content=b"{}", headers=telegram_headers("nope"))
@@ -79,7 +86,9 @@ def test_malformed_payloads_name_the_field_and_are_quarantined(site) -> None:  #
     assert r.status_code == 400
     assert "message.date" in r.json()["error"]["detail"]
     not_json = b"{not json"
-    r = client.post("/hooks/generic", content=not_json, headers=generic_headers(not_json))
+    r = client.post(
+        "/hooks/generic", content=not_json, headers=generic_headers(not_json)
+    )
     assert r.status_code == 400 and "'$'" in r.json()["error"]["detail"]
     rejected = app.state.live.queue.rejected()
     assert [(x["source"], x["field"]) for x in rejected] == [
@@ -96,7 +105,9 @@ def test_receiver_without_secret_is_off(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     open_warehouse(db).close()
     app = create_app(
-        db, tokens=TokenStore(tmp_path / "t.json"), watch=False,
+        db,
+        tokens=TokenStore(tmp_path / "t.json"),
+        watch=False,
         live=LiveSettings({}, worker=False),
     )
     r = TestClient(app).post("/hooks/slack/events", content=b"{}")
@@ -117,7 +128,9 @@ def test_telegram_updates_become_rows_with_export_keys(site) -> None:  # type: i
     ]
     for _ in range(3):  # replays: stored once per update_id
         for name in names:
-            r = client.post("/hooks/telegram", content=payload(name), headers=telegram_headers())
+            r = client.post(
+                "/hooks/telegram", content=payload(name), headers=telegram_headers()
+            )
             assert r.status_code == 200
     assert drain(app.state.live.queue, db).applied == len(names)
     con = duckdb.connect(str(db), read_only=True)
@@ -133,8 +146,22 @@ def test_telegram_updates_become_rows_with_export_keys(site) -> None:  # type: i
     cid = "telegram:9888888888"
     assert community == [(cid, "Club Tribu")]
     assert rows == [
-        (f"{cid}/41", f"{cid}/{'9888888888'}", "Bonjour à tous, la nouvelle saveur est top", None, 1, False),
-        (f"{cid}/42", f"{cid}/9888888888", "Carrément d'accord !", f"{cid}/41", 0, True),
+        (
+            f"{cid}/41",
+            f"{cid}/{'9888888888'}",
+            "Bonjour à tous, la nouvelle saveur est top",
+            None,
+            1,
+            False,
+        ),
+        (
+            f"{cid}/42",
+            f"{cid}/9888888888",
+            "Carrément d'accord !",
+            f"{cid}/41",
+            0,
+            True,
+        ),
     ]
     assert reactions == [("❤", 1, 1733389230.0)]
     assert events == [("join", 1733389100.0)]
@@ -145,13 +172,19 @@ def test_generic_batch_becomes_rows(site) -> None:  # type: ignore[no-untyped-de
     db, app, client, _ = site
     body = payload("generic_batch.json")
     r = client.post("/hooks/generic", content=body, headers=generic_headers(body))
-    assert r.status_code == 200 and r.json() == {"ok": True, "stored": True, "ignored": 1}
+    assert r.status_code == 200 and r.json() == {
+        "ok": True,
+        "stored": True,
+        "ignored": 1,
+    }
     drain(app.state.live.queue, db)
     con = duckdb.connect(str(db), read_only=True)
     rows = con.execute(
         "SELECT message_id, reply_to_id, reaction_count FROM messages ORDER BY 1"
     ).fetchall()
-    joins = con.execute("SELECT count(*) FROM member_events WHERE kind = 'join'").fetchone()
+    joins = con.execute(
+        "SELECT count(*) FROM member_events WHERE kind = 'join'"
+    ).fetchone()
     con.close()
     cid = "discourse:forum.example"
     assert rows == [(f"{cid}/101", None, 0), (f"{cid}/102", f"{cid}/101", 1)]
@@ -167,9 +200,13 @@ def test_live_feed_shows_applied_activity(site) -> None:  # type: ignore[no-unty
     client.post("/hooks/slack/events", content=body, headers=slack_headers(body))
     assert client.get("/api/v1/live/status", headers=auth).json()["backlog"] == 1
     drain(app.state.live.queue, db)
-    page = client.get(f"/api/v1/live/activity?after={start['next']}", headers=auth).json()
+    page = client.get(
+        f"/api/v1/live/activity?after={start['next']}", headers=auth
+    ).json()
     assert [(i["kind"], i["channel_id"]) for i in page["items"]] == [
         ("message", "slack:T0TRIBU01/C0GENERAL")
     ]
-    again = client.get(f"/api/v1/live/activity?after={page['next']}", headers=auth).json()
+    again = client.get(
+        f"/api/v1/live/activity?after={page['next']}", headers=auth
+    ).json()
     assert again["items"] == []

@@ -37,7 +37,9 @@ REPLY = "slack:T0TRIBU01/C0GENERAL:1733389260.000200"
 def site(tmp_path: Path, settings: LiveSettings):  # type: ignore[no-untyped-def]
     db = tmp_path / "w.duckdb"
     open_warehouse(db).close()
-    app = create_app(db, tokens=TokenStore(tmp_path / "t.json"), watch=False, live=settings)
+    app = create_app(
+        db, tokens=TokenStore(tmp_path / "t.json"), watch=False, live=settings
+    )
     yield db, app, TestClient(app)
     app.state.snapshots.close()
 
@@ -46,7 +48,9 @@ def _post_all(client: TestClient) -> list[dict[str, object]]:
     answers = []
     for name in SEQUENCE:
         body = payload(name)
-        r = client.post("/hooks/slack/events", content=body, headers=slack_headers(body))
+        r = client.post(
+            "/hooks/slack/events", content=body, headers=slack_headers(body)
+        )
         assert r.status_code == 200, r.text
         answers.append(r.json())
     return answers
@@ -66,7 +70,9 @@ def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
             "member_events": con.execute(
                 "SELECT member_id, kind, ts FROM member_events ORDER BY 1, 2, 3"
             ).fetchall(),
-            "members": con.execute("SELECT member_id FROM members ORDER BY 1").fetchall(),
+            "members": con.execute(
+                "SELECT member_id FROM members ORDER BY 1"
+            ).fetchall(),
             "channels": con.execute("SELECT channel_id FROM channels").fetchall(),
         }
     finally:
@@ -78,7 +84,9 @@ def test_url_verification_answers_the_challenge(site) -> None:  # type: ignore[n
     body = payload("slack_url_verification.json")
     r = client.post("/hooks/slack/events", content=body, headers=slack_headers(body))
     assert r.status_code == 200
-    assert r.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    assert r.json() == {
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    }
 
 
 def test_events_land_as_exact_rows(site) -> None:  # type: ignore[no-untyped-def]

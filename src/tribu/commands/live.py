@@ -57,15 +57,15 @@ def live_status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     queue = LiveQueue(queue_path(resolve_db_path(db)))
     try:
-        data = {"counters": queue.counters(), "backlog": queue.backlog()}
+        counters, backlog = queue.counters(), queue.backlog()
     finally:
         queue.close()
     if as_json:
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps({"counters": counters, "backlog": backlog}, indent=2))
         return
-    for name, value in sorted(data["counters"].items()):
+    for name, value in sorted(counters.items()):
         typer.echo(f"{name}\t{value}")
-    typer.echo(f"backlog\t{data['backlog']}")
+    typer.echo(f"backlog\t{backlog}")
 
 
 @live_app.command("discord")
@@ -135,7 +135,10 @@ def alerts_check(
         return
     for a in fresh:
         typer.echo(f"{a.rule}\t{a.day}\t{a.summary}\t{a.link}")
-    typer.echo(f"{len(fresh)} new alerts ({len(found)} episodes in view), {sent} sent.", err=True)
+    typer.echo(
+        f"{len(fresh)} new alerts ({len(found)} episodes in view), {sent} sent.",
+        err=True,
+    )
 
 
 @alerts_app.command("list")
@@ -158,7 +161,9 @@ def alerts_list(
         typer.echo(json.dumps(rows, default=str, indent=2))
         return
     for a in rows:
-        typer.echo(f"{a['rule']}\t{a['day']}\t{'sent' if a['sent'] else 'kept'}\t{a['summary']}")
+        typer.echo(
+            f"{a['rule']}\t{a['day']}\t{'sent' if a['sent'] else 'kept'}\t{a['summary']}"
+        )
 
 
 def digest(

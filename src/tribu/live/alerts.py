@@ -57,8 +57,20 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, dict[str, float]] = {
-    "negative_spike": {"threshold": 0.3, "window": 28, "z": 3.0, "min_count": 5, "rearm": 3},
-    "member_at_risk": {"recent": 14, "baseline": 56, "ratio": 0.5, "min_baseline": 4, "rearm": 14},
+    "negative_spike": {
+        "threshold": 0.3,
+        "window": 28,
+        "z": 3.0,
+        "min_count": 5,
+        "rearm": 3,
+    },
+    "member_at_risk": {
+        "recent": 14,
+        "baseline": 56,
+        "ratio": 0.5,
+        "min_baseline": 4,
+        "rearm": 14,
+    },
     "unanswered_question": {"hours": 24},
 }
 
@@ -89,7 +101,9 @@ def alert_settings(
     known = {"slack_webhook", "webhook", "dashboard_url", "tries", *DEFAULTS}
     unknown = set(table) - known
     if unknown:
-        raise ConfigError(f"{where}[alerts] has unknown keys: {', '.join(sorted(unknown))}.")
+        raise ConfigError(
+            f"{where}[alerts] has unknown keys: {', '.join(sorted(unknown))}."
+        )
     rules: dict[str, dict[str, float]] = {}
     enabled = set()
     for rule, defaults in DEFAULTS.items():
@@ -98,14 +112,22 @@ def alert_settings(
             raise ConfigError(f"{where}alerts.{rule} must be a table.")
         bad = set(given) - {*defaults, "enabled"}
         if bad:
-            raise ConfigError(f"{where}alerts.{rule} has unknown keys: {', '.join(sorted(bad))}.")
+            raise ConfigError(
+                f"{where}alerts.{rule} has unknown keys: {', '.join(sorted(bad))}."
+            )
         values = dict(defaults)
         for key, value in given.items():
             if key == "enabled":
                 if not isinstance(value, bool):
-                    raise ConfigError(f"{where}alerts.{rule}.enabled must be true or false.")
+                    raise ConfigError(
+                        f"{where}alerts.{rule}.enabled must be true or false."
+                    )
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value < 0
+            ):
                 raise ConfigError(f"{where}alerts.{rule}.{key} must be a number ≥ 0.")
             values[key] = float(value)
         rules[rule] = values
@@ -118,10 +140,13 @@ def alert_settings(
     return AlertSettings(
         rules,
         frozenset(enabled),
-        slack_webhook=table.get("slack_webhook") or source.get("TRIBU_ALERTS_SLACK_WEBHOOK"),
+        slack_webhook=table.get("slack_webhook")
+        or source.get("TRIBU_ALERTS_SLACK_WEBHOOK"),
         webhook=table.get("webhook") or source.get("TRIBU_ALERTS_WEBHOOK"),
         webhook_secret=source.get("TRIBU_ALERTS_SECRET"),
-        dashboard_url=str(table.get("dashboard_url", "http://127.0.0.1:8000")).rstrip("/"),
+        dashboard_url=str(table.get("dashboard_url", "http://127.0.0.1:8000")).rstrip(
+            "/"
+        ),
         tries=tries,
     )
 
@@ -205,7 +230,9 @@ def _negative_spike(
     days = _days(start, end)
     out = []
     for (channel, cid), counts in _series(rows, start, end).items():
-        flags = spike_days(counts, window=int(p["window"]), z=p["z"], min_count=p["min_count"])
+        flags = spike_days(
+            counts, window=int(p["window"]), z=p["z"], min_count=p["min_count"]
+        )
         for i in episodes(flags, rearm=int(p["rearm"])):
             if days[i] > end - timedelta(days=lookback):
                 out.append(
@@ -216,7 +243,10 @@ def _negative_spike(
                         cid,
                         days[i].isoformat(),
                         f"{int(counts[i])} negative messages in {channel} on {days[i]}",
-                        {"negative_messages": int(counts[i]), "threshold": p["threshold"]},
+                        {
+                            "negative_messages": int(counts[i]),
+                            "threshold": p["threshold"],
+                        },
                     )
                 )
     return out
@@ -256,7 +286,10 @@ def _member_at_risk(
                         cid,
                         days[i].isoformat(),
                         f"{member}'s activity fell by half or more (as of {days[i]})",
-                        {"recent_days": int(p["recent"]), "baseline_days": int(p["baseline"])},
+                        {
+                            "recent_days": int(p["recent"]),
+                            "baseline_days": int(p["baseline"]),
+                        },
                     )
                 )
     return out
@@ -377,7 +410,9 @@ def deliver(
         for a in alerts:
             ok = True
             if settings.slack_webhook:
-                text = f"*tribu alert: {a.rule}* — {a.summary}\n<{a.link}|Open in tribu>"
+                text = (
+                    f"*tribu alert: {a.rule}* — {a.summary}\n<{a.link}|Open in tribu>"
+                )
                 ok &= _post(
                     http,
                     settings.slack_webhook,
@@ -393,10 +428,17 @@ def deliver(
                 if settings.webhook_secret:
                     stamp = str(int(time.time()))
                     headers["X-Tribu-Timestamp"] = stamp
-                    headers["X-Tribu-Signature"] = sign_tribu(settings.webhook_secret, stamp, body)
+                    headers["X-Tribu-Signature"] = sign_tribu(
+                        settings.webhook_secret, stamp, body
+                    )
                 ok &= _post(
-                    http, settings.webhook, body, headers,
-                    tries=settings.tries, backoff=settings.backoff, sleep=sleep,
+                    http,
+                    settings.webhook,
+                    body,
+                    headers,
+                    tries=settings.tries,
+                    backoff=settings.backoff,
+                    sleep=sleep,
                 )
             if ok:
                 sent += 1

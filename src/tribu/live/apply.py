@@ -132,17 +132,29 @@ class _Batch:
                 )
             elif not state.deleted:
                 state.edit = op
-            self._act("edit", cid, self.channel(cid, op.where, op.where.channel_key), op.edited_at)
+            self._act(
+                "edit",
+                cid,
+                self.channel(cid, op.where, op.where.channel_key),
+                op.edited_at,
+            )
         elif isinstance(op, Delete):
             state = self.messages.setdefault(f"{cid}/{op.message_key}", _MessageState())
             state.post, state.edit, state.deleted = None, None, True
-            self._act("delete", cid, self.channel(cid, op.where, op.where.channel_key), None)
+            self._act(
+                "delete", cid, self.channel(cid, op.where, op.where.channel_key), None
+            )
         elif isinstance(op, React):
             member_id = self.member(cid, op.member_key, None)
             key = (f"{cid}/{op.message_key}", member_id, op.emoji)
             if key not in self.reactions or self.reactions[key][0] != "add":
                 self.reactions[key] = ("add", op.ts, cid)
-            self._act("reaction", cid, self.channel(cid, op.where, op.where.channel_key), op.ts)
+            self._act(
+                "reaction",
+                cid,
+                self.channel(cid, op.where, op.where.channel_key),
+                op.ts,
+            )
         elif isinstance(op, Unreact):
             member_id = self.member(cid, op.member_key, None)
             self.reactions[(f"{cid}/{op.message_key}", member_id, op.emoji)] = (
@@ -150,7 +162,12 @@ class _Batch:
                 None,
                 cid,
             )
-            self._act("unreaction", cid, self.channel(cid, op.where, op.where.channel_key), None)
+            self._act(
+                "unreaction",
+                cid,
+                self.channel(cid, op.where, op.where.channel_key),
+                None,
+            )
         elif isinstance(op, MemberSeen):
             e = op.event
             member_id = self.member(cid, e.member_key, e.member_name, is_bot=op.is_bot)
@@ -253,12 +270,8 @@ def _write(con: duckdb.DuckDBPyConnection, b: _Batch) -> None:
 def _write_messages(con: duckdb.DuckDBPyConnection, b: _Batch) -> None:
     gone = [mid for mid, s in b.messages.items() if s.deleted or s.replace]
     if gone:
-        con.execute(
-            "DELETE FROM messages WHERE list_contains(?, message_id)", [gone]
-        )
-        con.execute(
-            "DELETE FROM enrichment WHERE list_contains(?, message_id)", [gone]
-        )
+        con.execute("DELETE FROM messages WHERE list_contains(?, message_id)", [gone])
+        con.execute("DELETE FROM enrichment WHERE list_contains(?, message_id)", [gone])
         deleted = [mid for mid, s in b.messages.items() if s.deleted]
         if deleted:
             con.execute(

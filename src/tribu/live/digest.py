@@ -56,9 +56,15 @@ def parse_since(text: str) -> timedelta:
     """``7d``, ``24h`` or ``2w`` as a duration; a ConfigError naming the value otherwise."""
     match = re.fullmatch(r"\s*(\d{1,4})\s*([hdw])\s*", text)
     if not match or int(match.group(1)) == 0:
-        raise ConfigError(f"--since must look like 7d, 24h or 2w. Got {text!r} instead.")
+        raise ConfigError(
+            f"--since must look like 7d, 24h or 2w. Got {text!r} instead."
+        )
     n, unit = int(match.group(1)), match.group(2)
-    return timedelta(hours=n) if unit == "h" else timedelta(days=n * (7 if unit == "w" else 1))
+    return (
+        timedelta(hours=n)
+        if unit == "h"
+        else timedelta(days=n * (7 if unit == "w" else 1))
+    )
 
 
 @dataclass
@@ -88,7 +94,13 @@ def _figures(
         [start, end, start],
     ).fetchall()
     return {
-        str(name): {"messages": m, "active": a, "new": n, "reactions": r, "negative": neg}
+        str(name): {
+            "messages": m,
+            "active": a,
+            "new": n,
+            "reactions": r,
+            "negative": neg,
+        }
         for name, m, a, n, r, neg in rows
     }
 
@@ -143,14 +155,17 @@ def build_digest(
     else:
         md.append(t["none"])
     md += ["", f"## {t['alerts']}", ""]
-    md += [f"- **{_md(a['rule'])}** — {_md(a['summary'])} ({a.get('link', '')})" for a in in_period] or [t["no_alerts"]]
+    md += [
+        f"- **{_md(a['rule'])}** — {_md(a['summary'])} ({a.get('link', '')})"
+        for a in in_period
+    ] or [t["no_alerts"]]
     e = html.escape
     body = [
-        "<!doctype html><html><body style=\"font-family:sans-serif\">",
+        '<!doctype html><html><body style="font-family:sans-serif">',
         f"<h1>{e(t['title'])}</h1><p>{e(period)}</p>",
     ]
     if rows:
-        body.append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr>")
+        body.append('<table border="1" cellpadding="4" cellspacing="0"><tr>')
         body += [f"<th>{e(h)}</th>" for h in header]
         body.append("</tr>")
         for r in rows:
@@ -163,7 +178,7 @@ def build_digest(
         body.append("<ul>")
         body += [
             f"<li><b>{e(str(a['rule']))}</b> — {e(str(a['summary']))} "
-            f"<a href=\"{e(str(a.get('link', '')))}\">tribu</a></li>"
+            f'<a href="{e(str(a.get("link", "")))}">tribu</a></li>'
             for a in in_period
         ]
         body.append("</ul>")

@@ -22,7 +22,17 @@ from typing import Any
 
 from tribu.connectors._records import MemberEvent, Message
 from tribu.connectors._time import iso_to_utc
-from tribu.live.ops import Delete, Edit, MemberSeen, Op, PayloadError, Post, React, Unreact, Where
+from tribu.live.ops import (
+    Delete,
+    Edit,
+    MemberSeen,
+    Op,
+    PayloadError,
+    Post,
+    React,
+    Unreact,
+    Where,
+)
 from tribu.live.reading import Reading, field_of, parse_json, text_field
 
 __all__ = ["EVENTS", "SOURCE", "dedup_key", "read_discord"]
@@ -56,7 +66,9 @@ def _ts(data: dict[str, Any], name: str, path: str) -> datetime:
     try:
         return iso_to_utc(text)
     except ValueError:
-        raise PayloadError(SOURCE, f"{path}.{name}", f"'{path}.{name}' is not ISO 8601") from None
+        raise PayloadError(
+            SOURCE, f"{path}.{name}", f"'{path}.{name}' is not ISO 8601"
+        ) from None
 
 
 def read_discord(body: bytes) -> Reading:
@@ -96,13 +108,19 @@ def read_discord(body: bytes) -> Reading:
             None,
             0,
             len(data.get("attachments") or ()),
-            [str(u["id"]) for u in data.get("mentions") or () if isinstance(u, dict) and "id" in u],
+            [
+                str(u["id"])
+                for u in data.get("mentions") or ()
+                if isinstance(u, dict) and "id" in u
+            ],
             iso_to_utc(edited) if isinstance(edited, str) else None,
         )
         ops = [Post(where, message)]
     elif kind == "MESSAGE_UPDATE":
         if "content" not in data:
-            return Reading(dedup, ignored=1)  # an embed resolved: nothing a member wrote
+            return Reading(
+                dedup, ignored=1
+            )  # an embed resolved: nothing a member wrote
         content = field_of(SOURCE, data, "content", "d", str)
         edited = data.get("edited_timestamp")
         ops = [
@@ -111,7 +129,11 @@ def read_discord(body: bytes) -> Reading:
                 text_field(SOURCE, data, "id", "d"),
                 content,
                 iso_to_utc(edited) if isinstance(edited, str) else None,
-                [str(u["id"]) for u in data.get("mentions") or () if isinstance(u, dict) and "id" in u],
+                [
+                    str(u["id"])
+                    for u in data.get("mentions") or ()
+                    if isinstance(u, dict) and "id" in u
+                ],
             )
         ]
     elif kind == "MESSAGE_DELETE":
@@ -135,14 +157,23 @@ def read_discord(body: bytes) -> Reading:
         ops = [
             MemberSeen(
                 where,
-                MemberEvent(guild, key, "join" if joined else "leave", ts,
-                            member_name=str(name) if name else None),
+                MemberEvent(
+                    guild,
+                    key,
+                    "join" if joined else "leave",
+                    ts,
+                    member_name=str(name) if name else None,
+                ),
                 user.get("bot") is True,
             )
         ]
     return Reading(dedup, ops)
 
 
-def queued_body(kind: str, seq: int | None, data: dict[str, Any], dedup: str, at: float) -> bytes:
+def queued_body(
+    kind: str, seq: int | None, data: dict[str, Any], dedup: str, at: float
+) -> bytes:
     """The body the gateway client stores for one dispatch."""
-    return json.dumps({"t": kind, "s": seq, "d": data, "dedup": dedup, "received_at": at}).encode()
+    return json.dumps(
+        {"t": kind, "s": seq, "d": data, "dedup": dedup, "received_at": at}
+    ).encode()

@@ -26,6 +26,7 @@ The ``websockets`` library (BSD, maintained, asyncio) carries the connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -51,9 +52,14 @@ TOKEN_ENV = "TRIBU_DISCORD_TOKEN"
 INTENTS = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 15)
 """GUILDS, GUILD_MEMBERS, GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES,
 MESSAGE_CONTENT = 38403."""
-_FATAL = {4004: "the bot token is wrong", 4010: "invalid shard", 4011: "sharding required",
-          4012: "invalid API version", 4013: "invalid intents",
-          4014: "disallowed intents: turn on the privileged intents in the Developer Portal"}
+_FATAL = {
+    4004: "the bot token is wrong",
+    4010: "invalid shard",
+    4011: "sharding required",
+    4012: "invalid API version",
+    4013: "invalid intents",
+    4014: "disallowed intents: turn on the privileged intents in the Developer Portal",
+}
 
 
 class FatalGatewayError(TribuError):
@@ -141,16 +147,16 @@ class GatewayClient:
             except ConnectionClosed as exc:
                 code = exc.rcvd.code if exc.rcvd else None
                 if code in _FATAL:
-                    raise FatalGatewayError(f"Discord closed the gateway: {_FATAL[code]} ({code}).") from None
+                    raise FatalGatewayError(
+                        f"Discord closed the gateway: {_FATAL[code]} ({code})."
+                    ) from None
                 self._note(f"connection closed ({code}); resuming")
                 continue
-            except (OSError, websockets.InvalidHandshake, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, websockets.InvalidHandshake) as exc:
                 delay = min(wait, self.max_backoff) * (0.5 + random.random() / 2)
                 self._note(f"cannot connect ({exc}); retrying in {delay:.1f} s")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), delay)
-                except TimeoutError:
-                    pass
                 wait = min(wait * 2, self.max_backoff)
 
     async def _session(self, ws: ClientConnection, *, resume: bool) -> None:
@@ -160,13 +166,36 @@ class GatewayClient:
         interval = float(hello["d"]["heartbeat_interval"]) / 1000
         if resume:
             self.state.resumes += 1
-            await ws.send(json.dumps({"op": 6, "d": {
-                "token": self.token, "session_id": self.state.session_id, "seq": self.state.seq}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "op": 6,
+                        "d": {
+                            "token": self.token,
+                            "session_id": self.state.session_id,
+                            "seq": self.state.seq,
+                        },
+                    }
+                )
+            )
         else:
             self.state.identifies += 1
-            await ws.send(json.dumps({"op": 2, "d": {
-                "token": self.token, "intents": self.intents,
-                "properties": {"os": "linux", "browser": "tribu", "device": "tribu"}}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "op": 2,
+                        "d": {
+                            "token": self.token,
+                            "intents": self.intents,
+                            "properties": {
+                                "os": "linux",
+                                "browser": "tribu",
+                                "device": "tribu",
+                            },
+                        },
+                    }
+                )
+            )
         acked = asyncio.Event()
         acked.set()
         beat = asyncio.create_task(self._heartbeat(ws, interval, acked))
@@ -174,7 +203,9 @@ class GatewayClient:
         try:
             while True:
                 recv = asyncio.create_task(ws.recv())
-                done, _ = await asyncio.wait({recv, beat, stop}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {recv, beat, stop}, return_when=asyncio.FIRST_COMPLETED
+                )
                 if stop in done:
                     recv.cancel()
                     await ws.close(1000)
@@ -199,13 +230,17 @@ class GatewayClient:
                         raise _Resume()
                     self._note("session invalidated; identifying again")
                     # Discord asks for a wait of 1 to 5 s (scaled down with a test's backoff)
-                    await asyncio.sleep(min(self.backoff, 1.0) * (1 + random.random() * 4))
+                    await asyncio.sleep(
+                        min(self.backoff, 1.0) * (1 + random.random() * 4)
+                    )
                     raise _Reidentify()
         finally:
             beat.cancel()
             stop.cancel()
 
-    async def _heartbeat(self, ws: ClientConnection, interval: float, acked: asyncio.Event) -> None:
+    async def _heartbeat(
+        self, ws: ClientConnection, interval: float, acked: asyncio.Event
+    ) -> None:
         await asyncio.sleep(interval * random.random())
         while True:
             if not acked.is_set():
@@ -232,7 +267,9 @@ class GatewayClient:
             self.queue.count("discord", "ignored")
             return
         dedup = dedup_key(kind, data, str(self.state.session_id), seq)
-        self.queue.put("discord", dedup, queued_body(kind, seq, data, dedup, time.time()))
+        self.queue.put(
+            "discord", dedup, queued_body(kind, seq, data, dedup, time.time())
+        )
         self.state.stored += 1
         if self.on_stored is not None:
             self.on_stored()

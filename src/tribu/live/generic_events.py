@@ -30,7 +30,17 @@ from typing import Any
 
 from tribu.connectors._records import MemberEvent, Message
 from tribu.connectors._time import iso_to_utc
-from tribu.live.ops import Delete, Edit, MemberSeen, Op, PayloadError, Post, React, Unreact, Where
+from tribu.live.ops import (
+    Delete,
+    Edit,
+    MemberSeen,
+    Op,
+    PayloadError,
+    Post,
+    React,
+    Unreact,
+    Where,
+)
 from tribu.live.reading import Reading, field_of, parse_json, text_field
 
 __all__ = ["EVENT_TYPES", "MAX_EVENTS", "SOURCE", "read_generic"]
@@ -56,7 +66,9 @@ def _ts(event: dict[str, Any], path: str) -> datetime:
             return iso_to_utc(value)
         return datetime.fromtimestamp(float(value), UTC)
     except (ValueError, OverflowError, OSError):
-        raise PayloadError(SOURCE, where, f"'{where}' is not ISO 8601 nor Unix seconds") from None
+        raise PayloadError(
+            SOURCE, where, f"'{where}' is not ISO 8601 nor Unix seconds"
+        ) from None
 
 
 def read_generic(body: bytes) -> Reading:
@@ -65,11 +77,15 @@ def read_generic(body: bytes) -> Reading:
     if "events" in payload:
         events = field_of(SOURCE, payload, "events", "", list)
         if len(events) > MAX_EVENTS:
-            raise PayloadError(SOURCE, "events", f"more than {MAX_EVENTS} events in one request")
+            raise PayloadError(
+                SOURCE, "events", f"more than {MAX_EVENTS} events in one request"
+            )
         items = []
         for i, e in enumerate(events):
             if not isinstance(e, dict):
-                raise PayloadError(SOURCE, f"events[{i}]", f"'events[{i}]' is not an object")
+                raise PayloadError(
+                    SOURCE, f"events[{i}]", f"'events[{i}]' is not an object"
+                )
             items.append((f"events[{i}]", e))
     else:
         items = [("", payload)]
@@ -83,7 +99,11 @@ def read_generic(body: bytes) -> Reading:
             ignored += 1
         else:
             ops.append(found)
-    dedup = ids[0] if len(ids) == 1 else "batch:" + hashlib.sha256("\0".join(ids).encode()).hexdigest()
+    dedup = (
+        ids[0]
+        if len(ids) == 1
+        else "batch:" + hashlib.sha256("\0".join(ids).encode()).hexdigest()
+    )
     return Reading(dedup if ids else None, ops, ignored)
 
 
@@ -99,9 +119,13 @@ def _event(event: dict[str, Any], path: str) -> Op | None:
     where = Where(
         text("platform"),
         text("community"),
-        event.get("community_name") if isinstance(event.get("community_name"), str) else None,
+        event.get("community_name")
+        if isinstance(event.get("community_name"), str)
+        else None,
         str(channel) if channel is not None else None,
-        event.get("channel_name") if isinstance(event.get("channel_name"), str) else None,
+        event.get("channel_name")
+        if isinstance(event.get("channel_name"), str)
+        else None,
     )
     if kind == "message.created":
         body = field_of(SOURCE, event, "text", path, str)
@@ -118,16 +142,25 @@ def _event(event: dict[str, Any], path: str) -> Op | None:
             str(event["reply_to"]) if event.get("reply_to") is not None else None,
             str(event["thread"]) if event.get("thread") is not None else None,
             0,
-            int(event["attachments"]) if isinstance(event.get("attachments"), int) else 0,
+            int(event["attachments"])
+            if isinstance(event.get("attachments"), int)
+            else 0,
             [str(k) for k in event.get("mentions") or () if isinstance(k, str | int)],
         )
         return Post(where, message)
     if kind == "message.edited":
-        return Edit(where, text("message"), field_of(SOURCE, event, "text", path, str), _ts(event, path))
+        return Edit(
+            where,
+            text("message"),
+            field_of(SOURCE, event, "text", path, str),
+            _ts(event, path),
+        )
     if kind == "message.deleted":
         return Delete(where, text("message"))
     if kind == "reaction.added":
-        return React(where, text("message"), text("emoji"), text("member"), _ts(event, path))
+        return React(
+            where, text("message"), text("emoji"), text("member"), _ts(event, path)
+        )
     if kind == "reaction.removed":
         return Unreact(where, text("message"), text("emoji"), text("member"))
     name = event.get("member_name")

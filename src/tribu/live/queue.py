@@ -141,9 +141,7 @@ class LiveQueue:
 
     # -- receivers -------------------------------------------------------------------
 
-    def put(
-        self, source: str, dedup: str, body: bytes, *, ignored: int = 0
-    ) -> bool:
+    def put(self, source: str, dedup: str, body: bytes, *, ignored: int = 0) -> bool:
         """Store an accepted event durably; False when ``dedup`` was stored before.
 
         ``ignored`` counts the parts of the event that tribu does not read (unknown types),
@@ -238,7 +236,9 @@ class LiveQueue:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def recent(self, after: int = 0, limit: int = 200) -> list[tuple[int, float, Activity]]:
+    def recent(
+        self, after: int = 0, limit: int = 200
+    ) -> list[tuple[int, float, Activity]]:
         """Activity applied after cursor ``after`` (0: from the start), oldest first, as
         (cursor, applied_at, activity)."""
         with self._lock:

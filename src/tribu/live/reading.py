@@ -34,15 +34,21 @@ def parse_json(source: str, body: bytes) -> dict[str, Any]:
 
 
 def field_of(
-    source: str, obj: dict[str, Any], name: str, path: str, kind: type | tuple[type, ...]
+    source: str,
+    obj: dict[str, Any],
+    name: str,
+    path: str,
+    kind: type | tuple[type, ...],
 ) -> Any:
     """``obj[name]`` checked to be of ``kind``; else a PayloadError naming ``path.name``."""
     where = f"{path}.{name}" if path else name
     if name not in obj or obj[name] is None:
         raise PayloadError(source, where, f"'{where}' is missing")
     value = obj[name]
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (
-        kind if isinstance(kind, tuple) else (kind,)
+    if (
+        not isinstance(value, kind)
+        or isinstance(value, bool)
+        and bool not in (kind if isinstance(kind, tuple) else (kind,))
     ):
         expected = (
             " or ".join(k.__name__ for k in kind)

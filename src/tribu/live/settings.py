@@ -54,13 +54,21 @@ def live_settings(
         raise ConfigError(f"{where}[live] must be a table.")
     unknown = set(table) - {"keep_names", "worker", "interval"}
     if unknown:
-        raise ConfigError(f"{where}[live] has unknown keys: {', '.join(sorted(unknown))}.")
+        raise ConfigError(
+            f"{where}[live] has unknown keys: {', '.join(sorted(unknown))}."
+        )
     for key in ("keep_names", "worker"):
         if key in table and not isinstance(table[key], bool):
             raise ConfigError(f"{where}live.{key} must be true or false.")
     interval = table.get("interval", 0.5)
-    if isinstance(interval, bool) or not isinstance(interval, int | float) or not 0.05 <= interval <= 60:
-        raise ConfigError(f"{where}live.interval must be a number of seconds in [0.05, 60].")
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float)
+        or not 0.05 <= interval <= 60
+    ):
+        raise ConfigError(
+            f"{where}live.interval must be a number of seconds in [0.05, 60]."
+        )
     source = os.environ if env is None else env
     secrets = {name: source[var] for name, var in SECRET_ENV.items() if source.get(var)}
     return LiveSettings(

@@ -26,7 +26,17 @@ from typing import Any
 from tribu.connectors._records import RECORD_FAULTS, MemberEvent, Message
 from tribu.connectors._slack_messages import ReadState, message_records
 from tribu.connectors._time import epoch_to_utc
-from tribu.live.ops import Delete, Edit, MemberSeen, Op, PayloadError, Post, React, Unreact, Where
+from tribu.live.ops import (
+    Delete,
+    Edit,
+    MemberSeen,
+    Op,
+    PayloadError,
+    Post,
+    React,
+    Unreact,
+    Where,
+)
 from tribu.live.reading import Reading, field_of, parse_json, text_field
 
 __all__ = ["SOURCE", "read_slack"]
@@ -40,7 +50,9 @@ def _time(text: str, where: str) -> datetime:
     try:
         return epoch_to_utc(text)
     except (ValueError, TypeError, OverflowError, OSError):
-        raise PayloadError(SOURCE, where, f"'{where}' is not a Slack timestamp") from None
+        raise PayloadError(
+            SOURCE, where, f"'{where}' is not a Slack timestamp"
+        ) from None
 
 
 def read_slack(body: bytes) -> Reading:
@@ -69,7 +81,12 @@ def read_slack(body: bytes) -> Reading:
             raise PayloadError(SOURCE, "event.event_ts", "'event.event_ts' is missing")
         kind_ = "join" if event_type == "member_joined_channel" else "leave"
         where = Where("slack", team, channel_key=channel)
-        ops = [MemberSeen(where, MemberEvent(team, user, kind_, _time(str(moment), "event.event_ts")))]
+        ops = [
+            MemberSeen(
+                where,
+                MemberEvent(team, user, kind_, _time(str(moment), "event.event_ts")),
+            )
+        ]
         ignored = 0
     else:
         return Reading(event_id, ignored=1)
@@ -90,8 +107,14 @@ def _message(event: dict[str, Any], base: Where) -> tuple[list[Op], int]:
         ts = text_field(SOURCE, inner, "ts", "event.message")
         text = inner.get("text") or ""
         if not isinstance(text, str):
-            raise PayloadError(SOURCE, "event.message.text", "'event.message.text' should be str")
-        edited = (inner.get("edited") or {}).get("ts") if isinstance(inner.get("edited"), dict) else None
+            raise PayloadError(
+                SOURCE, "event.message.text", "'event.message.text' should be str"
+            )
+        edited = (
+            (inner.get("edited") or {}).get("ts")
+            if isinstance(inner.get("edited"), dict)
+            else None
+        )
         edited_at = _time(str(edited), "event.message.edited.ts") if edited else None
         records = _records(inner, channel, base.community_key, "event.message")
         mentions = next((r.mention_keys for r in records if isinstance(r, Message)), [])
@@ -127,7 +150,9 @@ def _records(raw: dict[str, Any], channel: str, team: str, path: str) -> list[An
         raise PayloadError(SOURCE, path, f"'{path}' cannot be read ({exc})") from None
 
 
-def _reaction(event: dict[str, Any], base: Where, *, added: bool) -> tuple[list[Op], int]:
+def _reaction(
+    event: dict[str, Any], base: Where, *, added: bool
+) -> tuple[list[Op], int]:
     item = field_of(SOURCE, event, "item", "event", dict)
     if item.get("type") != "message":
         return [], 1  # a reaction on a file: not a message

@@ -29,15 +29,39 @@ from typing import Any
 
 from tribu.connectors._records import MemberEvent, Message
 from tribu.connectors.telegram import plain_text
-from tribu.live.ops import Edit, MemberSeen, Op, PayloadError, Post, React, Unreact, Where
+from tribu.live.ops import (
+    Edit,
+    MemberSeen,
+    Op,
+    PayloadError,
+    Post,
+    React,
+    Unreact,
+    Where,
+)
 from tribu.live.reading import Reading, field_of, parse_json, text_field
 
 __all__ = ["SOURCE", "chat_key", "read_telegram"]
 
 SOURCE = "telegram"
-_KINDS = {"private": "dm", "group": "group", "supergroup": "group", "channel": "channel"}
+_KINDS = {
+    "private": "dm",
+    "group": "group",
+    "supergroup": "group",
+    "channel": "channel",
+}
 _IN = frozenset({"member", "administrator", "creator", "restricted"})
-_MEDIA = ("photo", "document", "video", "audio", "voice", "sticker", "animation", "contact", "location")
+_MEDIA = (
+    "photo",
+    "document",
+    "video",
+    "audio",
+    "voice",
+    "sticker",
+    "animation",
+    "contact",
+    "location",
+)
 
 
 def chat_key(chat_id: int | str) -> str:
@@ -83,23 +107,34 @@ def read_telegram(body: bytes, bot: str = "") -> Reading:
     dedup = f"{bot}:{update_id}" if bot else update_id
     for name in ("message", "channel_post"):
         if name in update:
-            return Reading(dedup, *_message(field_of(SOURCE, update, name, "", dict), name))
+            return Reading(
+                dedup, *_message(field_of(SOURCE, update, name, "", dict), name)
+            )
     for name in ("edited_message", "edited_channel_post"):
         if name in update:
-            return Reading(dedup, [_edit(field_of(SOURCE, update, name, "", dict), name)])
+            return Reading(
+                dedup, [_edit(field_of(SOURCE, update, name, "", dict), name)]
+            )
     if "message_reaction" in update:
-        return Reading(dedup, _reaction(field_of(SOURCE, update, "message_reaction", "", dict)))
+        return Reading(
+            dedup, _reaction(field_of(SOURCE, update, "message_reaction", "", dict))
+        )
     if "chat_member" in update:
-        return Reading(dedup, *_chat_member(field_of(SOURCE, update, "chat_member", "", dict)))
+        return Reading(
+            dedup, *_chat_member(field_of(SOURCE, update, "chat_member", "", dict))
+        )
     return Reading(dedup, ignored=1)
 
 
 def _author(msg: dict[str, Any], path: str) -> tuple[str, str | None, bool]:
     sender = msg.get("sender_chat")
     if isinstance(sender, dict):
-        return "channel" + chat_key(text_field(SOURCE, sender, "id", f"{path}.sender_chat")), (
-            sender.get("title") if isinstance(sender.get("title"), str) else None
-        ), False
+        return (
+            "channel"
+            + chat_key(text_field(SOURCE, sender, "id", f"{path}.sender_chat")),
+            (sender.get("title") if isinstance(sender.get("title"), str) else None),
+            False,
+        )
     user = field_of(SOURCE, msg, "from", path, dict)
     return _user_key(user, f"{path}.from"), _name(user), bool(user.get("is_bot"))
 
@@ -130,14 +165,31 @@ def _message(msg: dict[str, Any], path: str) -> tuple[list[Op], int]:
         ops: list[Op] = []
         for i, user in enumerate(joined):
             if not isinstance(user, dict):
-                raise PayloadError(SOURCE, f"{path}.new_chat_members[{i}]", "is not an object")
+                raise PayloadError(
+                    SOURCE, f"{path}.new_chat_members[{i}]", "is not an object"
+                )
             key = _user_key(user, f"{path}.new_chat_members[{i}]")
-            ops.append(MemberSeen(where, MemberEvent(where.community_key, key, "join", ts, member_name=_name(user)), bool(user.get("is_bot"))))
+            ops.append(
+                MemberSeen(
+                    where,
+                    MemberEvent(
+                        where.community_key, key, "join", ts, member_name=_name(user)
+                    ),
+                    bool(user.get("is_bot")),
+                )
+            )
         return ops, 0
     left = msg.get("left_chat_member")
     if isinstance(left, dict):
         key = _user_key(left, f"{path}.left_chat_member")
-        return [MemberSeen(where, MemberEvent(where.community_key, key, "leave", ts, member_name=_name(left)))], 0
+        return [
+            MemberSeen(
+                where,
+                MemberEvent(
+                    where.community_key, key, "leave", ts, member_name=_name(left)
+                ),
+            )
+        ], 0
     if "text" not in msg and "caption" not in msg and not any(m in msg for m in _MEDIA):
         return [], 1  # another service message (pin, title change...)
     author, name, is_bot = _author(msg, path)
@@ -170,7 +222,11 @@ def _message(msg: dict[str, Any], path: str) -> tuple[list[Op], int]:
 def _edit(msg: dict[str, Any], path: str) -> Edit:
     where = _where(field_of(SOURCE, msg, "chat", path, dict), f"{path}.chat")
     message_id = text_field(SOURCE, msg, "message_id", path)
-    edited = _date(msg, "edit_date", path) if "edit_date" in msg else _date(msg, "date", path)
+    edited = (
+        _date(msg, "edit_date", path)
+        if "edit_date" in msg
+        else _date(msg, "date", path)
+    )
     return Edit(where, message_id, _text(msg, path), edited, _mentions(msg))
 
 
@@ -197,7 +253,9 @@ def _reaction(update: dict[str, Any]) -> list[Op]:
         member = _user_key(user, f"{path}.user")
     else:
         actor = field_of(SOURCE, update, "actor_chat", path, dict)
-        member = "channel" + chat_key(text_field(SOURCE, actor, "id", f"{path}.actor_chat"))
+        member = "channel" + chat_key(
+            text_field(SOURCE, actor, "id", f"{path}.actor_chat")
+        )
     ts = _date(update, "date", path)
     old = _emojis(update.get("old_reaction", []), f"{path}.old_reaction")
     new = _emojis(update.get("new_reaction", []), f"{path}.new_reaction")
@@ -218,4 +276,10 @@ def _chat_member(update: dict[str, Any]) -> tuple[list[Op], int]:
     if was == now:
         return [], 1  # a role or restriction change
     kind = "join" if now else "leave"
-    return [MemberSeen(where, MemberEvent(where.community_key, key, kind, ts, member_name=_name(user)), bool(user.get("is_bot")))], 0
+    return [
+        MemberSeen(
+            where,
+            MemberEvent(where.community_key, key, kind, ts, member_name=_name(user)),
+            bool(user.get("is_bot")),
+        )
+    ], 0

@@ -27,7 +27,7 @@ from tribu.errors import TribuError
 from tribu.live.apply import apply_ops
 from tribu.live.generic_events import read_generic
 from tribu.live.ops import Op
-from tribu.live.queue import Activity, LiveQueue, Pending
+from tribu.live.queue import Activity, LiveQueue
 from tribu.live.reading import Reading
 from tribu.live.slack_events import read_slack
 from tribu.live.telegram_updates import read_telegram
@@ -177,5 +177,3 @@ class LiveWorker:
                     self.busy_warned = True
             except Exception:  # a bug must not kill the thread: events stay queued
                 log.exception("live worker round failed; events stay queued")
-
-

@@ -46,6 +46,7 @@ from tribu.web.alerts_pages import alerts_pages_router
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
+from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.hooks_api import (
     HOOK_PREFIX,
     attach_live,
@@ -54,7 +55,6 @@ from tribu.web.hooks_api import (
     hooks_router,
     live_router,
 )
-from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.snapshot import SnapshotManager

@@ -4,9 +4,10 @@ The receivers do NOT take the dashboard's token: a platform cannot send one. Eac
 platform's own signature instead (:mod:`tribu.live.signing`) and answers ``401`` when it is
 missing, wrong or stale (counted and logged, body not kept), ``400`` naming the field when the
 payload cannot be read (counted, quarantined in the queue with its raw body), ``413`` past
-1 MiB, ``404`` while its secret is not set (the receiver is off). An accepted event is written to the durable queue
-(:mod:`tribu.live.queue`) and committed BEFORE the ``200``: the worker applies it afterwards,
-so the platform gets its answer in milliseconds (Slack wants one within 3 s).
+1 MiB, ``404`` while its secret is not set (the receiver is off). An accepted event is
+written to the durable queue (:mod:`tribu.live.queue`) and committed BEFORE the ``200``: the
+worker applies it afterwards, so the platform gets its answer in milliseconds (Slack wants
+one within 3 s).
 
 ``/api/v1/live/status`` and ``/api/v1/live/activity`` take the token like the rest of the API;
 the dashboard polls the second one (it reads the queue file, never the warehouse: cheap).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
@@ -58,7 +60,9 @@ HOOK_PREFIX = "/hooks/"
 class LiveService:
     """The queue, the worker and the secrets of one server."""
 
-    def __init__(self, queue: LiveQueue, settings: LiveSettings, worker: LiveWorker | None):
+    def __init__(
+        self, queue: LiveQueue, settings: LiveSettings, worker: LiveWorker | None
+    ):
         self.queue = queue
         self.settings = settings
         self.worker = worker
@@ -69,7 +73,7 @@ def attach_live(
 ) -> LiveService:
     """Open the queue beside ``db`` and start the worker (unless ``[live] worker = false``)."""
     chosen = settings or live_settings(load_config(None))
-    queue = LiveQueue(queue_path(db))
+    queue = LiveQueue(queue_path(Path(db)))
     worker = None
     if chosen.worker:
         worker = LiveWorker(
@@ -132,10 +136,19 @@ class ActivityPage(BaseModel):
 
 
 _HOOK_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Malformed payload: the field is named; the body is quarantined."},
-    401: {"model": ErrorResponse, "description": "Missing, wrong or stale signature (counted)."},
+    400: {
+        "model": ErrorResponse,
+        "description": "Malformed payload: the field is named; the body is quarantined.",
+    },
+    401: {
+        "model": ErrorResponse,
+        "description": "Missing, wrong or stale signature (counted).",
+    },
     413: {"model": ErrorResponse, "description": "Body past 1 MiB."},
-    404: {"model": ErrorResponse, "description": "This receiver is off: its secret is not set on the server."},
+    404: {
+        "model": ErrorResponse,
+        "description": "This receiver is off: its secret is not set on the server.",
+    },
 }
 _SCHEMES = {
     "slackSignature": {
@@ -236,7 +249,9 @@ def _slack_check(secret: str, request: Request, body: bytes) -> str | None:
 
 
 def _telegram_check(secret: str, request: Request, body: bytes) -> str | None:
-    return telegram_token_fault(secret, request.headers.get("x-telegram-bot-api-secret-token"))
+    return telegram_token_fault(
+        secret, request.headers.get("x-telegram-bot-api-secret-token")
+    )
 
 
 def _generic_check(secret: str, request: Request, body: bytes) -> str | None:
