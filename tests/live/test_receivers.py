@@ -110,9 +110,14 @@ def test_receiver_without_secret_is_off(tmp_path: Path) -> None:
         watch=False,
         live=LiveSettings({}, worker=False),
     )
-    r = TestClient(app).post("/hooks/slack/events", content=b"{}")
+    client = TestClient(app)
+    r = client.post(
+        "/hooks/slack/events", content=b"{}", headers={"X-Slack-Signature": "v0=1"}
+    )
     assert r.status_code == 404
     assert "TRIBU_SLACK_SIGNING_SECRET" in r.json()["error"]["detail"]
+    # an unsigned request is refused as such, even while the receiver is off
+    assert client.post("/hooks/slack/events", content=b"{}").status_code == 401
     app.state.snapshots.close()
 
 

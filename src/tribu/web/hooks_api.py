@@ -174,6 +174,13 @@ _SCHEMES = {
 }
 
 
+_SCHEME_OF = {
+    "slack": "slackSignature",
+    "telegram": "telegramSecretToken",
+    "generic": "tribuSignature",
+}
+
+
 def _body(scheme: str) -> dict[str, Any]:
     return {
         "requestBody": {
@@ -211,6 +218,11 @@ async def _receive(
     service = _service(request)
     secret = service.settings.secrets.get(source)
     if not secret:
+        header = _SCHEMES[_SCHEME_OF[source]]["name"]
+        if not request.headers.get(header):
+            # unsigned: refused as such, whether the receiver is on or off
+            service.queue.reject(source, 401, f"no {header} header")
+            return _error(401, "Unauthorized", f"Refused: no {header} header.")
         return _error(
             404,
             "Not found",
