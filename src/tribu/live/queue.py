@@ -77,6 +77,18 @@ def queue_path(db: str | Path) -> Path:
     return path.with_name(path.name + ".live.sqlite")
 
 
+class _Put:
+    """One event waiting for the group commit."""
+
+    __slots__ = ("body", "dedup", "done", "error", "fresh", "ignored", "source")
+
+    def __init__(self, source: str, dedup: str, body: bytes, ignored: int) -> None:
+        self.source, self.dedup, self.body, self.ignored = source, dedup, body, ignored
+        self.done = threading.Event()
+        self.fresh = False
+        self.error: BaseException | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Pending:
     """An accepted event not yet applied."""
@@ -109,6 +121,9 @@ class LiveQueue:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
+        self._pending: list[_Put] = []
         self._con = sqlite3.connect(
             str(self.path), check_same_thread=False, isolation_level=None, timeout=30
         )
@@ -146,19 +161,51 @@ class LiveQueue:
 
         ``ignored`` counts the parts of the event that tribu does not read (unknown types),
         once per stored event (a retry is not counted again).
+
+        Group commit: concurrent callers (the server's request threads) are committed
+        together, in one transaction and one ``fsync``; each returns once ITS event is on
+        disk. The first caller to find no commit running leads it for everyone waiting.
         """
+        item = _Put(source, dedup, body, ignored)
+        with self._pending_lock:
+            self._pending.append(item)
+        while not item.done.is_set():
+            if self._commit_lock.acquire(blocking=False):
+                try:
+                    with self._pending_lock:
+                        batch, self._pending = self._pending, []
+                    if batch:
+                        self._commit(batch)
+                finally:
+                    self._commit_lock.release()
+            else:
+                item.done.wait(0.002)
+        if item.error is not None:
+            raise item.error
+        return item.fresh
+
+    def _commit(self, batch: list[_Put]) -> None:
         now = time.time()
-        with self._write() as con:
-            cursor = con.execute(
-                "INSERT OR IGNORE INTO events(source, dedup, received_at, body) "
-                "VALUES (?, ?, ?, ?)",
-                (source, f"{source}:{dedup}", now, body),
-            )
-            fresh = cursor.rowcount == 1
-            self._bump(con, f"{source}.received" if fresh else f"{source}.duplicate")
-            if ignored and fresh:
-                self._bump(con, f"{source}.ignored", ignored)
-        return fresh
+        try:
+            with self._write() as con:
+                for item in batch:
+                    cursor = con.execute(
+                        "INSERT OR IGNORE INTO events(source, dedup, received_at, body) "
+                        "VALUES (?, ?, ?, ?)",
+                        (item.source, f"{item.source}:{item.dedup}", now, item.body),
+                    )
+                    item.fresh = cursor.rowcount == 1
+                    what = "received" if item.fresh else "duplicate"
+                    self._bump(con, f"{item.source}.{what}")
+                    if item.ignored and item.fresh:
+                        self._bump(con, f"{item.source}.ignored", item.ignored)
+        except BaseException as exc:  # every waiter hears of it; none is told "stored"
+            for item in batch:
+                item.error = exc
+            raise
+        finally:
+            for item in batch:
+                item.done.set()
 
     def count(self, source: str, what: str, by: int = 1) -> None:
         """Add to a counter (``ignored`` events with nothing to store, for one)."""

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from tribu.config import load_config
 from tribu.live.alerts import AlertStore
@@ -245,7 +246,11 @@ async def _receive(
         return JSONResponse(reading.reply)
     stored = False
     if reading.dedup is not None:
-        stored = service.queue.put(source, reading.dedup, body, ignored=reading.ignored)
+        # in a worker thread: the event loop keeps reading requests while this one waits
+        # for its fsync, and concurrent events share one commit (tribu.live.queue)
+        stored = await run_in_threadpool(
+            service.queue.put, source, reading.dedup, body, ignored=reading.ignored
+        )
         if service.worker is not None and stored:
             service.worker.wake()
     elif reading.ignored:
