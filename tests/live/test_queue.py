@@ -25,5 +25,6 @@ def test_concurrent_puts_are_stored_once_with_their_own_answer(tmp_path: Path) -
     for i in range(50):
         assert sum(answers[(k, i)] for k in range(6)) == 1
     assert queue.counters() == {"generic.received": 50, "generic.duplicate": 250}
-    assert [p.seq for p in queue.pending(1000)] == list(range(1, 51))
+    seqs = [p.seq for p in queue.pending(1000)]
+    assert len(seqs) == 50 and seqs == sorted(seqs)  # arrival order (gaps allowed)
     queue.close()
