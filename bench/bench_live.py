@@ -3,7 +3,7 @@
 The server is ``tribu serve`` in its own process (uvicorn, the generic receiver on, the worker
 applying the queue every 0.5 s) over a fresh warehouse. A second process sends one signed
 ``message.created`` event per request at a fixed rate (events scheduled at ``i / RATE``
-seconds, 8 sender threads with one keep-alive connection each) and, in a ninth thread, polls
+seconds, 32 sender threads with one keep-alive connection each) and, in a ninth thread, polls
 the dashboard's live feed (``GET /api/v1/live/activity``, as the dashboard does, but every
 0.25 s) to see each event appear. Figures:
 
@@ -37,7 +37,7 @@ from bench._measure import write_result
 
 RATE = int(os.environ.get("BENCH_LIVE_RATE", "500"))
 SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "60"))
-SENDERS = 8
+SENDERS = 32
 SECRET = "bench-hook-secret"
 
 
@@ -229,7 +229,7 @@ def run() -> dict[str, Any]:
         {
             "what": (
                 f"{RATE} signed generic events/s for {SECONDS:.0f} s from another process to "
-                "tribu serve on loopback (one event per request, 8 sender threads); the "
+                "tribu serve on loopback (one event per request, 32 sender threads); the "
                 "worker applies the queue every 0.5 s; a poller reads /api/v1/live/activity "
                 "every 0.25 s"
             ),
