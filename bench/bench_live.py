@@ -161,6 +161,10 @@ def _load(base: str, token: str, out: Any) -> None:
     )
 
 
+def _alert_figures(trial: tuple[float, float]) -> dict[str, float]:
+    return {"recall": round(trial[0], 3), "false_per_30_days": round(trial[1], 3)}
+
+
 def run() -> dict[str, Any]:
     import duckdb
 
@@ -245,8 +249,8 @@ def run() -> dict[str, Any]:
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "alerts_on_generated_series": {
-                "negative_spike": {"recall": round(spike[0], 3), "false_per_30_days": round(spike[1], 3)},
-                "member_at_risk": {"recall": round(drop[0], 3), "false_per_30_days": round(drop[1], 3)},
+                "negative_spike": _alert_figures(spike),
+                "member_at_risk": _alert_figures(drop),
             },
         },
     )
