@@ -96,7 +96,9 @@ def _load(base: str, token: str, out: Any) -> None:
                 }
                 sent = time.perf_counter()
                 try:
-                    r = client.post(f"{base}/hooks/generic", content=body, headers=headers)
+                    r = client.post(
+                        f"{base}/hooks/generic", content=body, headers=headers
+                    )
                     ok = r.status_code == 200
                 except httpx.HTTPError as exc:
                     ok, r = False, None
@@ -109,7 +111,9 @@ def _load(base: str, token: str, out: Any) -> None:
 
     def poller() -> None:
         cursor = None
-        with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"}) as c:
+        with httpx.Client(
+            timeout=30, headers={"Authorization": f"Bearer {token}"}
+        ) as c:
             while not done.is_set() or len(seen) < total:
                 url = f"{base}/api/v1/live/activity?limit=1000" + (
                     f"&after={cursor}" if cursor is not None else ""
@@ -186,7 +190,16 @@ def run() -> dict[str, Any]:
             "TRIBU_CONFIG": str(folder / "tribu.toml"),
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "tribu", "serve", "--db", str(db), "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "tribu",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -29,7 +29,9 @@ def test_apply_status_alerts_and_digest(tmp_path: Path) -> None:
     }
     applied = runner.invoke(app, ["live", "apply", "--db", str(db)])
     assert applied.exit_code == 0 and "1 events applied" in applied.stdout
-    check = runner.invoke(app, ["alerts", "check", "--db", str(db), "--no-send", "--json"])
+    check = runner.invoke(
+        app, ["alerts", "check", "--db", str(db), "--no-send", "--json"]
+    )
     assert check.exit_code == 0, check.output
     # "Is the new flavour vegan?" was answered (reply 102), so no alert
     assert json.loads(check.stdout) == []
@@ -37,7 +39,18 @@ def test_apply_status_alerts_and_digest(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and json.loads(listed.stdout) == []
     out = tmp_path / "digest"
     digest = runner.invoke(
-        app, ["digest", "--db", str(db), "--since", "3000w", "--lang", "fr", "--out", str(out)]
+        app,
+        [
+            "digest",
+            "--db",
+            str(db),
+            "--since",
+            "3000w",
+            "--lang",
+            "fr",
+            "--out",
+            str(out),
+        ],
     )
     assert digest.exit_code == 0, digest.output
     text = (out / "digest.md").read_text("utf-8")
@@ -79,7 +92,9 @@ def test_dashboard_loads_the_live_panel(tmp_path: Path) -> None:
     open_warehouse(db).close()
     tokens = TokenStore(tmp_path / "t.json")
     _, viewer = tokens.create("viewer", "t")
-    application = create_app(db, tokens=tokens, watch=False, live=LiveSettings({}, worker=False))
+    application = create_app(
+        db, tokens=tokens, watch=False, live=LiveSettings({}, worker=False)
+    )
     client = TestClient(application)
     auth = {"Authorization": f"Bearer {viewer}"}
     page = client.get("/", headers=auth)

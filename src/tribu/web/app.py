@@ -6,9 +6,10 @@ schema for free, and runs on uvicorn; both are maintained and MIT/BSD-licensed.
 Every route but ``/login`` and the live receivers under ``/hooks/`` (which check their
 platform's signature instead: :mod:`tribu.web.hooks_api`) needs a token:
 ``Authorization: Bearer <token>`` for the API, or the session cookie the login page sets.
-Without one, an API call gets ``401`` with the error shape and nothing else, and a page request is sent to ``/login`` (``303``). The app reads the
-warehouse through a private snapshot (:mod:`tribu.web.snapshot`), so ``tribu ingest`` can write
-the file while the server runs. The OpenAPI schema is at ``/api/v1/openapi.json`` (behind the
+Without one, an API call gets ``401`` with the error shape and nothing else, and a page
+request is sent to ``/login`` (``303``). The app reads the warehouse through a private
+snapshot (:mod:`tribu.web.snapshot`), so ``tribu ingest`` can write the file while the server
+runs. The OpenAPI schema is at ``/api/v1/openapi.json`` (behind the
 token too); the interactive docs pages are off because they load scripts from a CDN.
 
 Every answer carries the security headers (:mod:`tribu.web.headers`), 401s and redirects
