@@ -251,3 +251,47 @@ def test_alerts_page_and_api_show_kept_alerts_escaped(tmp_path: Path) -> None:
         client.get("/alerts", follow_redirects=False).status_code == 303
     )  # token needed
     app.state.snapshots.close()
+
+
+def test_brand_post_without_positive_reaction_and_disclosure(tmp_path: Path) -> None:
+    from tribu.live.ops import React
+
+    con = open_warehouse(tmp_path / "b.duckdb")
+    ops: list[object] = []
+    # six brand posts (days 0..5), each with a 👍 one hour later: usual TTS = 1 h
+    for d in range(6):
+        at = DAY0 + timedelta(days=d)
+        ops.append(_post(f"brand{d}", "brand", at, "News!"))
+        ops.append(React(WHERE, f"brand{d}", "👍", "fan", at + timedelta(hours=1)))
+    late = DAY0 + timedelta(days=6)
+    ops.append(_post("brand-late", "brand", late, "Anyone?"))  # nothing after 8 h
+    ops.append(
+        _post("brand-new", "brand", late + timedelta(hours=7, minutes=30), "Soon")
+    )
+    ops.append(_post("last", "fan", late + timedelta(hours=8), "hello"))  # "now"
+    apply_ops(con, ops)  # type: ignore[arg-type]
+    con.execute(
+        "UPDATE members SET is_brand = true WHERE member_id IN ("
+        "SELECT author_id FROM messages WHERE message_id LIKE '%/brand%')"
+    )
+    con.execute(
+        """
+        INSERT INTO creator_posts VALUES
+        ('P1', 'c1', NULL, ?, 'Trop contente de porter mes Semelle #publicité',
+         1, 1, 1, 1, 1, 200, 'EUR'),
+        ('P2', 'c1', 'camp', ?, 'Mes nouvelles baskets #pub', 1, 1, 1, 1, 1, NULL, NULL),
+        ('P3', 'c2', NULL, ?, 'Je déteste la publicité déguisée', 1, 1, 1, 1, 1, NULL, NULL)
+        """,
+        [late, late, late],
+    )
+    settings = alert_settings(TribuConfig(), env={})
+    found = evaluate(con, settings)
+    con.close()
+    # brand-late: 8 h ≥ 1 h × 1.5; brand-new: 0.5 h < 1.5 h; the six others had their 👍
+    assert [a.subject for a in found if a.rule == "brand_post_no_positive"] == [
+        "generic:club/brand-late"
+    ]
+    disclosure = [a for a in found if a.rule == "creator_disclosure"]
+    assert [(a.subject, a.evidence["missing_ad_label"]) for a in disclosure] == [
+        ("P2", True)
+    ]

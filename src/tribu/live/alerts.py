@@ -10,7 +10,14 @@ of ``tribu.toml``):
   (0.5) or less of their own average over the ``baseline`` days before (56), with at least
   ``min_baseline`` (4) messages per period in the baseline (:func:`tribu.live.detect.drop_days`);
 - ``unanswered_question`` — a member's message ending in ``?`` (not the brand's, not a bot's)
-  with no reply after ``hours`` (24).
+  with no reply after ``hours`` (24);
+- ``brand_post_no_positive`` — a brand post of the last 7 days with no positive reaction (a
+  reply of sentiment ≥ 0.6, or a positive emoji with its time) after the community's usual
+  time to sentiment × ``factor`` (1.5): the median over its brand posts that got one, or
+  ``default_hours`` (6) when fewer than ``min_posts`` (5) did;
+- ``creator_disclosure`` — a paid creator post of the lookback window flagged by
+  :func:`tribu.creators.disclosure.disclosure_check` (no « Publicité » / « Collaboration
+  commerciale », or an altered image without « Image retouchée » / « Image virtuelle »).
 
 An alert's key is ``rule:subject:first day of its episode``: a rule evaluated again (every run of
 ``tribu alerts check``) does not send an episode twice. Alerts are kept in the live queue file
@@ -43,6 +50,7 @@ from tribu.config import TribuConfig, load_config
 from tribu.errors import ConfigError
 from tribu.live.detect import drop_days, episodes, spike_days
 from tribu.live.signing import sign_tribu
+from tribu.metrics._common import POSITIVE_EMOJI
 
 __all__ = [
     "DEFAULTS",
@@ -72,6 +80,8 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "rearm": 14,
     },
     "unanswered_question": {"hours": 24},
+    "brand_post_no_positive": {"factor": 1.5, "default_hours": 6, "min_posts": 5},
+    "creator_disclosure": {},
 }
 
 
@@ -200,6 +210,10 @@ def evaluate(
         alerts += _member_at_risk(con, settings, end, lookback)
     if "unanswered_question" in settings.enabled:
         alerts += _unanswered(con, settings, end)
+    if "brand_post_no_positive" in settings.enabled:
+        alerts += _no_positive(con, settings, end)
+    if "creator_disclosure" in settings.enabled:
+        alerts += _disclosure(con, end, lookback)
     for a in alerts:
         a.link = _link(settings, a)
     return alerts
@@ -329,6 +343,116 @@ def _unanswered(
             {"asked_at": ts.isoformat(), "hours": hours},
         )
         for mid, cid, ts in rows
+    ]
+
+
+def _no_positive(
+    con: duckdb.DuckDBPyConnection, s: AlertSettings, end: date
+) -> list[Alert]:
+    p = s.rules["brand_post_no_positive"]
+    now = con.execute(
+        "SELECT max(ts) FROM messages WHERE ts < ?::DATE + INTERVAL 1 DAY", [end]
+    ).fetchone()
+    if not now or now[0] is None:
+        return []
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _alert_brand AS
+        WITH posts AS (
+            SELECT m.message_id, m.community_id, m.ts FROM messages m
+            JOIN members u ON u.member_id = m.author_id
+            WHERE u.is_brand AND m.reply_to_id IS NULL AND m.ts <= ?),
+        replies AS (
+            SELECT r.reply_to_id AS message_id, min(r.ts) AS ts FROM messages r
+            JOIN enrichment e USING (message_id)
+            WHERE e.sentiment >= 0.6 AND r.ts <= ? GROUP BY 1),
+        emoji AS (
+            SELECT message_id, min(ts) AS ts FROM reactions
+            WHERE ts IS NOT NULL AND ts <= ? AND list_contains(?, emoji) GROUP BY 1)
+        SELECT p.message_id, p.community_id, p.ts,
+               least(r.ts, x.ts) AS first_positive
+        FROM posts p LEFT JOIN replies r USING (message_id) LEFT JOIN emoji x USING (message_id)
+        """,
+        [now[0], now[0], now[0], list(POSITIVE_EMOJI)],
+    )
+    # the community's usual time to sentiment: median over its brand posts that got there
+    usual = {
+        cid: (float(seconds), int(n))
+        for cid, seconds, n in con.execute(
+            """
+            SELECT community_id, median(epoch(first_positive) - epoch(ts)), count(*)
+            FROM _alert_brand WHERE first_positive IS NOT NULL GROUP BY 1
+            """
+        ).fetchall()
+    }
+    out = []
+    for mid, cid, ts in con.execute(
+        """
+        SELECT message_id, community_id, ts FROM _alert_brand
+        WHERE first_positive IS NULL AND ts > ?::TIMESTAMPTZ - INTERVAL 7 DAY
+        """,
+        [now[0]],
+    ).fetchall():
+        seconds, n = usual.get(cid, (0.0, 0))
+        wait = (
+            seconds * p["factor"] if n >= p["min_posts"] else p["default_hours"] * 3600
+        )
+        if (now[0] - ts).total_seconds() >= wait:
+            out.append(
+                Alert(
+                    f"brand_post_no_positive:{mid}",
+                    "brand_post_no_positive",
+                    mid,
+                    cid,
+                    ts.date().isoformat(),
+                    f"a brand post has had no positive reaction for "
+                    f"{(now[0] - ts).total_seconds() / 3600:.1f} h "
+                    f"(usual: {wait / 3600:.1f} h)",
+                    {"posted_at": ts.isoformat(), "wait_hours": round(wait / 3600, 2)},
+                )
+            )
+    con.execute("DROP TABLE IF EXISTS _alert_brand")
+    return out
+
+
+def _disclosure(
+    con: duckdb.DuckDBPyConnection, end: date, lookback: int
+) -> list[Alert]:
+    import ibis
+
+    from tribu.creators.disclosure import disclosure_check
+
+    backend = ibis.duckdb.from_connection(con)
+    checked = disclosure_check(backend.table("creator_posts"))
+    start = datetime.combine(end - timedelta(days=lookback), datetime.min.time(), UTC)
+    rows = (
+        checked.filter(checked.flagged & (checked.ts >= start))
+        .select(
+            "post_id", "creator_id", "ts", "missing_ad_label", "missing_image_label"
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return [
+        Alert(
+            f"creator_disclosure:{r['post_id']}",
+            "creator_disclosure",
+            str(r["post_id"]),
+            None,
+            r["ts"].date().isoformat(),
+            f"creator post {r['post_id']} lacks "
+            + (
+                "« Publicité » / « Collaboration commerciale »"
+                if r["missing_ad_label"]
+                else "« Image retouchée » / « Image virtuelle »"
+            ),
+            {
+                "creator_id": r["creator_id"],
+                "missing_ad_label": bool(r["missing_ad_label"]),
+                "missing_image_label": bool(r["missing_image_label"]),
+            },
+        )
+        for r in rows
     ]
 
 
