@@ -295,3 +295,36 @@ def test_brand_post_without_positive_reaction_and_disclosure(tmp_path: Path) -> 
     assert [(a.subject, a.evidence["missing_ad_label"]) for a in disclosure] == [
         ("P2", True)
     ]
+
+
+def test_server_worker_checks_alerts_and_never_waits_on_a_webhook(
+    tmp_path: Path,
+) -> None:
+    from tribu.live.queue import LiveQueue, queue_path
+    from tribu.live.worker import LiveWorker
+
+    db = tmp_path / "w.duckdb"
+    con = open_warehouse(db)
+    apply_ops(
+        con,
+        [
+            _post("q", "carol", DAY0, "Is it vegan?"),
+            _post("later", "bob", DAY0 + timedelta(days=2), "hi"),
+        ],
+    )
+    con.close()
+    queue = LiveQueue(queue_path(db))
+    config = TribuConfig(
+        raw={"alerts": {"webhook": "http://127.0.0.1:9/unreachable", "tries": 2}}
+    )
+    worker = LiveWorker(queue, db, config=config)
+    assert worker.check_alerts() == 1  # carol's question, unanswered for 2 days
+    assert worker.check_alerts() == 0  # the same episode is not raised twice
+    for thread in worker.alert_threads:
+        thread.join(30)
+    store = AlertStore(queue_path(db))
+    assert [(a["rule"], a["sent"]) for a in store.latest()] == [
+        ("unanswered_question", False)  # the receiver never answered: kept, not sent
+    ]
+    store.close()
+    queue.close()

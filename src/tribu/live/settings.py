@@ -6,6 +6,7 @@
     keep_names = false      # the warehouse was filled with --keep-names
     worker = true           # tribu serve applies queued events itself
     interval = 0.5          # seconds between two rounds of the worker
+    alerts_every = 0        # seconds between two evaluations of the alert rules (0: off)
 
 Secrets never go in ``tribu.toml`` (it is often committed): each receiver reads its own from
 the environment of ``tribu serve``, and answers ``404`` (off) while it is not set:
@@ -41,6 +42,7 @@ class LiveSettings:
     keep_names: bool = False
     worker: bool = True
     interval: float = 0.5
+    alerts_every: float = 0.0
 
 
 def live_settings(
@@ -52,7 +54,7 @@ def live_settings(
     where = f"{loaded.path}: " if loaded.path else ""
     if not isinstance(table, dict):
         raise ConfigError(f"{where}[live] must be a table.")
-    unknown = set(table) - {"keep_names", "worker", "interval"}
+    unknown = set(table) - {"keep_names", "worker", "interval", "alerts_every"}
     if unknown:
         raise ConfigError(
             f"{where}[live] has unknown keys: {', '.join(sorted(unknown))}."
@@ -69,6 +71,9 @@ def live_settings(
         raise ConfigError(
             f"{where}live.interval must be a number of seconds in [0.05, 60]."
         )
+    every = table.get("alerts_every", 0)
+    if isinstance(every, bool) or not isinstance(every, int | float) or every < 0:
+        raise ConfigError(f"{where}live.alerts_every must be a number of seconds ≥ 0.")
     source = os.environ if env is None else env
     secrets = {name: source[var] for name, var in SECRET_ENV.items() if source.get(var)}
     return LiveSettings(
@@ -76,4 +81,5 @@ def live_settings(
         keep_names=bool(table.get("keep_names", False)),
         worker=bool(table.get("worker", True)),
         interval=float(interval),
+        alerts_every=float(every),
     )

@@ -9,6 +9,9 @@ the two, the round is applied again on restart: a batch applied twice gives the 
 The warehouse is opened for each round and closed after it, so ``tribu ingest`` can take it
 between rounds; while another process holds it, events wait in the queue (a log line says
 so) and the round is tried again.
+
+With ``[live] alerts_every`` set (seconds), the worker also evaluates the alert rules that often
+(:meth:`LiveWorker.check_alerts`) and sends new episodes from another thread.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,8 +127,12 @@ class LiveWorker:
         config: TribuConfig | None = None,
         keep_names: bool = False,
         interval: float = 0.5,
+        alerts_every: float = 0.0,
     ) -> None:
         self.queue = queue
+        self.alerts_every = alerts_every
+        self._last_alerts = 0.0
+        self.alert_threads: list[threading.Thread] = []
         self.db = Path(db)
         self.config = config
         self.keep_names = keep_names
@@ -151,6 +159,37 @@ class LiveWorker:
             self._thread.join(timeout=30)
             self._thread = None
 
+    def check_alerts(self) -> int:
+        """Evaluate the alert rules on the warehouse, keep the new episodes, and send them
+        from a thread of their own (a slow webhook never holds the queue); return how many
+        were new."""
+        from tribu.live.alerts import AlertStore, alert_settings, deliver, evaluate
+
+        settings = alert_settings(self.config)
+        con = open_warehouse(self.db)
+        try:
+            found = evaluate(con, settings)
+        finally:
+            con.close()
+        store = AlertStore(self.queue.path)
+        try:
+            fresh = store.add_new(found)
+        finally:
+            store.close()
+        if fresh and (settings.slack_webhook or settings.webhook):
+
+            def send() -> None:
+                sender = AlertStore(self.queue.path)
+                try:
+                    deliver(fresh, settings, sender)
+                finally:
+                    sender.close()
+
+            thread = threading.Thread(target=send, name="tribu-alerts", daemon=True)
+            thread.start()
+            self.alert_threads.append(thread)
+        return len(fresh)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self.interval)
@@ -166,6 +205,12 @@ class LiveWorker:
                     if not result.applied and not result.failed:
                         break
                 self.busy_warned = False
+                if (
+                    self.alerts_every
+                    and time.monotonic() - self._last_alerts >= self.alerts_every
+                ):
+                    self._last_alerts = time.monotonic()
+                    self.check_alerts()
             except (TribuError, duckdb.Error) as exc:
                 if not self.busy_warned:
                     log.warning(

@@ -73,12 +73,18 @@ def attach_live(
     app: FastAPI, db: str | os.PathLike[str], settings: LiveSettings | None = None
 ) -> LiveService:
     """Open the queue beside ``db`` and start the worker (unless ``[live] worker = false``)."""
-    chosen = settings or live_settings(load_config(None))
+    config = load_config(None)
+    chosen = settings or live_settings(config)
     queue = LiveQueue(queue_path(Path(db)))
     worker = None
     if chosen.worker:
         worker = LiveWorker(
-            queue, db, keep_names=chosen.keep_names, interval=chosen.interval
+            queue,
+            db,
+            config=config,
+            keep_names=chosen.keep_names,
+            interval=chosen.interval,
+            alerts_every=chosen.alerts_every,
         )
         worker.start()
     close_live(app)
