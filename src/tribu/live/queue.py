@@ -20,7 +20,12 @@ Tables:
   (the quarantine, raw body kept) and bad signatures (body not kept: it is not trusted);
 - ``counters(name, value)`` — ``received``, ``duplicate``, ``bad_signature``, ``malformed``,
   ``ignored`` (unknown types), ``applied`` per source;
-- ``activity(seq, ts, applied_at, community_id, channel_id, kind)`` — what applied events did.
+- ``activity(seq, ts, applied_at, community_id, channel_id, kind)`` — what applied events did
+  (kept a day).
+
+Privacy: an event's raw body (real names and platform ids) is kept only until it is applied;
+then it is emptied, only its de-duplication key stays. Bodies of malformed payloads stay in
+``rejected`` (the quarantine), for a person to look at.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Activity", "LiveQueue", "Pending", "queue_path"]
+__all__ = ["ACTIVITY_SECONDS", "Activity", "LiveQueue", "Pending", "queue_path"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -66,6 +71,9 @@ CREATE TABLE IF NOT EXISTS activity (
 );
 CREATE INDEX IF NOT EXISTS activity_applied ON activity(applied_at);
 """
+
+ACTIVITY_SECONDS = 86_400
+"""How long the live feed keeps what applied events did (a day)."""
 
 BODY_LIMIT = 1 << 20
 """Bytes of a body kept: a receiver refuses larger bodies (413) before they reach here."""
@@ -254,7 +262,11 @@ class LiveQueue:
         now = time.time()
         with self._write() as con:
             done = [(now, s) for s in seqs]
-            con.executemany("UPDATE events SET applied_at = ? WHERE seq = ?", done)
+            # An applied event's body is not needed any more (its dedup key stays): the
+            # platform's raw payload, with real names and ids, is not kept.
+            con.executemany(
+                "UPDATE events SET applied_at = ?, body = X'' WHERE seq = ?", done
+            )
             con.executemany(
                 "UPDATE events SET applied_at = ?, error = ? WHERE seq = ?",
                 [(now, reason, s) for s, reason in errors],
@@ -267,6 +279,9 @@ class LiveQueue:
                 ],
             )
             self._bump(con, "applied", len(done))
+            con.execute(
+                "DELETE FROM activity WHERE applied_at < ?", (now - ACTIVITY_SECONDS,)
+            )
 
     # -- readers ---------------------------------------------------------------------
 
