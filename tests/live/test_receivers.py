@@ -35,8 +35,9 @@ def site(tmp_path: Path, settings: LiveSettings):  # type: ignore[no-untyped-def
     app.state.snapshots.close()
 
 
-def test_wrong_stale_or_missing_signatures_are_401_and_counted(site) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_stale_or_missing_signatures_are_401_and_counted(site, caplog) -> None:  # type: ignore[no-untyped-def]
     db, app, client, viewer = site
+    caplog.set_level("WARNING", logger="tribu.web.hooks_api")
     body = payload("slack_message.json")
     wrong = slack_headers(body, secret="not-the-secret")
     stale = slack_headers(body, at=time.time() - 301)
@@ -62,6 +63,11 @@ def test_wrong_stale_or_missing_signatures_are_401_and_counted(site) -> None:  #
     assert counters["generic.bad_signature"] == 1
     assert "slack.received" not in counters
     assert app.state.live.queue.backlog() == 0
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(
+        "refused a slack delivery" in m and "does not match" in m for m in logged
+    )
+    assert any("more than 5 minutes away" in m for m in logged)
 
 
 def test_a_signed_event_needs_no_dashboard_token(site) -> None:  # type: ignore[no-untyped-def]
