@@ -328,3 +328,32 @@ def test_server_worker_checks_alerts_and_never_waits_on_a_webhook(
     ]
     store.close()
     queue.close()
+
+
+def test_handoff_waiting_too_long(tmp_path: Path) -> None:
+    from tribu.triage.store import TriageStore
+
+    journal = tmp_path / "journal.sqlite"
+    store = TriageStore(journal)
+    now = datetime(2026, 12, 5, 12, tzinfo=UTC)
+    with store.transaction() as con:
+        for hid, minutes, status in (
+            ("h-old", 90, "pending"),
+            ("h-new", 30, "pending"),
+            ("h-done", 500, "resolved"),
+        ):
+            con.execute(
+                "INSERT INTO handoffs (handoff_id, platform, conversation_id, decision_id, "
+                "created_at, reason, sentiment, text, status) VALUES (?, 'slack', ?, ?, ?, "
+                "'negative', 0.1, 'help', ?)",
+                (hid, hid, hid, (now - timedelta(minutes=minutes)).isoformat(), status),
+            )
+    store.close()
+    db = tmp_path / "w.duckdb"
+    con = open_warehouse(db)
+    settings = alert_settings(TribuConfig(), env={})
+    found = evaluate(con, settings, journal=journal, now=now)
+    con.close()
+    # only the pending one past 60 minutes
+    assert [(a.subject, a.evidence["waited_minutes"]) for a in found] == [("h-old", 90)]
+    assert found[0].link.endswith("/triage/h-old")

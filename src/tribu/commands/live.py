@@ -115,13 +115,14 @@ def alerts_check(
     from tribu.config import load_config
     from tribu.live.alerts import AlertStore, alert_settings, deliver, evaluate
     from tribu.live.queue import queue_path
+    from tribu.triage.store import journal_path
     from tribu.warehouse.store import open_warehouse, resolve_db_path
 
     settings = alert_settings(load_config(config))
     path = resolve_db_path(db)
     con = open_warehouse(path, read_only=True)
     try:
-        found = evaluate(con, settings)
+        found = evaluate(con, settings, journal=journal_path(path))
     finally:
         con.close()
     store = AlertStore(queue_path(path))

@@ -17,7 +17,8 @@ of ``tribu.toml``):
   ``default_hours`` (6) when fewer than ``min_posts`` (5) did;
 - ``creator_disclosure`` — a paid creator post of the lookback window flagged by
   :func:`tribu.creators.disclosure.disclosure_check` (no « Publicité » / « Collaboration
-  commerciale », or an altered image without « Image retouchée » / « Image virtuelle »).
+  commerciale », or an altered image without « Image retouchée » / « Image virtuelle »);
+- ``handoff_waiting`` — a triage hand-off still ``pending`` after ``minutes`` (60).
 
 An alert's key is ``rule:subject:first day of its episode``: a rule evaluated again (every run of
 ``tribu alerts check``) does not send an episode twice. Alerts are kept in the live queue file
@@ -82,6 +83,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "unanswered_question": {"hours": 24},
     "brand_post_no_positive": {"factor": 1.5, "default_hours": 6, "min_posts": 5},
     "creator_disclosure": {},
+    "handoff_waiting": {"minutes": 60},
 }
 
 
@@ -197,9 +199,12 @@ def evaluate(
     *,
     today: date | None = None,
     lookback: int = 30,
+    journal: Path | None = None,
+    now: datetime | None = None,
 ) -> list[Alert]:
     """Every alert episode that opened in the ``lookback`` days up to ``today`` (default:
-    the day of the latest message)."""
+    the day of the latest message). ``journal`` is the triage journal (hand-offs waiting are
+    measured against ``now``, the wall clock by default)."""
     con.execute("SET TimeZone = 'UTC'")
     last = con.execute("SELECT max(ts)::DATE FROM messages").fetchone()
     end = today or (last[0] if last and last[0] else datetime.now(UTC).date())
@@ -214,6 +219,12 @@ def evaluate(
         alerts += _no_positive(con, settings, end)
     if "creator_disclosure" in settings.enabled:
         alerts += _disclosure(con, end, lookback)
+    if (
+        "handoff_waiting" in settings.enabled
+        and journal is not None
+        and journal.exists()
+    ):
+        alerts += _handoffs(journal, settings, now or datetime.now(UTC))
     for a in alerts:
         a.link = _link(settings, a)
     return alerts
@@ -221,6 +232,8 @@ def evaluate(
 
 def _link(settings: AlertSettings, a: Alert) -> str:
     base = settings.dashboard_url
+    if a.rule == "handoff_waiting":
+        return f"{base}/triage/{quote(a.subject, safe='')}"
     if a.rule == "member_at_risk":
         return f"{base}/members/{quote(a.subject, safe='')}"
     community = f"?community={quote(a.community_id, safe='')}" if a.community_id else ""
@@ -454,6 +467,37 @@ def _disclosure(
         )
         for r in rows
     ]
+
+
+def _handoffs(journal: Path, s: AlertSettings, now: datetime) -> list[Alert]:
+    from tribu.triage.store import TriageStore
+
+    minutes = s.rules["handoff_waiting"]["minutes"]
+    store = TriageStore(journal)
+    try:
+        waiting = store.handoffs("pending", limit=10_000)
+    finally:
+        store.close()
+    out = []
+    for h in waiting:
+        created = datetime.fromisoformat(str(h["created_at"]))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        waited = (now - created).total_seconds() / 60
+        if waited >= minutes:
+            out.append(
+                Alert(
+                    f"handoff_waiting:{h['handoff_id']}",
+                    "handoff_waiting",
+                    str(h["handoff_id"]),
+                    None,
+                    created.date().isoformat(),
+                    f"a conversation handed to a human has waited {waited:.0f} min "
+                    f"({h['reason']})",
+                    {"waited_minutes": round(waited), "reason": h["reason"]},
+                )
+            )
+    return out
 
 
 class AlertStore:

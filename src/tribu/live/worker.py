@@ -164,11 +164,12 @@ class LiveWorker:
         from a thread of their own (a slow webhook never holds the queue); return how many
         were new."""
         from tribu.live.alerts import AlertStore, alert_settings, deliver, evaluate
+        from tribu.triage.store import journal_path
 
         settings = alert_settings(self.config)
         con = open_warehouse(self.db)
         try:
-            found = evaluate(con, settings)
+            found = evaluate(con, settings, journal=journal_path(self.db))
         finally:
             con.close()
         store = AlertStore(self.queue.path)
