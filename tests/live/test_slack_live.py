@@ -107,6 +107,9 @@ def test_events_land_as_exact_rows(site) -> None:  # type: ignore[no-untyped-def
     assert root[5] == 1  # Bob's heart_eyes; Carol's thumbsup came and went
     assert reply[2] == "Love it, can't wait for Friday"
     assert reply[3] == ROOT and reply[4] == ROOT
+    assert (
+        root[3] is None and root[4] == ROOT
+    )  # the root joined its thread, as in an export
     assert reply[7] == datetime(2024, 12, 5, 9, 2, tzinfo=UTC)  # edited.ts 1733389320
     # the reaction carries its time (event_ts 1733389230.0004)
     assert t["reactions"] == [
@@ -165,7 +168,9 @@ def test_export_after_live_adds_nothing_twice(site) -> None:  # type: ignore[no-
     ingest_paths([PAYLOADS / "slack_export"], db=db, platform="slack")
     after = _tables(db)
     assert [m[0] for m in after["messages"]] == [ROOT, REPLY]  # same ids, no duplicate
-    assert [m[1] for m in after["messages"]] == [m[1] for m in live["messages"]]
+    # the export's rows are the live rows: ids, authors, text, reply, thread, reaction
+    # count, mentions, edit time
+    assert after["messages"] == live["messages"]
     assert after["members"] == live["members"]  # same pseudonyms
     assert len(after["reactions"]) == 1
     # the export lists Bob's heart_eyes without a time: the live time is kept

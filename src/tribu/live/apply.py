@@ -11,7 +11,8 @@ handful of statements per batch, whatever its size): operations are first folded
 Python (the last state of each message and of each (message, member, emoji) reaction), then:
 
 - posts are inserted unless their id is already there (a replay changes nothing; a later
-  export replaces the row, as any export does);
+  export replaces the row, as any export does); a thread's root, posted before it had
+  replies, gets its own id as ``thread_id`` when a reply arrives (as exports write it);
 - edits set ``text``, ``edited_at`` and ``mentions``, and drop the message's enrichment (stale);
 - deletions remove the message, its reactions and its enrichment;
 - a reaction added is one row ``(message, member, emoji, count 1, ts)`` unless that row exists;
@@ -335,6 +336,15 @@ def _write_messages(con: duckdb.DuckDBPyConnection, b: _Batch) -> None:
             INSERT INTO messages
             SELECT p.* FROM _live_posts p
             WHERE p.message_id NOT IN (SELECT message_id FROM messages)
+            """
+        )
+        # A thread's root was posted before it had replies: it joins its thread, as in an
+        # export (where the root carries its own thread id).
+        con.execute(
+            """
+            UPDATE messages SET thread_id = message_id
+            WHERE thread_id IS NULL AND message_id IN (
+                SELECT thread_id FROM _live_posts WHERE thread_id <> message_id)
             """
         )
         con.unregister("_live_posts")
