@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.live.conftest import (
+    PAYLOADS,
     generic_headers,
     payload,
     slack_headers,
@@ -19,6 +20,7 @@ from tests.live.conftest import (
 )
 from tribu.live.settings import LiveSettings
 from tribu.live.worker import drain
+from tribu.warehouse.ingest import ingest_paths
 from tribu.warehouse.store import open_warehouse
 from tribu.web.app import create_app
 from tribu.web.auth import TokenStore
@@ -177,6 +179,33 @@ def test_telegram_updates_become_rows_with_export_keys(site) -> None:  # type: i
     assert reactions == [("❤", 1, 1733389230.0)]
     assert events == [("join", 1733389100.0)]
     assert app.state.live.queue.counters()["telegram.ignored"] == 1  # poll_answer
+    # a Telegram Desktop export of the same chat (tests/live/payloads/telegram_export.json)
+    # gives the same rows: nothing doubles, the pseudonyms agree
+    before = _telegram_rows(db)
+    ingest_paths([PAYLOADS / "telegram_export.json"], db=db, platform="telegram")
+    assert _telegram_rows(db) == before
+
+
+def _telegram_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            "messages": con.execute(
+                "SELECT message_id, author_id, text, reply_to_id, reaction_count, edited_at "
+                "FROM messages ORDER BY 1"
+            ).fetchall(),
+            "reactions": con.execute(
+                "SELECT message_id, member_id, emoji, count, ts FROM reactions"
+            ).fetchall(),
+            "events": con.execute(
+                "SELECT member_id, kind, ts FROM member_events"
+            ).fetchall(),
+            "members": con.execute(
+                "SELECT member_id FROM members ORDER BY 1"
+            ).fetchall(),
+        }
+    finally:
+        con.close()
 
 
 def test_generic_batch_becomes_rows(site) -> None:  # type: ignore[no-untyped-def]
