@@ -201,20 +201,20 @@ def _message(msg: dict[str, Any], path: str) -> tuple[list[Op], int]:
     )
     edited = msg.get("edit_date")
     message = Message(
-        where.community_key,
-        where.community_key,
-        message_id,
-        author,
-        ts,
-        _text(msg, path),
-        name,
-        is_bot,
-        reply_key,
-        None,
-        0,
-        1 if any(m in msg for m in _MEDIA) else 0,
-        _mentions(msg),
-        datetime.fromtimestamp(edited, UTC) if isinstance(edited, int) else None,
+        community_key=where.community_key,
+        channel_key=where.community_key,
+        message_key=message_id,
+        author_key=author,
+        ts=ts,
+        text=_text(msg, path),
+        author_name=name,
+        author_is_bot=is_bot,
+        reply_to_key=reply_key,
+        attachment_count=1 if any(m in msg for m in _MEDIA) else 0,
+        mention_keys=_mentions(msg),
+        edited_at=datetime.fromtimestamp(edited, UTC)
+        if isinstance(edited, int)
+        else None,
     )
     return [Post(where, message)], 0
 
