@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "tribu.commands.faq",
     "tribu.commands.triage",
     "tribu.commands.people",
+    "tribu.commands.live",
     "tribu.commands.demo",
 )
 

@@ -7,7 +7,8 @@ Rules (docs/ingest.md explains them for users):
   wins. Uniqueness is kept here, not by a PRIMARY KEY (see :mod:`tribu.warehouse.schema`).
 - enrichment: a reloaded message whose text changed loses its enrichment row (stale).
 - reactions: a message's reactions are replaced whenever the message is loaded again; only the
-  reactions read from the same file as the winning copy of the message are kept. Reactions to a
+  reactions read from the same file as the winning copy of the message are kept; a replaced
+  row's time (known from a live event) stays when the new row has none. Reactions to a
   message not loaded in this run replace earlier rows of the same (message, member, emoji).
 - member events: one per (member, kind, ts); system notices: one per identical row.
 - members: a Member record updates the row (name, bot flag, roles, earliest join); a member
@@ -309,14 +310,26 @@ def _merge_reactions(con: duckdb.DuckDBPyConnection, *, losers: int) -> None:
     # Reloaded messages: their reactions are replaced by those read now. Reactions staged for
     # a message not reloaded in this run replace rows of the same (message, member, emoji).
     con.execute(
-        "DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM _existing)"
-    )
-    con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _orphans AS
         SELECT DISTINCT r.message_id, r.member_id, r.emoji FROM _stage_reactions r
         ANTI JOIN _winners w USING (message_id)
         """
+    )
+    # Times known from live events (exports mostly lose them) survive a reload that lists
+    # the same (message, member, emoji) without a time (tribu.live.apply).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _reaction_times AS
+        SELECT message_id, member_id, emoji, min(ts) AS ts FROM reactions
+        WHERE ts IS NOT NULL AND member_id IS NOT NULL
+          AND (message_id IN (SELECT message_id FROM _existing)
+               OR message_id IN (SELECT message_id FROM _orphans))
+        GROUP BY ALL
+        """
+    )
+    con.execute(
+        "DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM _existing)"
     )
     con.execute(
         """
@@ -327,6 +340,13 @@ def _merge_reactions(con: duckdb.DuckDBPyConnection, *, losers: int) -> None:
         """
     )
     con.execute("INSERT INTO reactions SELECT * FROM _kept_reactions")
+    con.execute(
+        """
+        UPDATE reactions SET ts = t.ts FROM _reaction_times t
+        WHERE reactions.ts IS NULL AND reactions.message_id = t.message_id
+          AND reactions.member_id = t.member_id AND reactions.emoji = t.emoji
+        """
+    )
 
 
 def _merge_polls(con: duckdb.DuckDBPyConnection) -> None:
@@ -375,7 +395,14 @@ def _merge_polls(con: duckdb.DuckDBPyConnection) -> None:
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables and views of a merge."""
-    for name in ("_losers", "_existing", "_member_rows", "_orphans", "_poll_rows"):
+    for name in (
+        "_losers",
+        "_existing",
+        "_member_rows",
+        "_orphans",
+        "_poll_rows",
+        "_reaction_times",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     views = (
         "_kept_reactions",

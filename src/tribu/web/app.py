@@ -3,11 +3,13 @@
 FastAPI was picked because it turns typed Python functions into a JSON API with its OpenAPI
 schema for free, and runs on uvicorn; both are maintained and MIT/BSD-licensed.
 
-Every route but ``/login`` needs a token: ``Authorization: Bearer <token>`` for the API, or the
-session cookie the login page sets. Without one, an API call gets ``401`` with the error shape
-and nothing else, and a page request is sent to ``/login`` (``303``). The app reads the
-warehouse through a private snapshot (:mod:`tribu.web.snapshot`), so ``tribu ingest`` can write
-the file while the server runs. The OpenAPI schema is at ``/api/v1/openapi.json`` (behind the
+Every route but ``/login`` and the live receivers under ``/hooks/`` (which check their
+platform's signature instead: :mod:`tribu.web.hooks_api`) needs a token:
+``Authorization: Bearer <token>`` for the API, or the session cookie the login page sets.
+Without one, an API call gets ``401`` with the error shape and nothing else, and a page
+request is sent to ``/login`` (``303``). The app reads the warehouse through a private
+snapshot (:mod:`tribu.web.snapshot`), so ``tribu ingest`` can write the file while the server
+runs. The OpenAPI schema is at ``/api/v1/openapi.json`` (behind the
 token too); the interactive docs pages are off because they load scripts from a CDN.
 
 Every answer carries the security headers (:mod:`tribu.web.headers`), 401s and redirects
@@ -32,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tribu import __version__
 from tribu.errors import TribuError
+from tribu.live.settings import LiveSettings
 from tribu.report.charts import CHARTS
 from tribu.report.data import Filters, MeasureData, MeasureUnavailable
 from tribu.report.firstparty import (
@@ -41,10 +44,19 @@ from tribu.report.firstparty import (
 )
 from tribu.report.labels import pick_lang
 from tribu.web._schema import allowed_methods
+from tribu.web.alerts_pages import alerts_pages_router
 from tribu.web.api import api_router, chart_payload, summary_payload, typed_openapi
 from tribu.web.auth import SESSION_COOKIE, SessionStore, Token, TokenStore
 from tribu.web.firstparty_api import firstparty_router
 from tribu.web.headers import SECURITY_HEADERS, SecurityHeaders, security_headers
+from tribu.web.hooks_api import (
+    HOOK_PREFIX,
+    attach_live,
+    close_live,
+    declare_hook_security,
+    hooks_router,
+    live_router,
+)
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
 from tribu.web.polls_api import polls_router
@@ -174,6 +186,7 @@ def create_app(
     refresh_interval: float = 2.0,
     watch: bool = True,
     throttle: TokenThrottle | None = None,
+    live: LiveSettings | None = None,
 ) -> FastAPI:
     """The tribu web application over warehouse ``db``.
 
@@ -191,6 +204,9 @@ def create_app(
         Start the thread that refreshes the snapshot when the warehouse changes.
     throttle
         Counts wrong tokens per client (:mod:`tribu.web.throttle`); a default one when None.
+    live
+        The live receivers' settings (:mod:`tribu.live.settings`); ``[live]`` of tribu.toml
+        and the secrets of the environment when None.
     """
     snapshots = SnapshotManager(
         db, folder=snapshot_folder, interval=refresh_interval, warm=warm_dashboard
@@ -207,6 +223,7 @@ def create_app(
         finally:
             snapshots.close()
             close_triage(app)
+            close_live(app)
 
     app = FastAPI(
         title="tribu",
@@ -231,7 +248,8 @@ def create_app(
     ) -> Response:
         path = request.url.path
         request.state.token = None
-        if path not in _OPEN_PATHS:
+        # The live receivers check their platform's signature instead (web/hooks_api.py).
+        if path not in _OPEN_PATHS and not path.startswith(HOOK_PREFIX):
             bearer = _bearer(request)
             throttle: TokenThrottle = request.app.state.throttle
             if bearer is not None:
@@ -314,8 +332,12 @@ def create_app(
     app.include_router(triage_pages_router())
     app.include_router(people_pages_router())
     attach_triage(app, db)
+    app.include_router(hooks_router())
+    app.include_router(live_router())
+    app.include_router(alerts_pages_router())
+    attach_live(app, db, live)
 
-    app.openapi = lambda: typed_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: declare_hook_security(typed_openapi(app))  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:

@@ -45,6 +45,7 @@ STATIC_FILES: dict[str, tuple[str, str, str]] = {
     "dashboard.js": ("tribu.web.static", "dashboard.js", "text/javascript"),
     "member.js": ("tribu.web.static", "member.js", "text/javascript"),
     "firstparty.js": ("tribu.web.static", "firstparty.js", "text/javascript"),
+    "live.js": ("tribu.web.static", "live.js", "text/javascript"),
     # the report's table and chart helpers, inlined in the report, served here
     "tables.js": ("tribu.report.templates", "tables.js", "text/javascript"),
 }
