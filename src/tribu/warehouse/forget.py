@@ -8,8 +8,9 @@
    messages they wrote (with those messages' reactions, enrichment and triage handoffs),
    the reactions they gave, their member events, their id in other messages'
    ``mentions``, their poll votes and questionnaire responses; unlink them from
-   ``customers``; delete the quarantined records whose raw text holds one of the person's terms; and **redact** the terms (replaced by
-   ``[erased]``, whole words, any case) wherever other raw text holds them: other members'
+   ``customers``; delete the quarantined records whose raw text holds one of the
+   person's terms; and **redact** the terms (replaced by ``[erased]``, whole words, any
+   case) wherever other raw text holds them: other members'
    messages, system notices ("Alice joined"), member event details, channel
    and community names, source file names. The terms are the ids and names the user gave
    (``--name``, ``--redact``), the member id, and, in ``--keep-names`` warehouses, the member's

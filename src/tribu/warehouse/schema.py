@@ -244,6 +244,7 @@ TABLES: dict[str, str] = {
         number DOUBLE,
         text VARCHAR,
         sentiment DOUBLE
+    """,
     "people": """
         person_id VARCHAR PRIMARY KEY,
         created_at TIMESTAMPTZ NOT NULL

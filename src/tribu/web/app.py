@@ -59,8 +59,8 @@ from tribu.web.hooks_api import (
 )
 from tribu.web.listening_api import listening_router
 from tribu.web.pages import pages_router
-from tribu.web.polls_api import polls_router
 from tribu.web.people_pages import people_pages_router
+from tribu.web.polls_api import polls_router
 from tribu.web.snapshot import SnapshotManager
 from tribu.web.throttle import TokenThrottle, client_of
 from tribu.web.tokens_api import tokens_router
