@@ -25,7 +25,8 @@ Tables:
 
 Privacy: an event's raw body (real names and platform ids) is kept only until it is applied;
 then it is emptied, only its de-duplication key stays. Bodies of malformed payloads stay in
-``rejected`` (the quarantine), for a person to look at.
+``rejected`` (the quarantine), for a person to look at. ``tribu forget`` erases a person from
+this file too (:func:`forget_in_queue`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ACTIVITY_SECONDS", "Activity", "LiveQueue", "Pending", "queue_path"]
+__all__ = [
+    "ACTIVITY_SECONDS",
+    "Activity",
+    "LiveQueue",
+    "Pending",
+    "forget_in_queue",
+    "queue_path",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -83,6 +91,51 @@ def queue_path(db: str | Path) -> Path:
     """The queue file of warehouse ``db``: ``<db>.live.sqlite`` beside it."""
     path = Path(db)
     return path.with_name(path.name + ".live.sqlite")
+
+
+# The tables of the queue file whose text may name a person, and the column that holds it.
+_PERSONAL_TEXT = (("events", "body"), ("rejected", "body"), ("alerts", "body"))
+
+
+def forget_in_queue(db: str | Path, terms: Iterable[str]) -> dict[str, int]:
+    """Erase a person from the live queue file of warehouse ``db``, if it has one.
+
+    Every row whose raw body holds one of ``terms`` (ids, pseudonyms, names; any case) is
+    deleted: pending and applied events (an applied event's body is already empty),
+    quarantined payloads and alerts naming the person. A pending event that names the
+    person is dropped rather than applied later. The file is then vacuumed and its
+    write-ahead log truncated, so no copy of the deleted bytes remains in it. Returns the rows
+    deleted per table, prefixed ``live.``.
+    """
+    path = queue_path(db)
+    folded = sorted({t.lower() for t in terms if t})
+    if not path.is_file() or not folded:
+        return {}
+    con = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    erased: dict[str, int] = {}
+    try:
+        con.execute("PRAGMA secure_delete=ON")
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        con.execute("BEGIN IMMEDIATE")
+        for table, column in _PERSONAL_TEXT:
+            if table not in tables:
+                continue
+            for term in folded:
+                cursor = con.execute(
+                    f"DELETE FROM {table} WHERE instr(lower(CAST({column} AS TEXT)), ?) > 0",
+                    [term],
+                )
+                if cursor.rowcount > 0:
+                    erased[f"live.{table}"] = (
+                        erased.get(f"live.{table}", 0) + cursor.rowcount
+                    )
+        con.execute("COMMIT")
+        if erased:
+            con.execute("VACUUM")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    return erased
 
 
 class _Put:

@@ -20,7 +20,9 @@
    ``author`` is one of the terms, and the terms are redacted from their text too.
 2. Erase the person from the triage journal ``<db>.triage.sqlite`` the same way (their
    decisions, handoffs with their history, webhook events; terms redacted elsewhere; the file
-   vacuumed): :meth:`tribu.triage.store.TriageStore.forget`.
+   vacuumed): :meth:`tribu.triage.store.TriageStore.forget`; and from the live queue
+   ``<db>.live.sqlite`` (events, quarantined payloads and alerts whose raw body names them;
+   the file vacuumed): :func:`tribu.live.queue.forget_in_queue`.
 3. Delete the files tribu owns beside the warehouse that may hold the person
    (:func:`tribu.warehouse.derived.owned_paths`: the Parquet export, interrupted staging).
 4. **Rewrite the file** (:mod:`tribu.warehouse._rewrite`): DuckDB keeps deleted rows' bytes in
@@ -186,9 +188,11 @@ def forget_member(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    from tribu.live.queue import forget_in_queue  # the live queue file beside it
     from tribu.triage.store import forget_in_journal  # the triage journal beside it
 
     in_journal = forget_in_journal(path, report.terms, redacted=REDACTED)
+    in_journal.update(forget_in_queue(path, report.terms))
     report.rows.update(in_journal)
     report.found = report.found or bool(in_journal)
     if report.found or pending:
