@@ -106,10 +106,13 @@ tribu rituals [--db PATH] [--engine ...] [--community ID] [--channel ID]
 - `--since` / `--until` take ISO dates (`2026-03-01`) or date-times (`2026-03-01T09:00`), in
   UTC; a bare `--until` date includes that whole day. The period cuts messages and reactions;
   members and their join/leave history are kept whole, so community sizes stay right.
-- `--engine spark` runs the same measures on a local Spark session (`local[2]`, no web UI,
-  session time zone UTC): the warehouse's tables are exported to Parquet next to it
-  (`<db>.parquet/<table>/`), refreshed whenever the warehouse file changed. Needs the `spark`
-  extra (`pip install 'tribu[spark]'`) and Java 17. Starting Spark takes ~20 seconds.
+- `--engine spark` runs the same measures on Spark (session time zone UTC): on `local[2]` by
+  default, or on the master given by `--spark-master`, `$TRIBU_SPARK_MASTER` or `[spark]` in
+  `tribu.toml` (see [scale.md](scale.md)). Over a lake (`--db LAKE_DIR`, written by
+  `tribu ingest --lake`) Spark reads its Parquet directly; over a DuckDB file the tables are
+  exported to Parquet next to it (`<db>.parquet/<table>/`), refreshed whenever the warehouse
+  file changed. Needs the `spark` extra (`pip install 'tribu[spark]'`) and Java 17. Starting
+  Spark takes ~20 seconds.
 - `--tz` is the display time zone for rituals (IANA name, default `Europe/Paris`).
 
 ## The scorecard
