@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 
 __all__ = [
     "WINDOW_SECONDS",
@@ -58,15 +59,9 @@ def slack_signature_fault(
     now: float | None = None,
 ) -> str | None:
     """Why a Slack request is refused, or None when its signature is good and fresh."""
-    stale = _stale(timestamp, now)
-    if stale:
-        return stale
-    if not signature:
-        return "no X-Slack-Signature header"
-    expected = sign_slack(secret, str(timestamp), body)
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
-        return "the signature does not match"
-    return None
+    return _signature_fault(
+        sign_slack, "X-Slack-Signature", secret, timestamp, signature, body, now
+    )
 
 
 def telegram_token_fault(secret: str, token: str | None) -> str | None:
@@ -92,12 +87,27 @@ def tribu_signature_fault(
     now: float | None = None,
 ) -> str | None:
     """Why a generic event is refused, or None when signed and fresh."""
+    return _signature_fault(
+        sign_tribu, "X-Tribu-Signature", secret, timestamp, signature, body, now
+    )
+
+
+def _signature_fault(
+    sign: Callable[[str, str, bytes], str],
+    header: str,
+    secret: str,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: float | None,
+) -> str | None:
+    """The one check behind both schemes: fresh timestamp, header present, HMAC equal."""
     stale = _stale(timestamp, now)
     if stale:
         return stale
     if not signature:
-        return "no X-Tribu-Signature header"
-    expected = sign_tribu(secret, str(timestamp), body)
+        return f"no {header} header"
+    expected = sign(secret, str(timestamp), body)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         return "the signature does not match"
     return None
