@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 
+from tribu.commands._sections_output import DbOption
+
 __all__ = ["faq_app", "register"]
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(help="Warehouse file (default: $TRIBU_DB or ./tribu.duckdb)."),
-]
 
 faq_app = typer.Typer(
     help="The FAQ the triage bot answers from (versioned).", no_args_is_help=True

@@ -18,32 +18,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tribu.commands._sections_output import DbOption, EngineOption, SparkMasterOption
 from tribu.csv_cells import csv_cell
 from tribu.errors import ConfigError
 
 __all__ = ["register"]
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Warehouse file (default $TRIBU_DB or ./tribu.duckdb)."),
-]
-EngineOption = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help="Where the measures run: duckdb (default) or spark (--spark-master, "
-        "[spark] in tribu.toml, else local[2]).",
-    ),
-]
-SparkMasterOption = Annotated[
-    str | None,
-    typer.Option(
-        "--spark-master",
-        help="Spark master for --engine spark (local[N], spark://HOST:PORT, yarn, "
-        "k8s://https://HOST:PORT); default $TRIBU_SPARK_MASTER, [spark] master in "
-        "tribu.toml, else local[2].",
-    ),
-]
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="Only this community (id).")
 ]

@@ -14,12 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
+from tribu.commands._sections_output import DbOption
+
 __all__ = ["people_app", "register"]
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(help="Warehouse file (default: $TRIBU_DB or ./tribu.duckdb)."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ReasonOption = Annotated[
     str, typer.Option("--reason", help="Why (kept in the history of decisions).")

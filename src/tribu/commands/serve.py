@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tribu.commands._sections_output import DbOption
+
 __all__ = ["register", "token_app"]
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(help="Warehouse file (default: $TRIBU_DB or ./tribu.duckdb)."),
-]
 
 token_app = typer.Typer(
     help="Access tokens for the dashboard and API (stored hashed).",

@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 
+from tribu.commands._sections_output import DbOption
+
 __all__ = ["register", "triage_app"]
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(help="Warehouse file (default: $TRIBU_DB or ./tribu.duckdb)."),
-]
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="tribu.toml with the [triage] thresholds."),
